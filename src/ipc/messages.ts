@@ -1,0 +1,54 @@
+// The typed messages arbiter and worker exchange over the IPC channel. Worker facts are
+// past tense (Booted, Beat); arbiter orders are imperative (Retire, Stop). Nothing else
+// crosses the process boundary, besides real signals sent by operators.
+
+/** A listening socket the worker receives as an inherited file descriptor. */
+export interface InheritedSocket {
+  /** File descriptor number in the worker (stdio index). */
+  readonly fd: number;
+  /** The bind string it came from, for logs ("127.0.0.1:8000", "unix:/run/x.sock"). */
+  readonly address: string;
+}
+
+/** What the arbiter tells a new worker before it loads the app. */
+export interface WorkerInit {
+  readonly type: 'init';
+  readonly id: number;
+  readonly generation: number;
+  /** max_requests plus this worker's jitter; 0 = unlimited. */
+  readonly maxRequests: number;
+  readonly sockets: readonly InheritedSocket[];
+  /** Inputs the worker re-resolves its Config from (hooks are functions and cannot be sent). */
+  readonly configInputs: ConfigInputs;
+}
+
+/** Everything loadConfig() needs to produce the same Config in another process. */
+export interface ConfigInputs {
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export type ToWorker =
+  | WorkerInit
+  /** Stop accepting, finish in-flight requests (lazy keep-alive drain), exit 0. */
+  | { readonly type: 'retire' }
+  | { readonly type: 'reopen-logs' };
+
+/** Exit codes a worker uses so the arbiter can tell boot failures apart (as Gunicorn does). */
+export const WORKER_BOOT_ERROR = 3;
+export const APP_LOAD_ERROR = 4;
+
+export type FromWorker =
+  /** App loaded, post_worker_init resolved, listening on every inherited socket. */
+  | { readonly type: 'booted' }
+  /** Periodic liveness proof, carrying counters (sent from the event loop, so a blocked loop stops them). */
+  | { readonly type: 'beat'; readonly requests: number; readonly inFlight: number; readonly rss: number }
+  /** The worker served its maxRequests and asks to be replaced (it keeps serving until told to retire). */
+  | { readonly type: 'tired'; readonly requests: number }
+  /** Loading failed; the worker exits with `code` right after sending this. */
+  | { readonly type: 'boot-failed'; readonly code: typeof WORKER_BOOT_ERROR | typeof APP_LOAD_ERROR; readonly message: string };
+
+export function isFromWorker(value: unknown): value is FromWorker {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
