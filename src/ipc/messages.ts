@@ -18,16 +18,13 @@ export interface WorkerInit {
   /** max_requests plus this worker's jitter; 0 = unlimited. */
   readonly maxRequests: number;
   readonly sockets: readonly InheritedSocket[];
-  /** Inputs the worker re-resolves its Config from (hooks are functions and cannot be sent). */
-  readonly configInputs: ConfigInputs;
+  /** The effective settings as resolved by the arbiter, hooks left out (functions cannot be sent). */
+  readonly settings: Readonly<Record<string, JsonValue>>;
+  /** The config file the worker loads again for its hooks; null when there is none. */
+  readonly configFile: string | null;
 }
 
-/** Everything loadConfig() needs to produce the same Config in another process. */
-export interface ConfigInputs {
-  readonly argv: readonly string[];
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string>>;
-}
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 export type ToWorker =
   | WorkerInit
@@ -42,6 +39,8 @@ export const APP_LOAD_ERROR = 4;
 export type FromWorker =
   /** App loaded, post_worker_init resolved, listening on every inherited socket. */
   | { readonly type: 'booted' }
+  /** Served warmup_requests requests since booting (sent at once after booted when that is 0). */
+  | { readonly type: 'warmed'; readonly requests: number }
   /** Periodic liveness proof, carrying counters (sent from the event loop, so a blocked loop stops them). */
   | { readonly type: 'beat'; readonly requests: number; readonly inFlight: number; readonly rss: number }
   /** The worker served its maxRequests and asks to be replaced (it keeps serving until told to retire). */
