@@ -63,6 +63,16 @@ export interface SettingDecl<N extends string = string, T = unknown> {
   readonly cliOnly?: boolean;
   /** Human form of the default for docs when the literal is not telling (e.g. "stderr"). */
   readonly defaultDoc?: string;
+  /**
+   * Accepted for compatibility but without effect on Node: the loader warns with this text
+   * when the setting is given a value other than its default.
+   */
+  readonly noEffect?: string;
+  /**
+   * Converts a value the schema cannot coerce by itself (e.g. umask "0o22" → 18) before
+   * validation. Returns the input unchanged when it cannot convert, so validation reports it.
+   */
+  readonly coerce?: (value: unknown) => unknown;
 }
 
 export function defineSetting<const N extends string, T>(decl: SettingDecl<N, T>): SettingDecl<N, T> {

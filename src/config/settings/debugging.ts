@@ -1,0 +1,65 @@
+// Settings of the "Debugging" section: development reload and the commands that inspect
+// the configuration instead of serving.
+import { defineSetting } from '../setting.js';
+
+export const reload = defineSetting<'reload', boolean>({
+  name: 'reload',
+  section: 'Debugging',
+  cli: ['--reload'],
+  schema: { type: 'boolean' },
+  default: false,
+  desc: `Restart the workers when the app's source files change.
+
+Meant for development. It cannot be combined with \`preload_app\`, whose code lives in the arbiter.`,
+});
+
+export const reloadExtraFiles = defineSetting<'reload_extra_files', readonly string[]>({
+  name: 'reload_extra_files',
+  section: 'Debugging',
+  cli: ['--reload-extra-file'],
+  meta: 'FILE',
+  schema: { type: 'array', items: { type: 'string', minLength: 1 } },
+  default: [],
+  desc: `Extra files whose changes restart the workers, with \`reload\`.
+
+Repeat the flag for several files. Use it for templates, configuration or data files the app reads but does not import.`,
+});
+
+export const spew = defineSetting<'spew', boolean>({
+  name: 'spew',
+  section: 'Debugging',
+  cli: ['--spew'],
+  schema: { type: 'boolean' },
+  default: false,
+  unsupported:
+    'Gunicorn installs a Python line tracer; Node has no equivalent hook. Use `node --inspect` or `--cpu-prof` through NODE_OPTIONS instead.',
+  desc: `Print every line the server executes (Python only).
+
+Gunicorn installs a Python trace function for this. Node has no line tracer to install, so setting it is an error; use Node's inspector or profiler instead.`,
+});
+
+export const checkConfig = defineSetting<'check_config', boolean>({
+  name: 'check_config',
+  section: 'Debugging',
+  cli: ['--check-config'],
+  schema: { type: 'boolean' },
+  default: false,
+  cliOnly: true,
+  desc: `Validate the configuration and load the app, then exit.
+
+Nothing is bound and no worker starts. Prints one OK line and exits 0, or every error and exits 1. Useful in CI.`,
+});
+
+export const printConfig = defineSetting<'print_config', boolean>({
+  name: 'print_config',
+  section: 'Debugging',
+  cli: ['--print-config'],
+  schema: { type: 'boolean' },
+  default: false,
+  cliOnly: true,
+  desc: `Print every effective setting with the source that set it, then exit.
+
+The sources are the defaults, the environment, the \`--paste\` INI file, the config file and the command line.`,
+});
+
+export const debuggingSettings = [reload, reloadExtraFiles, spew, checkConfig, printConfig] as const;

@@ -1,0 +1,52 @@
+// Settings of the "Zero-downtime Replacement" section: the fork's options that replace
+// workers without ever dropping capacity, and the limits around warming.
+import { defineSetting } from '../setting.js';
+
+export const waitForNewWorkers = defineSetting<'wait_for_new_workers', boolean>({
+  name: 'wait_for_new_workers',
+  section: 'Zero-downtime Replacement',
+  cli: ['--wait-for-new-workers'],
+  schema: { type: 'boolean' },
+  default: false,
+  desc: `Keep a retiring worker serving until its replacement is ready.
+
+Without it, a worker that reached \`max_requests\` (or must leave for a reload or its memory limit) stops at once and capacity drops until its replacement boots. With it, the arbiter starts the replacement first and tells the old worker to drain only when the new one is ready.`,
+});
+
+export const maxRestartingWorkers = defineSetting<'max_restarting_workers', number>({
+  name: 'max_restarting_workers',
+  section: 'Zero-downtime Replacement',
+  cli: ['--max-restarting-workers'],
+  meta: 'INT',
+  schema: { type: 'integer', minimum: 0 },
+  default: 0,
+  desc: `The most worker replacements allowed under way at the same time.
+
+Retiring workers beyond the bound keep serving and wait their turn, first come first served. \`0\` means no bound. Only meaningful with \`wait_for_new_workers\`.`,
+});
+
+export const warmupRequests = defineSetting<'warmup_requests', number>({
+  name: 'warmup_requests',
+  section: 'Zero-downtime Replacement',
+  cli: ['--warmup-requests'],
+  meta: 'INT',
+  schema: { type: 'integer', minimum: 0 },
+  default: 0,
+  desc: `The number of requests a new worker serves before it counts as ready.
+
+Until then it serves alongside the worker it replaces, which keeps serving too. \`0\` makes a worker ready as soon as it has booted.`,
+});
+
+export const warmupTimeout = defineSetting<'warmup_timeout', number>({
+  name: 'warmup_timeout',
+  section: 'Zero-downtime Replacement',
+  cli: ['--warmup-timeout'],
+  meta: 'INT',
+  schema: { type: 'integer', minimum: 0 },
+  default: 60,
+  desc: `Seconds a new worker has to serve its \`warmup_requests\`.
+
+A replacement still warming after this long is killed and retried later, while the worker it was to replace keeps serving. \`0\` waits forever.`,
+});
+
+export const replacementSettings = [waitForNewWorkers, maxRestartingWorkers, warmupRequests, warmupTimeout] as const;

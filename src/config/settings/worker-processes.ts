@@ -1,0 +1,144 @@
+// Settings of the "Worker Processes" section: how many workers, what kind, and when they
+// are killed or retired.
+import { defineSetting } from '../setting.js';
+
+const WORKER_CLASSES = ['async', 'sync', 'gevent', 'eventlet', 'gthread', 'tornado'] as const;
+
+export const workers = defineSetting<'workers', number>({
+  name: 'workers',
+  section: 'Worker Processes',
+  cli: ['-w', '--workers'],
+  meta: 'INT',
+  schema: { type: 'integer', minimum: 1 },
+  default: 1,
+  desc: `The number of worker processes serving requests.
+
+Usually 1-2 per CPU core for a Node app, whose event loop already serves many connections at once. When no other source sets it, the \`WEB_CONCURRENCY\` environment variable does.`,
+});
+
+export const workerClass = defineSetting<'worker_class', string>({
+  name: 'worker_class',
+  section: 'Worker Processes',
+  cli: ['-k', '--worker-class'],
+  meta: 'STRING',
+  schema: {
+    type: 'string',
+    anyOf: [{ enum: [...WORKER_CLASSES] }, { pattern: '^.+:[A-Za-z_$][A-Za-z0-9_$]*$' }],
+  },
+  default: 'async',
+  desc: `The kind of worker that serves requests.
+
+- \`async\`: the event loop serves up to \`worker_connections\` connections at once; further connections wait in the kernel queue.
+- \`sync\`: one request at a time per worker; other requests wait for a free worker.
+- \`gevent\`, \`eventlet\`, \`gthread\`, \`tornado\`: Gunicorn's Python worker names, accepted as aliases of \`async\` with a warning.
+- \`./path/to/file.ts:ClassName\`: a custom worker class exported by a module, extending the exported base worker.`,
+});
+
+export const threads = defineSetting<'threads', number>({
+  name: 'threads',
+  section: 'Worker Processes',
+  cli: ['--threads'],
+  meta: 'INT',
+  schema: { type: 'integer', minimum: 1 },
+  default: 1,
+  desc: `The number of request threads per worker in Gunicorn.
+
+Node runs JavaScript on one thread per event loop; see the docs for what values above 1 do on gunicorn-ts.`,
+});
+
+export const workerConnections = defineSetting<'worker_connections', number>({
+  name: 'worker_connections',
+  section: 'Worker Processes',
+  cli: ['--worker-connections'],
+  meta: 'INT',
+  schema: { type: 'integer', minimum: 1 },
+  default: 1000,
+  desc: `The maximum number of connections one \`async\` worker serves at once.
+
+Connections beyond it are not refused: they wait in the kernel's accept queue until the worker or another one takes them.`,
+});
+
+export const maxRequests = defineSetting<'max_requests', number>({
+  name: 'max_requests',
+  section: 'Worker Processes',
+  cli: ['--max-requests'],
+  meta: 'INT',
+  schema: { type: 'integer', minimum: 0 },
+  default: 0,
+  desc: `The number of requests after which a worker is replaced by a fresh one.
+
+A simple way to bound the damage of memory leaks. \`0\` turns it off. See \`wait_for_new_workers\` to replace workers without losing capacity.`,
+});
+
+export const maxRequestsJitter = defineSetting<'max_requests_jitter', number>({
+  name: 'max_requests_jitter',
+  section: 'Worker Processes',
+  cli: ['--max-requests-jitter'],
+  meta: 'INT',
+  schema: { type: 'integer', minimum: 0 },
+  default: 0,
+  desc: `The largest random amount added to \`max_requests\` for each worker.
+
+Each worker draws a whole number between 0 and this value, so workers started together do not all retire at the same moment.`,
+});
+
+export const maxWorkerMemory = defineSetting<'max_worker_memory', number>({
+  name: 'max_worker_memory',
+  section: 'Worker Processes',
+  cli: ['--max-worker-memory'],
+  meta: 'MB',
+  schema: { type: 'integer', minimum: 0 },
+  default: 0,
+  desc: `The resident memory, in megabytes, above which a worker is replaced.
+
+The arbiter measures each worker's resident set size; a worker above the limit retires like one that reached \`max_requests\`. \`0\` turns it off.`,
+});
+
+export const timeout = defineSetting<'timeout', number>({
+  name: 'timeout',
+  section: 'Worker Processes',
+  cli: ['-t', '--timeout'],
+  meta: 'INT',
+  schema: { type: 'integer', minimum: 0 },
+  default: 30,
+  desc: `Seconds a worker may stay silent before it is killed and replaced.
+
+A worker whose event loop does not answer the arbiter's heartbeat for this long is considered stuck: it gets \`SIGABRT\` (so \`worker_abort\` can run), then \`SIGKILL\`. A booting worker must be serving within the same time. \`0\` disables the check.`,
+});
+
+export const gracefulTimeout = defineSetting<'graceful_timeout', number>({
+  name: 'graceful_timeout',
+  section: 'Worker Processes',
+  cli: ['--graceful-timeout'],
+  meta: 'INT',
+  schema: { type: 'integer', minimum: 0 },
+  default: 30,
+  desc: `Seconds a stopping worker has to finish its requests before it is killed.
+
+Applies to every graceful stop: \`SIGTERM\`, reloads and worker replacements.`,
+});
+
+export const keepalive = defineSetting<'keepalive', number>({
+  name: 'keepalive',
+  section: 'Worker Processes',
+  cli: ['--keep-alive'],
+  meta: 'INT',
+  schema: { type: 'integer', minimum: 0 },
+  default: 2,
+  desc: `Seconds an idle keep-alive connection is kept open for the next request.
+
+Behind a load balancer that reuses connections, set it above the balancer's own idle timeout. \`0\` closes each connection after its response.`,
+});
+
+export const workerProcessesSettings = [
+  workers,
+  workerClass,
+  threads,
+  workerConnections,
+  maxRequests,
+  maxRequestsJitter,
+  maxWorkerMemory,
+  timeout,
+  gracefulTimeout,
+  keepalive,
+] as const;
