@@ -1,0 +1,51 @@
+// The gunicorn-ts command: argv → configuration → one of help, version, --print-config,
+// --check-config, or the arbiter. Holds no other logic; errors become a message and an
+// exit status, never a stack trace.
+import { readFileSync } from 'node:fs';
+import { loadConfig } from './config/load.js';
+import type { LoadInputs } from './config/load.js';
+import { helpText } from './config/sources/argv.js';
+import { formatConfig } from './config/print-config.js';
+import { checkConfig } from './commands/check-config.js';
+import { GunicornError } from './errors.js';
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function run(inputs: LoadInputs): Promise<number> {
+  const result = await loadConfig(inputs);
+  if (result.kind === 'help') {
+    process.stdout.write(`${await helpText()}\n`);
+    return 0;
+  }
+  if (result.kind === 'version') {
+    process.stdout.write(`gunicorn-ts ${packageVersion()} (Node ${process.version})\n`);
+    return 0;
+  }
+  for (const warning of result.warnings) process.stderr.write(`gunicorn-ts: warning: ${warning}\n`);
+  const settings = result.config as unknown as Record<string, unknown>;
+  if (settings['print_config'] === true) {
+    process.stdout.write(formatConfig(result.config, result.sources));
+    return 0;
+  }
+  if (settings['check_config'] === true) {
+    process.stdout.write(`${await checkConfig(result, inputs.cwd)}\n`);
+    return 0;
+  }
+  const { runArbiter } = await import('./arbiter/run.js');
+  return runArbiter(result, inputs);
+}
+
+export async function main(inputs: LoadInputs): Promise<number> {
+  try {
+    return await run(inputs);
+  } catch (err) {
+    if (err instanceof GunicornError) {
+      process.stderr.write(`gunicorn-ts: error: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}

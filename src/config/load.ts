@@ -1,0 +1,142 @@
+// Resolves the effective configuration: defaults < environment < framework INI (--paste)
+// < config file < GUNICORN_CMD_ARGS < command line, validated setting by setting, every
+// problem of every layer reported at once, then deep-frozen. Nothing here starts anything.
+import { SETTINGS, findSetting } from './registry.js';
+import type { Config } from './registry.js';
+import type { SettingDecl } from './setting.js';
+import { describeSource, isTextSource, LAYER_ORDER } from './source-ref.js';
+import type { Layer, SourceRef } from './source-ref.js';
+import { checkValue } from './validate.js';
+import { didYouMean } from './suggest.js';
+import { parseArgv, splitShellWords } from './sources/argv.js';
+import { findConfigFile, readConfigFile } from './sources/config-file.js';
+import { environmentValues } from './sources/environment.js';
+import { parsePasteSpec, readPasteServerSettings } from '../paste/index.js';
+import { ConfigError } from '../errors.js';
+import type { SettingProblem } from '../errors.js';
+
+export interface LoadInputs {
+  /** Arguments after the script name. */
+  readonly argv: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+export interface LoadedConfig {
+  readonly config: Config;
+  /** The layer that set each setting ('default' when none did). */
+  readonly sources: ReadonlyMap<string, SourceRef>;
+  readonly configFile: string | null;
+  readonly warnings: readonly string[];
+}
+
+export type LoadResult = { readonly kind: 'help' } | { readonly kind: 'version' } | ({ readonly kind: 'config' } & LoadedConfig);
+
+const ALL_NAMES = (SETTINGS as readonly SettingDecl[]).map((s) => s.name);
+
+function argvLayer(args: readonly string[], source: SourceRef): { layer: Layer; help: boolean; version: boolean } {
+  const parsed = parseArgv(args, describeSource(source));
+  const values = new Map(parsed.values);
+  if (parsed.appModule !== undefined) values.set('app', parsed.appModule);
+  return { layer: { source, values }, help: parsed.help, version: parsed.version };
+}
+
+/** The highest layer's value of a setting among those already read (used to find -c and --paste). */
+function peek(layers: readonly Layer[], name: string): unknown {
+  for (let i = layers.length - 1; i >= 0; i--) if (layers[i]!.values.has(name)) return layers[i]!.values.get(name);
+  return undefined;
+}
+
+async function readLayers(inputs: LoadInputs): Promise<{ layers: Layer[]; help: boolean; version: boolean; configFile: string | null }> {
+  const cli = argvLayer(inputs.argv, { kind: 'cli' });
+  if (cli.help || cli.version) return { layers: [], help: cli.help, version: cli.version, configFile: null };
+  const cmdArgsText = inputs.env['GUNICORN_CMD_ARGS'];
+  const cmd = cmdArgsText ? argvLayer(splitShellWords(cmdArgsText), { kind: 'cmd-args' }).layer : undefined;
+  const upper = cmd ? [cmd, cli.layer] : [cli.layer];
+
+  const explicitConfig = peek(upper, 'config');
+  const configFile = findConfigFile(typeof explicitConfig === 'string' ? explicitConfig : undefined, inputs.cwd);
+  const file: Layer | undefined = configFile ? { source: { kind: 'file', file: configFile }, values: await readConfigFile(configFile) } : undefined;
+
+  const pasteText = peek(file ? [file, ...upper] : upper, 'paste');
+  let ini: Layer | undefined;
+  if (typeof pasteText === 'string' && pasteText !== '') {
+    const server = readPasteServerSettings(parsePasteSpec(pasteText, inputs.cwd));
+    ini = { source: { kind: 'ini', file: server.file, section: server.section }, values: new Map(Object.entries(server.values)) };
+  }
+  const env: Layer[] = [...environmentValues(inputs.env)].map(([name, { value, variable }]) => ({
+    source: { kind: 'env', variable },
+    values: new Map([[name, value]]),
+  }));
+  const layers = [...env, ...(ini ? [ini] : []), ...(file ? [file] : []), ...upper];
+  return { layers, help: false, version: false, configFile };
+}
+
+/** Problems that are not about the value's shape: unknown names, unsupported and CLI-only settings. */
+function placementProblem(decl: SettingDecl | undefined, name: string, value: unknown, source: SourceRef): SettingProblem | undefined {
+  const where = describeSource(source);
+  if (decl === undefined) {
+    return { setting: name, source: where, value, expected: `unknown setting${didYouMean(name, ALL_NAMES)}` };
+  }
+  if (decl.unsupported !== undefined) return { setting: name, source: where, value, expected: `not supported on Node: ${decl.unsupported}` };
+  if (decl.cliOnly && source.kind !== 'cli' && source.kind !== 'cmd-args') {
+    return { setting: name, source: where, value, expected: 'can only be given on the command line' };
+  }
+  return undefined;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+export function resolveLayers(layers: readonly Layer[]): { config: Config; sources: Map<string, SourceRef> } {
+  const problems: SettingProblem[] = [];
+  const effective = new Map<string, { value: unknown; source: SourceRef }>();
+  const ordered = [...layers].sort((a, b) => LAYER_ORDER.indexOf(a.source.kind) - LAYER_ORDER.indexOf(b.source.kind));
+  for (const layer of ordered) {
+    for (const [name, raw] of layer.values) {
+      const decl = findSetting(name);
+      const misplaced = placementProblem(decl, name, raw, layer.source);
+      if (misplaced) {
+        problems.push(misplaced);
+        continue;
+      }
+      const checked = checkValue(decl!, raw, isTextSource(layer.source));
+      if (checked.ok) effective.set(name, { value: checked.value, source: layer.source });
+      else problems.push({ setting: name, source: describeSource(layer.source), value: raw, expected: checked.expected });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const config: Record<string, unknown> = {};
+  const sources = new Map<string, SourceRef>();
+  for (const decl of SETTINGS as readonly SettingDecl[]) {
+    const chosen = effective.get(decl.name);
+    config[decl.name] = chosen ? chosen.value : structuredClone(decl.default);
+    sources.set(decl.name, chosen ? chosen.source : { kind: 'default' });
+  }
+  return { config: deepFreeze(config) as Config, sources };
+}
+
+export async function loadConfig(inputs: LoadInputs): Promise<LoadResult> {
+  const { layers, help, version, configFile } = await readLayers(inputs);
+  if (help) return { kind: 'help' };
+  if (version) return { kind: 'version' };
+  const { config, sources } = resolveLayers(layers);
+  return { kind: 'config', config, sources, configFile, warnings: warningsFor(config, sources) };
+}
+
+/** Combinations that are valid but probably not what the operator meant. */
+function warningsFor(config: Config, sources: ReadonlyMap<string, SourceRef>): string[] {
+  const c = config as unknown as Record<string, unknown>;
+  const warnings: string[] = [];
+  const isSet = (name: string): boolean => sources.get(name)?.kind !== 'default';
+  if (isSet('max_restarting_workers') && c['wait_for_new_workers'] !== true) {
+    warnings.push('max_restarting_workers only has an effect with wait_for_new_workers');
+  }
+  if (isSet('sendfile')) warnings.push("sendfile has no effect: Node's http server does not use sendfile(2)");
+  return warnings;
+}

@@ -1,0 +1,85 @@
+// The config file layer: gunicorn.conf.ts (or .mts/.js/.mjs/.cjs/.json) evaluated with jiti.
+// It may export a default object, named exports, or a (possibly async) function returning
+// either; camelCase spellings of setting names are accepted, both spellings at once are not.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createJiti } from 'jiti';
+import { GunicornError } from '../../errors.js';
+
+export const DEFAULT_CONFIG_NAMES = ['gunicorn.conf.ts', 'gunicorn.conf.mts', 'gunicorn.conf.js', 'gunicorn.conf.mjs', 'gunicorn.conf.cjs', 'gunicorn.conf.json'];
+
+/** The config file to load: the one named with -c, else the first default name present in cwd. */
+export function findConfigFile(explicit: string | undefined, cwd: string): string | null {
+  if (explicit !== undefined) {
+    const path = resolve(cwd, explicit);
+    if (!existsSync(path)) throw new GunicornError('GTS_ERR_CONFIG_FILE', `config file not found: ${path} (given with -c/--config)`);
+    return path;
+  }
+  for (const name of DEFAULT_CONFIG_NAMES) {
+    const path = resolve(cwd, name);
+    if (existsSync(path)) return path;
+  }
+  return null;
+}
+
+/** Where in the config file an error happened, from the first stack frame inside it. */
+function locationIn(file: string, err: unknown): string {
+  const stack = err instanceof Error ? (err.stack ?? '') : '';
+  const frame = stack.split('\n').find((line) => line.includes(file));
+  const match = frame?.match(/:(\d+):(\d+)\)?\s*$/);
+  return match ? ` (at ${file}:${match[1]}:${match[2]})` : '';
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message.split('\n')[0] ?? String(err);
+  return String(err);
+}
+
+async function evaluate(file: string): Promise<unknown> {
+  if (file.endsWith('.json')) {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new GunicornError('GTS_ERR_CONFIG_FILE', `cannot read config file ${file}: ${errorMessage(err)}`);
+    }
+  }
+  // moduleCache off: on HUP the file is read again and must not come back stale (NODE-FACTS §8).
+  const jiti = createJiti(import.meta.url, { moduleCache: false, interopDefault: false });
+  try {
+    const namespace = (await jiti.import(file)) as Record<string, unknown>;
+    const { default: main, ...named } = namespace;
+    let settings: unknown = main ?? {};
+    if (typeof settings === 'function') settings = await (settings as () => unknown)();
+    if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) {
+      throw new GunicornError('GTS_ERR_CONFIG_FILE', `config file ${file}: the default export must be an object or a function returning one`);
+    }
+    for (const key of Object.keys(named)) {
+      if (key in (settings as object)) {
+        throw new GunicornError('GTS_ERR_CONFIG_FILE', `config file ${file}: "${key}" is set both by the default export and by a named export`);
+      }
+    }
+    return { ...(settings as object), ...named };
+  } catch (err) {
+    if (err instanceof GunicornError) throw err;
+    throw new GunicornError('GTS_ERR_CONFIG_FILE', `error in config file ${file}: ${errorMessage(err)}${locationIn(file, err)}`);
+  }
+}
+
+const camelToSnake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Reads the file and returns its values keyed by snake_case name (unknown names kept for validation). */
+export async function readConfigFile(file: string): Promise<Map<string, unknown>> {
+  const exported = (await evaluate(file)) as Record<string, unknown>;
+  const values = new Map<string, unknown>();
+  const spelledAs = new Map<string, string>();
+  for (const [key, value] of Object.entries(exported)) {
+    const name = camelToSnake(key);
+    const earlier = spelledAs.get(name);
+    if (earlier !== undefined) {
+      throw new GunicornError('GTS_ERR_CONFIG_FILE', `config file ${file}: "${name}" is given twice, as "${earlier}" and as "${key}"; keep one`);
+    }
+    spelledAs.set(name, key);
+    if (value !== undefined) values.set(name, value);
+  }
+  return values;
+}

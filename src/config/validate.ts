@@ -1,0 +1,96 @@
+// Checks one value of one setting against its declaration. Values from text sources (CLI,
+// environment, INI) are coerced by the setting's schema first; values from a config file
+// must already have the right type. Problems are returned, not thrown, so every error in
+// every layer can be reported at once.
+import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { SettingDecl } from './setting.js';
+
+const coercing = new Ajv({ coerceTypes: 'array', allErrors: true, strict: false });
+const exact = new Ajv({ allErrors: true, strict: false });
+interface Validators {
+  /** Validates `{ value }`: ajv coerces in place, and only a property can be replaced. */
+  readonly coerce: ValidateFunction;
+  readonly exact: ValidateFunction;
+}
+const compiled = new Map<string, Validators>();
+
+function validatorsFor(decl: SettingDecl): Validators {
+  let entry = compiled.get(decl.name);
+  if (entry === undefined) {
+    entry = {
+      coerce: coercing.compile({ type: 'object', properties: { value: decl.schema } }),
+      exact: exact.compile(decl.schema),
+    };
+    compiled.set(decl.name, entry);
+  }
+  return entry;
+}
+
+const TRUE_WORDS = new Set(['true', 'yes', 'on', '1']);
+const FALSE_WORDS = new Set(['false', 'no', 'off', '0']);
+
+/** Settings whose text form is richer than JSON coercion understands. */
+const TEXT_PARSERS: Readonly<Record<string, (text: string) => unknown>> = {
+  // Like Python's int(value, 0), plus a bare leading zero meaning octal ("0022"), as Gunicorn documents.
+  umask: (text) => {
+    const t = text.trim().toLowerCase();
+    if (/^0o[0-7]+$/.test(t)) return parseInt(t.slice(2), 8);
+    if (/^0x[0-9a-f]+$/.test(t)) return parseInt(t.slice(2), 16);
+    if (/^0b[01]+$/.test(t)) return parseInt(t.slice(2), 2);
+    if (/^0[0-7]+$/.test(t)) return parseInt(t, 8);
+    return text;
+  },
+};
+
+function prepareText(decl: SettingDecl, value: unknown): unknown {
+  const parse = TEXT_PARSERS[decl.name];
+  if (parse && typeof value === 'string') return parse(value);
+  if (decl.schema.type === 'boolean' && typeof value === 'string') {
+    const word = value.trim().toLowerCase();
+    if (TRUE_WORDS.has(word)) return true;
+    if (FALSE_WORDS.has(word)) return false;
+  }
+  const types = Array.isArray(decl.schema.type) ? decl.schema.type : [decl.schema.type];
+  if (types.includes('null') && typeof value === 'string' && ['none', 'null', ''].includes(value.trim().toLowerCase())) return null;
+  return value;
+}
+
+function explain(errors: ErrorObject[] | null | undefined, root: string): string {
+  return (errors ?? []).map((e) => describeAjvError(e, root)).join('; ') || 'is not valid';
+}
+
+function describeAjvError(error: ErrorObject, root: string): string {
+  const path = error.instancePath.slice(root.length);
+  const where = path ? `item ${path.slice(1)} ` : '';
+  if (error.keyword === 'enum') {
+    const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ');
+    return `${where}must be one of ${allowed}`;
+  }
+  return `${where}${error.message ?? 'is not valid'}`;
+}
+
+export type CheckResult = { ok: true; value: unknown } | { ok: false; expected: string };
+
+/** Hooks are functions (or null) taking at most the declared parameters. */
+function checkHook(decl: SettingDecl, value: unknown): CheckResult {
+  const params = decl.hook?.params ?? [];
+  if (value === null) return { ok: true, value };
+  if (typeof value !== 'function') return { ok: false, expected: `must be a function (${params.join(', ')}) or null; hooks are set in a TS/JS config file` };
+  if (value.length > params.length) {
+    return { ok: false, expected: `must take at most ${params.length} argument(s) (${params.join(', ')}), this function declares ${value.length}` };
+  }
+  return { ok: true, value };
+}
+
+export function checkValue(decl: SettingDecl, value: unknown, fromText: boolean): CheckResult {
+  if (decl.hook) return checkHook(decl, value);
+  const validators = validatorsFor(decl);
+  if (fromText) {
+    const holder = { value: prepareText(decl, value) };
+    if (validators.coerce(holder)) return { ok: true, value: holder.value };
+    return { ok: false, expected: explain(validators.coerce.errors, '/value') };
+  }
+  if (validators.exact(value)) return { ok: true, value };
+  return { ok: false, expected: explain(validators.exact.errors, '') };
+}
