@@ -1,0 +1,136 @@
+// Gunicorn's access-log format: `%(atom)s` placeholders filled from one finished request.
+// accessAtoms() turns a request/response pair into strings; formatAccessLine() is pure and
+// fills a format from them. Writing the line is logger.ts's job, not this module's.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** What the worker knows about a finished request. */
+export interface AccessRecord {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** process.hrtime.bigint() when the request arrived. */
+  startedAt: bigint;
+  /** process.hrtime.bigint() when the response finished. */
+  finishedAt: bigint;
+  /** Wall-clock time of arrival, for the `t` atom. */
+  startedWall: Date;
+  responseBytes: number;
+  /** The client address after the PROXY protocol, when it differs from the socket's. */
+  remoteAddress?: string;
+}
+
+/**
+ * Atom name → value. Plain atoms use their letter (`h`, `s`, …); headers use
+ * `{name}i` / `{name}o` with the name in lower case; environment variables `{NAME}e`.
+ */
+export type AccessAtoms = Readonly<Record<string, string>>;
+
+const PLACEHOLDER = /%\(([^)]*)\)s|%%/g;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Header atoms are looked up case-insensitively, as HTTP header names are. */
+function atomKey(name: string): string {
+  return /^\{.*\}[io]$/.test(name) ? name.toLowerCase() : name;
+}
+
+/** Fills every `%(atom)s` of `format`; an atom with no value prints `-`, `%%` prints `%`. */
+export function formatAccessLine(format: string, atoms: AccessAtoms): string {
+  return format.replace(PLACEHOLDER, (whole, name: string | undefined) =>
+    name === undefined ? '%' : atoms[atomKey(name)] ?? '-');
+}
+
+/** The atom names a format uses, so accessAtoms() computes only those. */
+export function formatAtoms(format: string): string[] {
+  const names = new Set<string>();
+  for (const m of format.matchAll(PLACEHOLDER)) if (m[1] !== undefined) names.add(atomKey(m[1]));
+  return [...names];
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+/** `[21/Nov/2026:23:15:30 +0000]` in local time, as Apache and Gunicorn print it. */
+export function formatAccessTime(d: Date): string {
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? '+' : '-';
+  const zone = `${sign}${pad(Math.floor(Math.abs(off) / 60))}${pad(Math.abs(off) % 60)}`;
+  return `[${pad(d.getDate())}/${MONTHS[d.getMonth()]}/${d.getFullYear()}:` +
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${zone}]`;
+}
+
+/** The user name of Basic authentication, as later Gunicorn versions print for `u`. */
+function basicUser(header: string | undefined): string | undefined {
+  if (header === undefined || !/^basic /i.test(header)) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon > 0 ? decoded.slice(0, colon) : undefined;
+}
+
+function headerValue(v: string | string[] | number | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  return Array.isArray(v) ? v.join(', ') : String(v);
+}
+
+type AtomFn = (r: AccessRecord, durationNs: bigint) => string | undefined;
+
+const dash = (v: string | undefined): string => (v === undefined || v === '' ? '-' : v);
+
+const PLAIN: Readonly<Record<string, AtomFn>> = {
+  h: (r) => r.remoteAddress ?? r.req.socket.remoteAddress,
+  l: () => '-',
+  u: (r) => basicUser(r.req.headers.authorization),
+  t: (r) => formatAccessTime(r.startedWall),
+  r: (r) => `${r.req.method} ${r.req.url} HTTP/${r.req.httpVersion}`,
+  s: (r) => String(r.res.statusCode),
+  b: (r) => (r.responseBytes > 0 ? String(r.responseBytes) : '-'),
+  B: (r) => String(r.responseBytes),
+  f: (r) => r.req.headers.referer,
+  a: (r) => r.req.headers['user-agent'],
+  T: (_r, ns) => String(ns / 1_000_000_000n),
+  D: (_r, ns) => String(ns / 1_000n),
+  M: (_r, ns) => String(ns / 1_000_000n),
+  L: (_r, ns) => `${ns / 1_000_000_000n}.${pad(Number((ns % 1_000_000_000n) / 1_000n), 6)}`,
+  p: () => `<${process.pid}>`,
+  m: (r) => r.req.method,
+  U: (r) => (r.req.url ?? '').split('?', 1)[0],
+  q: (r) => {
+    const url = r.req.url ?? '';
+    const at = url.indexOf('?');
+    return at < 0 ? undefined : url.slice(at + 1);
+  },
+  H: (r) => `HTTP/${r.req.httpVersion}`,
+};
+
+/** Every plain atom accessAtoms() knows, for docs and for callers that want them all. */
+export const PLAIN_ATOMS: readonly string[] = Object.keys(PLAIN);
+
+function computeAtom(name: string, r: AccessRecord, ns: bigint): string {
+  const plain = PLAIN[name];
+  if (plain !== undefined) return dash(plain(r, ns));
+  const m = /^\{(.*)\}([ioe])$/.exec(name);
+  if (m === null) return '-';
+  const key = m[1] ?? '';
+  if (m[2] === 'i') return dash(headerValue(r.req.headers[key]));
+  if (m[2] === 'o') return dash(headerValue(r.res.getHeader(key)));
+  return dash(process.env[key]);
+}
+
+/**
+ * The atoms of one request. `names` limits the work to the atoms a format uses
+ * (formatAtoms()); without it every plain atom and every request/response header is set.
+ * Reads process.pid and process.env, otherwise pure.
+ */
+export function accessAtoms(record: AccessRecord, names?: readonly string[]): AccessAtoms {
+  const ns = record.finishedAt - record.startedAt;
+  const out: Record<string, string> = {};
+  let wanted = names;
+  if (wanted === undefined) {
+    wanted = [
+      ...PLAIN_ATOMS,
+      ...Object.keys(record.req.headers).map((h) => `{${h}}i`),
+      ...Object.keys(record.res.getHeaders()).map((h) => `{${h}}o`),
+    ];
+  }
+  for (const name of wanted) out[name] = computeAtom(name, record, ns);
+  return out;
+}

@@ -1,0 +1,78 @@
+// The settings the log library reads, the identity of the process that logs, and the
+// mapping of Gunicorn's level names onto pino's and syslog's. Types only, plus two tables:
+// nothing here opens a file or a socket.
+
+/** Gunicorn's level names, lowest first. */
+export type Level = 'debug' | 'info' | 'warning' | 'error' | 'critical';
+
+export const LEVELS: readonly Level[] = ['debug', 'info', 'warning', 'error', 'critical'];
+
+/** pino's method for each Gunicorn level (warning → warn, critical → fatal). */
+export const PINO_LEVEL: Readonly<Record<Level, 'debug' | 'info' | 'warn' | 'error' | 'fatal'>> = {
+  debug: 'debug',
+  info: 'info',
+  warning: 'warn',
+  error: 'error',
+  critical: 'fatal',
+};
+
+/** syslog severity (RFC 5424 table 2) for each Gunicorn level. */
+export const SYSLOG_SEVERITY: Readonly<Record<Level, number>> = {
+  debug: 7,
+  info: 6,
+  warning: 4,
+  error: 3,
+  critical: 2,
+};
+
+/**
+ * The logging settings, with Gunicorn's names. Declared here by hand so the library does
+ * not depend on the settings registry; the resolved Config is structurally assignable.
+ */
+export interface LogSettings {
+  errorlog: string;
+  loglevel: Level;
+  log_format: 'auto' | 'json' | 'pretty';
+  accesslog: string | null;
+  access_log_format: string;
+  syslog: boolean;
+  syslog_addr: string;
+  syslog_prefix: string | null;
+  syslog_facility: string;
+  statsd_host: string | null;
+  statsd_prefix: string;
+  dogstatsd_tags: string;
+  proc_name: string | null;
+  logconfig: string | null;
+  logger_class: string | null;
+}
+
+/** Gunicorn's defaults, for callers (and tests) that hold only some settings. */
+export const DEFAULT_LOG_SETTINGS: Readonly<LogSettings> = Object.freeze({
+  errorlog: '-',
+  loglevel: 'info',
+  log_format: 'auto',
+  accesslog: null,
+  access_log_format: '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"',
+  syslog: false,
+  syslog_addr: 'udp://localhost:514',
+  syslog_prefix: null,
+  syslog_facility: 'user',
+  statsd_host: null,
+  statsd_prefix: '',
+  dogstatsd_tags: '',
+  proc_name: null,
+  logconfig: null,
+  logger_class: null,
+});
+
+/** Which process is logging: every line carries pid, and worker/gen for workers. */
+export interface Who {
+  role: 'arbiter' | 'worker';
+  pid: number;
+  workerId?: number;
+  generation?: number;
+}
+
+/** A syslog failure or a statsd failure is reported here, never thrown. */
+export type ErrorReporter = (message: string) => void;

@@ -1,0 +1,111 @@
+// Access-log atoms, one by one, and Gunicorn's default format end to end (issue 6).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  accessAtoms, formatAccessLine, formatAtoms, formatAccessTime, type AccessRecord,
+} from '../../src/log/access-format.js';
+import { DEFAULT_LOG_SETTINGS } from '../../src/log/types.js';
+
+interface Fake {
+  method?: string; url?: string; headers?: Record<string, string>; status?: number;
+  resHeaders?: Record<string, string>; bytes?: number; ns?: bigint; remote?: string;
+}
+
+function record(f: Fake = {}): AccessRecord {
+  const req = {
+    method: f.method ?? 'GET', url: f.url ?? '/hello?x=1&y=2', httpVersion: '1.1',
+    headers: f.headers ?? { 'user-agent': 'curl/8.0', referer: 'http://ref.example/' },
+    socket: { remoteAddress: '127.0.0.1' },
+  } as unknown as IncomingMessage;
+  const resHeaders = f.resHeaders ?? { 'content-type': 'text/plain' };
+  const res = {
+    statusCode: f.status ?? 200,
+    getHeader: (n: string) => resHeaders[n.toLowerCase()],
+    getHeaders: () => resHeaders,
+  } as unknown as ServerResponse;
+  const startedAt = 1_000_000_000_000n;
+  return {
+    req, res, startedAt, finishedAt: startedAt + (f.ns ?? 2_345_678_901n),
+    startedWall: new Date(2026, 10, 21, 23, 15, 30), responseBytes: f.bytes ?? 12,
+    ...(f.remote === undefined ? {} : { remoteAddress: f.remote }),
+  };
+}
+
+const atom = (name: string, f?: Fake): string => formatAccessLine(`%(${name})s`, accessAtoms(record(f)));
+
+describe('access-log atoms', () => {
+  it('h is the socket address, or the PROXY-protocol address when given', () => {
+    assert.equal(atom('h'), '127.0.0.1');
+    assert.equal(atom('h', { remote: '203.0.113.9' }), '203.0.113.9');
+  });
+  it('l is always -', () => assert.equal(atom('l'), '-'));
+  it('u is the Basic-auth user name, else -', () => {
+    assert.equal(atom('u'), '-');
+    const auth = 'Basic ' + Buffer.from('alice:secret').toString('base64');
+    assert.equal(atom('u', { headers: { authorization: auth } }), 'alice');
+  });
+  it('t is the arrival time in Apache form', () => {
+    assert.match(atom('t'), /^\[21\/Nov\/2026:23:15:30 [+-]\d{4}\]$/);
+  });
+  it('r is the request line', () => assert.equal(atom('r'), 'GET /hello?x=1&y=2 HTTP/1.1'));
+  it('s is the status', () => assert.equal(atom('s', { status: 404 }), '404'));
+  it('b is the response length, - when 0', () => {
+    assert.equal(atom('b'), '12');
+    assert.equal(atom('b', { bytes: 0 }), '-');
+  });
+  it('f is the referer, a the user agent, - when missing', () => {
+    assert.equal(atom('f'), 'http://ref.example/');
+    assert.equal(atom('a'), 'curl/8.0');
+    assert.equal(atom('f', { headers: {} }), '-');
+    assert.equal(atom('a', { headers: {} }), '-');
+  });
+  it('T, D, L, M are the duration in s, µs, decimal s, ms', () => {
+    assert.equal(atom('T'), '2');
+    assert.equal(atom('D'), '2345678');
+    assert.equal(atom('L'), '2.345678');
+    assert.equal(atom('M'), '2345');
+    assert.equal(atom('L', { ns: 5_000n }), '0.000005');
+  });
+  it('p is <pid>', () => assert.equal(atom('p'), `<${process.pid}>`));
+  it('m, U, q, H are method, path, query, protocol', () => {
+    assert.equal(atom('m', { method: 'POST' }), 'POST');
+    assert.equal(atom('U'), '/hello');
+    assert.equal(atom('q'), 'x=1&y=2');
+    assert.equal(atom('q', { url: '/plain' }), '-');
+    assert.equal(atom('H'), 'HTTP/1.1');
+  });
+  it('{Header}i and {Header}o ignore case; missing is -', () => {
+    assert.equal(atom('{User-Agent}i'), 'curl/8.0');
+    assert.equal(atom('{Content-Type}o'), 'text/plain');
+    assert.equal(atom('{X-Missing}i'), '-');
+    assert.equal(atom('{X-Missing}o'), '-');
+  });
+  it('{Var}e reads the environment (only when the format names it)', () => {
+    process.env.GTS_ACCESS_TEST = 'from-env';
+    const line = formatAccessLine('%({GTS_ACCESS_TEST}e)s', accessAtoms(record(), ['{GTS_ACCESS_TEST}e']));
+    assert.equal(line, 'from-env');
+    assert.equal(formatAccessLine('%({GTS_NOT_SET_ANYWHERE}e)s', accessAtoms(record(), ['{GTS_NOT_SET_ANYWHERE}e'])), '-');
+  });
+  it('an unknown atom prints -, %% prints %', () => {
+    assert.equal(atom('zz'), '-');
+    assert.equal(formatAccessLine('100%% %(s)s', accessAtoms(record())), '100% 200');
+  });
+});
+
+describe('formatAccessLine', () => {
+  it('renders Gunicorn\'s default format', () => {
+    const line = formatAccessLine(DEFAULT_LOG_SETTINGS.access_log_format, accessAtoms(record()));
+    assert.match(line, /^127\.0\.0\.1 - - \[21\/Nov\/2026:23:15:30 [+-]\d{4}\] "GET \/hello\?x=1&y=2 HTTP\/1\.1" 200 12 "http:\/\/ref\.example\/" "curl\/8\.0"$/);
+  });
+  it('formatAtoms lists the atoms a format uses, headers in lower case', () => {
+    assert.deepEqual(formatAtoms('%(h)s %({X-Req}i)s %({HOME}e)s %(h)s'), ['h', '{x-req}i', '{HOME}e']);
+  });
+  it('accessAtoms limited to a format gives the same line as the full set', () => {
+    const fmt = '%(h)s %(M)s %({user-agent}i)s %({content-type}o)s';
+    assert.equal(formatAccessLine(fmt, accessAtoms(record(), formatAtoms(fmt))), formatAccessLine(fmt, accessAtoms(record())));
+  });
+  it('formatAccessTime pads the day and prints the zone offset', () => {
+    assert.match(formatAccessTime(new Date(2026, 0, 5, 1, 2, 3)), /^\[05\/Jan\/2026:01:02:03 [+-]\d{4}\]$/);
+  });
+});
