@@ -1,0 +1,45 @@
+// Loads the module a `use` line names, with jiti (so TypeScript needs no build), and picks the
+// export. Paths are relative to the INI file's directory and packages resolve from there, as
+// PasteDeploy resolves relative to the config file. It does not decide what the export means.
+import { resolve } from 'node:path';
+import { createJiti } from 'jiti';
+import { PasteError, type PasteErrorWhere } from './paste-error.js';
+import type { UseRef } from './spec.js';
+
+/** Export names tried, in order, when `#NAME` is absent (as for APP_MODULE). */
+const DEFAULT_EXPORTS = ['default', 'app', 'application'] as const;
+/** PasteDeploy's entry-point name when `egg:pkg` has no `#NAME`. */
+const EGG_DEFAULT = 'main';
+
+export interface LoadedExport {
+  value: unknown;
+  /** "file /abs/app.ts, export app", for messages and for toListener's description. */
+  description: string;
+}
+
+export async function loadUseExport(ref: UseRef, iniFile: string, dir: string, where: PasteErrorWhere): Promise<LoadedExport> {
+  const at = { ...where, key: 'use' };
+  const isPackage = ref.scheme === 'npm' || ref.scheme === 'egg';
+  const specifier = isPackage ? ref.target : resolve(dir, ref.target);
+  let ns: Record<string, unknown>;
+  try {
+    // The INI file is the parent module, so packages resolve from its directory's node_modules.
+    ns = (await createJiti(iniFile).import(specifier)) as Record<string, unknown>;
+  } catch (err) {
+    throw new PasteError(at, `cannot load ${isPackage ? 'package' : 'module'} ${specifier}: ${errorText(err)}`, { cause: err });
+  }
+  const names = ref.name !== undefined ? [ref.name] : ref.scheme === 'egg' ? [EGG_DEFAULT] : DEFAULT_EXPORTS;
+  const name = names.find((n) => ns[n] !== undefined && ns[n] !== null);
+  if (name === undefined) {
+    const exported = Object.keys(ns).filter((k) => k !== '__esModule');
+    const has = exported.length === 0 ? 'it exports nothing' : `it exports: ${exported.join(', ')}`;
+    throw new PasteError(at, `${specifier} has no export ${names.map((n) => `"${n}"`).join(' or ')}; ${has}`);
+  }
+  // A module may export a promise of its app (top-level `export const app = makeApp()` of an async maker).
+  const value = await ns[name];
+  return { value, description: `${specifier}#${name}` };
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
