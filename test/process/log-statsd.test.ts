@@ -1,0 +1,76 @@
+// Statsd metrics reach a real UDP listener on 127.0.0.1 with the prefix and dogstatsd
+// tags: request counters and timings from access(), log.* counters from the Logger itself,
+// and the arbiter's gauge/lifecycle calls through logger.metrics (issue 6).
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Logger } from '../../src/log/logger.js';
+import { DEFAULT_LOG_SETTINGS } from '../../src/log/types.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gts-statsd-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function waitFor(ok: () => boolean, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('statsd', () => {
+  it('sends Gunicorn\'s metrics plus status and worker lifecycle metrics', async () => {
+    const received: string[] = [];
+    const sock = dgram.createSocket('udp4');
+    sock.on('message', (m) => received.push(...m.toString().split('\n').filter((l) => l !== '')));
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+    const log = new Logger({
+      ...DEFAULT_LOG_SETTINGS, errorlog: join(dir, 'error.log'), loglevel: 'critical',
+      statsd_host: `127.0.0.1:${sock.address().port}`, statsd_prefix: 'app', dogstatsd_tags: 'env:test,team:web',
+    }, { role: 'arbiter', pid: process.pid });
+    const req = { method: 'GET', url: '/', httpVersion: '1.1', headers: {}, socket: {} } as unknown as IncomingMessage;
+    const res = { statusCode: 204, getHeader: () => undefined, getHeaders: () => ({}) } as unknown as ServerResponse;
+    const expected = [
+      'app.log.warning:1|c|#env:test,team:web',
+      'app.log.error:1|c|#env:test,team:web',
+      'app.log.critical:1|c|#env:test,team:web',
+      'app.log.exception:1|c|#env:test,team:web',
+      'app.requests:1|c|#env:test,team:web',
+      'app.request.duration:2.5|ms|#env:test,team:web',
+      'app.request.status.204:1|c|#env:test,team:web',
+      'app.workers:3|g|#env:test,team:web',
+      'app.workers.booted:1|c|#env:test,team:web',
+      'app.workers.retired.max_requests:1|c|#env:test,team:web,worker:2',
+      'app.workers.replacement_duration:120|ms|#env:test,team:web',
+    ];
+    try {
+      // Counted whatever loglevel filters out of the file, as Gunicorn does.
+      log.warning('w');
+      log.error('e');
+      log.critical('c');
+      log.exception('x', new Error('x'));
+      log.access({ req, res, startedAt: 0n, finishedAt: 2_500_000n, startedWall: new Date(), responseBytes: 0 });
+      log.metrics.gauge('workers', 3);
+      log.metrics.increment('workers.booted');
+      log.metrics.increment('workers.retired.max_requests', ['worker:2']);
+      log.metrics.timing('workers.replacement_duration', 120);
+      await waitFor(() => received.length >= expected.length, `${expected.length} metrics`);
+    } finally {
+      await log.close();
+      sock.close();
+    }
+    assert.deepEqual([...received].sort(), [...expected].sort());
+  });
+
+  it('a statsd_host nobody listens on never throws', async () => {
+    const log = new Logger({ ...DEFAULT_LOG_SETTINGS, errorlog: join(dir, 'e2.log'), statsd_host: '127.0.0.1:9' },
+      { role: 'worker', pid: 1 });
+    log.metrics.increment('requests');
+    log.error('still fine');
+    await log.close();
+  });
+});
