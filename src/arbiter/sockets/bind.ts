@@ -1,0 +1,112 @@
+// bindAll(): turns the `bind` setting into listening sockets before any worker starts.
+// Binds every address (retrying one in use), then puts them all in LISTEN state from a
+// helper process, so the arbiter owns the sockets and never accepts on them.
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type BindAddress, BindAddressError, formatBindAddress, parseBindAddress } from './bind-address.js';
+import { BindError, bindErrorFor } from './bind-error.js';
+import { socketsFromFds } from './inherited.js';
+import { listenInHelper } from './listen-helper.js';
+import { makeListeningSocket, type ListeningSocket } from './listening-socket.js';
+import { bindTcp, BindSyscallError } from './native-handle.js';
+import { bindUnixSocket } from './unix-socket.js';
+
+export interface BindOptions {
+  /** listen() backlog for every socket (the kernel caps it at net.core.somaxconn). */
+  backlog: number;
+  /** Applied while creating Unix socket files. */
+  umask: number;
+  /** Attempts for an address in use, in all (Gunicorn: 5). */
+  retries?: number;
+  /** Pause between attempts (Gunicorn: 1 s). */
+  retryDelayMs?: number;
+  /** Called before each pause, e.g. to log "Connection in use: ..., retrying". */
+  onRetry?: (label: string, attempt: number, err: Error) => void;
+}
+
+/** Binds every address in order; on any failure closes what was bound and throws a BindError. */
+export async function bindAll(addresses: readonly string[], opts: BindOptions): Promise<ListeningSocket[]> {
+  const sockets: ListeningSocket[] = [];
+  try {
+    for (const text of addresses) sockets.push(await bindWithRetries(parse(text), opts));
+    const failures = listenInHelper(
+      sockets.map((s) => s.fd),
+      opts.backlog,
+    );
+    const failure = failures[0];
+    if (failure !== undefined) {
+      const label = sockets.find((s) => s.fd === failure.fd)?.label ?? `fd://${failure.fd}`;
+      throw bindErrorFor(label, failure.code, failure.message);
+    }
+    return sockets;
+  } catch (err) {
+    for (const socket of sockets) socket.close();
+    throw err;
+  }
+}
+
+function parse(text: string): BindAddress {
+  try {
+    return parseBindAddress(text);
+  } catch (err) {
+    if (err instanceof BindAddressError) throw new BindError(text, 'EBADADDRESS', err.message);
+    throw err;
+  }
+}
+
+async function bindWithRetries(address: BindAddress, opts: BindOptions): Promise<ListeningSocket> {
+  const attempts = Math.max(1, opts.retries ?? 5);
+  const delayMs = opts.retryDelayMs ?? 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await bindOnce(address, opts.umask);
+    } catch (err) {
+      if (!(err instanceof BindError) || err.code !== 'EADDRINUSE') throw err;
+      if (attempt >= attempts) {
+        const tries = attempts === 1 ? 'tried once' : `tried ${attempts} times, ${delayMs} ms apart`;
+        throw new BindError(err.label, err.code, `${err.message} (${tries})`);
+      }
+      opts.onRetry?.(err.label, attempt, err);
+      await sleep(delayMs);
+    }
+  }
+}
+
+async function bindOnce(address: BindAddress, umask: number): Promise<ListeningSocket> {
+  switch (address.kind) {
+    case 'tcp':
+      return bindTcpAddress(address.host, address.port);
+    case 'unix':
+      return bindUnixSocket(address.path, umask);
+    case 'fd': {
+      // The fd belongs to whoever opened it: never unlink its path.
+      const [socket] = socketsFromFds([address.fd], { unlinkOnClose: false });
+      return socket as ListeningSocket;
+    }
+  }
+}
+
+async function bindTcpAddress(host: string, port: number): Promise<ListeningSocket> {
+  const label = formatBindAddress({ kind: 'tcp', host, port });
+  const { ip, family } = await resolve(host, label);
+  try {
+    const bound = bindTcp(ip, port, family);
+    return makeListeningSocket({ kind: 'tcp', host: ip, port: bound.port }, bound);
+  } catch (err) {
+    if (err instanceof BindSyscallError) throw bindErrorFor(label, err.code, err.message);
+    throw err;
+  }
+}
+
+async function resolve(host: string, label: string): Promise<{ ip: string; family: 4 | 6 }> {
+  const literal = isIP(host);
+  if (literal !== 0) return { ip: host, family: literal === 6 ? 6 : 4 };
+  try {
+    const found = await lookup(host);
+    return { ip: found.address, family: found.family === 6 ? 6 : 4 };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw bindErrorFor(label, code === 'EAI_AGAIN' ? 'EAI_AGAIN' : 'ENOTFOUND', (err as Error).message);
+  }
+}

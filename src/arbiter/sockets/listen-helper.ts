@@ -1,0 +1,53 @@
+// Puts bound sockets into LISTEN state from a one-shot child process, so that connections
+// queue in the kernel from the start while the arbiter itself never polls (and so never
+// accepts) them. If the arbiter called listen(), libuv would start accepting in the arbiter.
+import { spawnSync } from 'node:child_process';
+
+// Runs as `node -e`: listen() on fds 3.. is synchronous, and exiting before the event loop
+// turns means the helper can never accept a connection. Node errors come on nextTick.
+const HELPER = `
+const net = require('node:net');
+const backlog = Number(process.argv[1]), count = Number(process.argv[2]);
+const failures = [];
+for (let i = 0; i < count; i++) {
+  const fd = 3 + i, server = net.createServer();
+  server.on('error', (e) => failures.push({ fd, code: e.code, message: e.message }));
+  server.listen({ fd }, backlog);
+}
+process.nextTick(() => {
+  if (failures.length > 0) { process.stdout.write(JSON.stringify(failures)); process.exit(1); }
+  process.exit(0);
+});
+`;
+
+export interface ListenFailure {
+  fd: number;
+  code: string;
+  message: string;
+}
+
+/**
+ * listen(backlog) on every fd. Returns the failures (empty when all listen).
+ * Calling listen() on a socket that already listens only updates its backlog.
+ */
+export function listenInHelper(fds: readonly number[], backlog: number): ListenFailure[] {
+  if (fds.length === 0) return [];
+  // A minimal environment: no NODE_OPTIONS (loaders would slow it or break it) and no
+  // NODE_EXTRA_CA_CERTS (it costs ~70 ms per start, NODE-FACTS §9).
+  const result = spawnSync(process.execPath, ['-e', HELPER, String(backlog), String(fds.length)], {
+    stdio: ['ignore', 'pipe', 'pipe', ...fds],
+    env: {},
+    timeout: 30_000,
+  });
+  if (result.status === 0) return [];
+  if (result.status === 1) {
+    try {
+      const failures = JSON.parse(String(result.stdout)) as ListenFailure[];
+      return failures.map((f) => ({ ...f, fd: fds[f.fd - 3] ?? f.fd }));
+    } catch {
+      // fall through: report the raw output below
+    }
+  }
+  const why = result.error?.message ?? `exit ${result.status ?? result.signal}: ${String(result.stderr).trim() || String(result.stdout).trim()}`;
+  return fds.map((fd) => ({ fd, code: 'EHELPER', message: `the listen helper failed (${why})` }));
+}
