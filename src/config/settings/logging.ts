@@ -38,7 +38,7 @@ export const errorlog = defineSetting<'errorlog', string>({
   meta: 'FILE',
   schema: { type: 'string', minLength: 1 },
   default: '-',
-  defaultDoc: '`-` (standard error)',
+  defaultDoc: 'standard error',
   desc: `The file the error log is written to; \`-\` writes it to standard error.
 
 The arbiter and every worker write to it; \`SIGUSR1\` reopens it after rotation.`,

@@ -61,7 +61,7 @@ export const postRequest = hook<'post_request', PostRequestHook>('post_request',
 
 \`req\` and \`res\` are Node's \`http.IncomingMessage\` and \`http.ServerResponse\`.`);
 
-export const childExit = hook<'child_exit', WorkerHook>('child_exit', ['server', 'worker'], `Called in the arbiter when a worker process has exited. ${IN_ARBITER}`);
+export const childExit = hook<'child_exit', WorkerHook>('child_exit', ['server', 'worker'], `Called when a worker process has exited, whatever the cause. ${IN_ARBITER}`);
 
 export const workerExit = hook<'worker_exit', WorkerHook>('worker_exit', ['server', 'worker'], `Called when a worker has exited, after \`child_exit\`. ${IN_ARBITER}`);
 

@@ -1,0 +1,20 @@
+// The generated files and their contents, by path relative to the repository root. Shared by
+// scripts/gen.ts (writes or checks them) and the test that compares the checked-in copies.
+import { SETTINGS } from '../registry.js';
+import { buildJsonSchema } from '../schema.js';
+import { renderManPage } from './man.js';
+import { renderSettingsMarkdown } from './markdown.js';
+import { GENERATED_NOTE } from './summary.js';
+
+export function renderJsonSchema(): string {
+  // JSON has no comments: the note goes in $comment, the keyword meant for it.
+  return `${JSON.stringify({ $comment: GENERATED_NOTE, ...buildJsonSchema() }, null, 2)}\n`;
+}
+
+export function generatedFiles(): Record<string, string> {
+  return {
+    'schemas/gunicorn.schema.json': renderJsonSchema(),
+    'man/gunicorn-ts.1': renderManPage(SETTINGS),
+    'docs/settings.md': renderSettingsMarkdown(SETTINGS),
+  };
+}

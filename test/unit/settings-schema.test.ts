@@ -1,0 +1,48 @@
+// buildJsonSchema(): a draft 2020-12 schema that validates a plain-data (JSON) config object.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { SETTINGS } from '../../src/config/registry.js';
+import { buildJsonSchema } from '../../src/config/schema.js';
+
+function compile(): ReturnType<Ajv2020['compile']> {
+  return new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true }).compile(buildJsonSchema());
+}
+
+describe('JSON schema of a config object', () => {
+  it('is a draft 2020-12 object schema closed to unknown names', () => {
+    const schema = buildJsonSchema();
+    assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
+    assert.equal(schema.type, 'object');
+    assert.equal(schema.additionalProperties, false);
+    assert.deepEqual(Object.keys(schema.properties as object), SETTINGS.map((s) => s.name));
+  });
+
+  it('accepts the defaults of every setting', () => {
+    const validate = compile();
+    const defaults = Object.fromEntries(SETTINGS.map((s) => [s.name, s.default]));
+    assert.ok(validate(defaults), JSON.stringify(validate.errors));
+  });
+
+  it('accepts a realistic JSON config', () => {
+    const validate = compile();
+    const ok = validate({ bind: ['0.0.0.0:8080', 'unix:/run/app.sock'], workers: 4, worker_class: 'sync', wait_for_new_workers: true, loglevel: 'debug', user: 'www-data', group: 33, raw_env: ['NODE_ENV=production'] });
+    assert.ok(ok, JSON.stringify(validate.errors));
+  });
+
+  it('rejects unknown names, bad values and functions for hooks, all at once', () => {
+    const validate = compile();
+    assert.equal(validate({ worker: 2, timeout: -1, loglevel: 'verbose', on_starting: 'hook' }), false);
+    const paths = (validate.errors ?? []).map((e) => e.instancePath || e.params.additionalProperty);
+    for (const expected of ['worker', '/timeout', '/loglevel', '/on_starting']) assert.ok(paths.includes(expected), `${expected} in ${paths}`);
+  });
+
+  it('describes each property with the short help and the default', () => {
+    const workers = (buildJsonSchema().properties as Record<string, Record<string, unknown>>).workers!;
+    assert.equal(workers.description, 'The number of worker processes serving requests.');
+    assert.equal(workers.default, 1);
+    const hook = (buildJsonSchema().properties as Record<string, Record<string, unknown>>).post_request!;
+    assert.equal(hook.type, 'null');
+    assert.match(String(hook.description), /TS\/JS config file/);
+  });
+});
