@@ -1,0 +1,289 @@
+// The arbiter's I/O shell. It turns signals, worker messages, exits and time into policy
+// events, feeds them to the pure policy (src/arbiter/policy) and carries out the commands
+// it returns: fork, retire, kill, log, halt. It holds no restart rules of its own.
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { LoadedConfig, LoadInputs } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
+import type { ServerRef, WorkerRef } from '../config/hook-types.js';
+import { isFromWorker } from '../ipc/messages.js';
+import type { FromWorker } from '../ipc/messages.js';
+import type { Logger } from '../log/index.js';
+import { HookRunner } from './hooks.js';
+import { policyParams } from './policy-params.js';
+import { initialState, nextDeadline, step } from './policy/index.js';
+import type { PolicyCommand, PolicyEvent, PolicyState } from './policy/index.js';
+import { MASTER_SIGNALS } from './signals.js';
+import type { SignalAction } from './signals.js';
+import type { ListeningSocket } from './sockets/index.js';
+import { serializableSettings, spawnWorker } from './worker-process.js';
+import { workerEnvironment } from './worker-env.js';
+
+export interface ArbiterOptions {
+  readonly loaded: LoadedConfig;
+  readonly inputs: LoadInputs;
+  readonly sockets: readonly ListeningSocket[];
+  readonly log: Logger;
+  readonly daemonized: boolean;
+  /** USR2: start a new master on the same sockets. */
+  readonly reexec: () => void;
+  /** Called once the first worker has booted (daemon handshake). */
+  readonly onServing?: () => void;
+  /** Called after the last worker left and before exit (pidfile, sockets, on_exit). */
+  readonly cleanup: (code: number) => Promise<void>;
+}
+
+interface LiveWorker {
+  readonly child: ChildProcess;
+  readonly ref: { id: number; pid: number; generation: number; maxRequests: number };
+}
+
+/** Resident set size in bytes, read from the kernel rather than trusted from the worker. */
+function residentBytes(pid: number): number | undefined {
+  try {
+    const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class Arbiter {
+  private state: PolicyState;
+  private loaded: LoadedConfig;
+  private readonly hooks: HookRunner;
+  private readonly live = new Map<number, LiveWorker>();
+  private readonly idByPid = new Map<number, number>();
+  private readonly queue: PolicyEvent[] = [];
+  private dispatching = false;
+  private timer: NodeJS.Timeout | undefined;
+  private served = false;
+  private finish!: (code: number) => void;
+  private readonly finished = new Promise<number>((resolve) => (this.finish = resolve));
+  private readonly signalHandlers = new Map<NodeJS.Signals, () => void>();
+
+  constructor(private readonly opts: ArbiterOptions) {
+    this.loaded = opts.loaded;
+    this.hooks = new HookRunner(this.settings, opts.log);
+    this.state = initialState(policyParams(this.loaded.config), Math.floor(Math.random() * 2 ** 31));
+  }
+
+  private get settings(): Readonly<Record<string, unknown>> {
+    return this.loaded.config as unknown as Record<string, unknown>;
+  }
+
+  /** Gunicorn's `server` argument for hooks. */
+  get serverRef(): ServerRef {
+    return {
+      pid: process.pid,
+      numWorkers: this.state.params.workers,
+      workers: [...this.live.values()].map((w) => ({ ...w.ref })),
+      log: this.opts.log,
+      cfg: this.settings,
+    };
+  }
+
+  /** Runs until the policy halts; resolves with the exit code. */
+  async run(): Promise<number> {
+    this.installSignals();
+    this.dispatch({ type: 'start' });
+    return this.finished;
+  }
+
+  private installSignals(): void {
+    for (const { signal, action } of MASTER_SIGNALS) {
+      const handler = (): void => this.onSignal(signal, action);
+      this.signalHandlers.set(signal, handler);
+      process.on(signal, handler);
+    }
+  }
+
+  private removeSignals(): void {
+    for (const [signal, handler] of this.signalHandlers) process.off(signal, handler);
+  }
+
+  private onSignal(signal: NodeJS.Signals, action: SignalAction): void {
+    this.opts.log.info(`Handling signal: ${signal.slice(3).toLowerCase()}`);
+    switch (action) {
+      case 'reload':
+        void this.reload();
+        return;
+      case 'reopen-logs':
+        this.opts.log.reopen();
+        for (const { child } of this.live.values()) child.kill('SIGUSR1');
+        return;
+      case 'reexec':
+        this.opts.reexec();
+        return;
+      case 'stop-workers':
+        if (this.opts.daemonized) this.dispatch({ type: 'stop-workers' });
+        else this.opts.log.debug('SIGWINCH ignored: not daemonized');
+        return;
+      default:
+        this.dispatch({ type: action });
+    }
+  }
+
+  /** HUP: read the configuration again; on error keep the running one. */
+  private async reload(): Promise<void> {
+    try {
+      const result = await loadConfig(this.opts.inputs);
+      if (result.kind !== 'config') return;
+      this.loaded = result;
+      this.hooks.update(this.settings);
+      await this.hooks.call('on_reload', this.serverRef);
+      this.dispatch({ type: 'reload', params: policyParams(result.config) });
+    } catch (err) {
+      this.opts.log.error(`Reload failed, keeping the running configuration: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** Feeds one event to the policy; events raised while carrying out commands are queued. */
+  dispatch(event: PolicyEvent): void {
+    this.queue.push(event);
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
+        const result = step(this.state, next, Date.now());
+        this.state = result.state;
+        for (const command of result.commands) this.execute(command);
+      }
+    } finally {
+      this.dispatching = false;
+    }
+    this.schedule();
+  }
+
+  /** One timer for the policy's next deadline; the tick runs after the poll phase so heartbeats already queued are read first (NODE-FACTS §6). */
+  private schedule(): void {
+    clearTimeout(this.timer);
+    const deadline = nextDeadline(this.state);
+    if (deadline === null || this.state.phase === 'halted') return;
+    const delay = Math.max(0, Math.min(deadline - Date.now(), 2 ** 31 - 1));
+    this.timer = setTimeout(() => setImmediate(() => this.dispatch({ type: 'tick' })), delay);
+  }
+
+  private execute(command: PolicyCommand): void {
+    switch (command.type) {
+      case 'spawn':
+        void this.spawn(command);
+        return;
+      case 'retire': {
+        const worker = this.live.get(command.id);
+        if (worker?.child.connected) worker.child.send({ type: 'retire' }, (err) => err && worker.child.kill('SIGTERM'));
+        else worker?.child.kill('SIGTERM');
+        return;
+      }
+      case 'kill':
+        this.live.get(command.id)?.child.kill(command.signal);
+        return;
+      case 'log': {
+        const level = command.level === 'warn' ? 'warning' : command.level;
+        this.opts.log[level](command.msg, command.fields);
+        return;
+      }
+      case 'hook-nworkers-changed':
+        void this.hooks.call('nworkers_changed', this.serverRef, command.newValue, command.oldValue);
+        return;
+      case 'halt':
+        void this.halt(command.code, command.reason);
+        return;
+    }
+  }
+
+  private async spawn(command: Extract<PolicyCommand, { type: 'spawn' }>): Promise<void> {
+    const ref = { id: command.id, pid: 0, generation: command.generation, maxRequests: command.maxRequests };
+    await this.hooks.call('pre_fork', this.serverRef, { ...ref } satisfies WorkerRef);
+    const settings = this.settings;
+    let child: ChildProcess;
+    try {
+      child = spawnWorker({
+        ...ref,
+        sockets: this.opts.sockets,
+        settings: serializableSettings(settings),
+        configFile: this.loaded.configFile,
+        env: workerEnvironment(this.opts.inputs.env, settings['raw_env'] as readonly string[]),
+        cwd: this.opts.inputs.cwd,
+        captureOutput: settings['capture_output'] === true,
+      });
+    } catch (err) {
+      this.dispatch({ type: 'spawn-failed', id: command.id, message: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    if (child.pid === undefined) {
+      child.once('error', (err) => this.dispatch({ type: 'spawn-failed', id: command.id, message: err.message }));
+      return;
+    }
+    const pid = child.pid;
+    ref.pid = pid;
+    this.live.set(command.id, { child, ref });
+    this.idByPid.set(pid, command.id);
+    if (settings['capture_output'] === true) this.captureOutput(child, pid);
+    child.on('message', (message: unknown) => {
+      if (isFromWorker(message)) this.onWorkerMessage(pid, message);
+    });
+    child.once('exit', (code, signal) => this.onWorkerExit(command.id, pid, code, signal));
+    this.opts.log.info(`Booting worker with pid: ${pid}`, { worker: command.id, gen: command.generation });
+    this.dispatch({ type: 'spawned', id: command.id, pid });
+    await this.hooks.call('post_fork', this.serverRef, { ...ref });
+  }
+
+  private captureOutput(child: ChildProcess, pid: number): void {
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => {
+        for (const line of chunk.split('\n')) if (line !== '') this.opts.log.info(line, { worker_pid: pid, captured: true });
+      });
+    }
+  }
+
+  private onWorkerMessage(pid: number, message: FromWorker): void {
+    switch (message.type) {
+      case 'booted':
+        this.dispatch({ type: 'booted', pid });
+        if (!this.served) {
+          this.served = true;
+          this.opts.onServing?.();
+        }
+        return;
+      case 'warmed':
+        this.dispatch({ type: 'warmed', pid });
+        return;
+      case 'beat':
+        this.dispatch({ type: 'beat', pid, requests: message.requests, rss: residentBytes(pid) ?? message.rss });
+        return;
+      case 'tired':
+        this.dispatch({ type: 'tired', pid });
+        return;
+      case 'boot-failed':
+        this.opts.log.error(`Worker (pid: ${pid}) failed to boot: ${message.message}`);
+        this.dispatch({ type: 'boot-failed', pid, code: message.code, message: message.message });
+        return;
+    }
+  }
+
+  private onWorkerExit(id: number, pid: number, code: number | null, signal: NodeJS.Signals | null): void {
+    const worker = this.live.get(id);
+    this.live.delete(id);
+    this.idByPid.delete(pid);
+    const how = signal ? `signal ${signal}` : `code ${code}`;
+    this.opts.log.info(`Worker exiting (pid: ${pid})`, { worker: id, exit: how });
+    this.dispatch({ type: 'exited', pid, code, signal });
+    if (worker) {
+      void this.hooks.call('child_exit', this.serverRef, { ...worker.ref });
+      void this.hooks.call('worker_exit', this.serverRef, { ...worker.ref });
+    }
+    this.opts.log.metrics.gauge('workers', this.live.size);
+  }
+
+  private async halt(code: number, reason: string): Promise<void> {
+    clearTimeout(this.timer);
+    this.removeSignals();
+    if (code !== 0) this.opts.log.error(`Reason: ${reason}`);
+    this.opts.log.info('Shutting down: Master');
+    await this.hooks.call('on_exit', this.serverRef);
+    await this.opts.cleanup(code);
+    this.finish(code);
+  }
+}

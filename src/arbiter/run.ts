@@ -1,0 +1,112 @@
+// Startup and shutdown around the Arbiter: daemonize, logging, on_starting, preload, the
+// listening sockets (bound here, inherited from a previous master, or from systemd), the
+// pidfile, when_ready; then the arbiter runs until it halts, and everything is released.
+import { fileURLToPath } from 'node:url';
+import type { LoadedConfig, LoadInputs } from '../config/load.js';
+import type { Config } from '../config/registry.js';
+import { createLogger } from '../log/index.js';
+import type { Logger, LogSettings } from '../log/index.js';
+import { appSource } from '../app/app-source.js';
+import { appErrorExitCode, describeThrown } from '../app/errors.js';
+import { GunicornError } from '../errors.js';
+import { Arbiter } from './arbiter.js';
+import { daemonize, isDaemonChild, reportToForeground } from './daemon.js';
+import { HookRunner } from './hooks.js';
+import { Pidfile } from './pidfile.js';
+import { handoverFds, OLD_MASTER, Reexec } from './reexec.js';
+import { bindAll, BindError, socketsFromFds, socketsFromSystemd } from './sockets/index.js';
+import type { ListeningSocket } from './sockets/index.js';
+
+const BIN_SCRIPT = fileURLToPath(new URL('../bin/gunicorn-ts.js', import.meta.url));
+
+export function processName(config: Config): string {
+  return config.proc_name ?? config.app ?? config.default_proc_name;
+}
+
+async function openSockets(config: Config, env: NodeJS.ProcessEnv, log: Logger): Promise<ListeningSocket[]> {
+  const handed = handoverFds(env);
+  if (handed) return socketsFromFds(handed, { unlinkOnClose: true });
+  const activated = socketsFromSystemd(env, process.pid);
+  if (activated) return activated;
+  try {
+    return await bindAll(config.bind, {
+      backlog: config.backlog,
+      umask: config.umask,
+      onRetry: (label) => log.error(`Connection in use: ${label}, retrying in 1 second`),
+    });
+  } catch (err) {
+    if (err instanceof BindError) throw new GunicornError('GTS_ERR_BIND', err.message);
+    throw err;
+  }
+}
+
+/** preload_app: load the app once in the arbiter so a broken app fails before any worker. */
+async function preload(config: Config, cwd: string): Promise<void> {
+  try {
+    await appSource(config, cwd).load();
+  } catch (err) {
+    if (err instanceof GunicornError) throw err;
+    const code = appErrorExitCode(err);
+    const what = code === 4 ? 'App failed to load' : 'Worker failed to boot';
+    throw new GunicornError(code === 4 ? 'GTS_ERR_APP_LOAD' : 'GTS_ERR_APP_BOOT', `${what}: ${describeThrown(err)}`, code);
+  }
+}
+
+export async function runArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<number> {
+  const { config } = loaded;
+  if (config.daemon && !isDaemonChild(inputs.env)) return daemonize(inputs, config.enable_stdio_inheritance, BIN_SCRIPT);
+  try {
+    return await startArbiter(loaded, inputs);
+  } catch (err) {
+    if (isDaemonChild(inputs.env)) reportToForeground({ type: 'daemon-failed', message: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+}
+
+async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<number> {
+  const { config } = loaded;
+  const settings = config as unknown as Record<string, unknown>;
+  process.umask(config.umask);
+  process.title = `gunicorn-ts: master [${processName(config)}]`;
+  const log = await createLogger(config as unknown as LogSettings, { role: 'arbiter', pid: process.pid });
+  const hooks = new HookRunner(settings, log);
+  const earlyServer = { pid: process.pid, numWorkers: config.workers, workers: [], log, cfg: settings };
+  await hooks.required('on_starting', earlyServer);
+  if (config.preload_app) await preload(config, inputs.cwd);
+
+  const sockets = await openSockets(config, inputs.env, log);
+  const pidfile = { current: config.pidfile ? new Pidfile(config.pidfile) : null };
+  const oldMaster = Number.parseInt(inputs.env[OLD_MASTER] ?? '', 10);
+  pidfile.current?.create(process.pid, Number.isInteger(oldMaster) ? oldMaster : undefined);
+
+  log.info(`Starting gunicorn-ts ${process.env['npm_package_version'] ?? ''}`.trim(), { node: process.version });
+  for (const socket of sockets) log.info(`Listening at: ${socketUrl(socket, config)} (${process.pid})`);
+  log.info(`Using worker: ${config.worker_class}`);
+  await hooks.required('when_ready', earlyServer);
+
+  let arbiter: Arbiter | undefined;
+  const reexec = new Reexec({
+    inputs, script: BIN_SCRIPT, sockets, log, pidfile,
+    preExec: () => hooks.call('pre_exec', arbiter?.serverRef ?? earlyServer),
+  });
+  arbiter = new Arbiter({
+    loaded, inputs, sockets, log,
+    daemonized: isDaemonChild(inputs.env),
+    reexec: () => void reexec.start(),
+    onServing: () => isDaemonChild(inputs.env) && reportToForeground({ type: 'daemon-ready', pid: process.pid }),
+    cleanup: async () => {
+      pidfile.current?.unlink(process.pid);
+      // A new master serves on these sockets now: leave them (and their paths) alone.
+      if (reexec.handedOver) reexec.release();
+      else for (const socket of sockets) socket.close();
+      await log.close();
+    },
+  });
+  return arbiter.run();
+}
+
+function socketUrl(socket: ListeningSocket, config: Config): string {
+  if (socket.address.kind === 'unix') return socket.label;
+  const scheme = config.certfile ? 'https' : 'http';
+  return `${scheme}://${socket.label}`;
+}
