@@ -5,6 +5,8 @@ const SYSLOG_FACILITIES = [
   'auth', 'authpriv', 'cron', 'daemon', 'ftp', 'kern', 'lpr', 'mail', 'news', 'syslog', 'user', 'uucp',
   'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
 ] as const;
+const LOG_LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
+const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 
 export const accesslog = defineSetting<'accesslog', string | null>({
   name: 'accesslog',
@@ -44,24 +46,24 @@ export const errorlog = defineSetting<'errorlog', string>({
 The arbiter and every worker write to it; \`SIGUSR1\` reopens it after rotation.`,
 });
 
-export const loglevel = defineSetting<'loglevel', string>({
+export const loglevel = defineSetting<'loglevel', (typeof LOG_LEVELS)[number]>({
   name: 'loglevel',
   section: 'Logging',
   cli: ['--log-level'],
   meta: 'LEVEL',
-  schema: { type: 'string', enum: ['debug', 'info', 'warning', 'error', 'critical'] },
+  schema: { type: 'string', enum: [...LOG_LEVELS] },
   default: 'info',
   desc: `The least severe level written to the error log.
 
 One of \`debug\`, \`info\`, \`warning\`, \`error\`, \`critical\`.`,
 });
 
-export const logFormat = defineSetting<'log_format', string>({
+export const logFormat = defineSetting<'log_format', (typeof LOG_FORMATS)[number]>({
   name: 'log_format',
   section: 'Logging',
   cli: ['--log-format'],
   meta: 'FORMAT',
-  schema: { type: 'string', enum: ['auto', 'json', 'pretty'] },
+  schema: { type: 'string', enum: [...LOG_FORMATS] },
   default: 'auto',
   desc: `How error log lines are written: \`json\`, \`pretty\` or \`auto\`.
 
@@ -136,7 +138,7 @@ export const syslogPrefix = defineSetting<'syslog_prefix', string | null>({
 Without it, entries carry the process name.`,
 });
 
-export const syslogFacility = defineSetting<'syslog_facility', string>({
+export const syslogFacility = defineSetting<'syslog_facility', (typeof SYSLOG_FACILITIES)[number]>({
   name: 'syslog_facility',
   section: 'Logging',
   cli: ['--log-syslog-facility'],

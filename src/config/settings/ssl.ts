@@ -1,6 +1,8 @@
 // Settings of the "SSL" section: serving HTTPS directly with Node's tls module.
 import { defineSetting } from '../setting.js';
 
+const SSL_VERSIONS = ['TLS', 'SSLv23', 'TLSv1', 'TLSv1_1', 'TLSv1_2', 'TLSv1_3'] as const;
+
 export const keyfile = defineSetting<'keyfile', string | null>({
   name: 'keyfile',
   section: 'SSL',
@@ -23,19 +25,19 @@ export const certfile = defineSetting<'certfile', string | null>({
   desc: `The PEM file holding the TLS certificate, followed by its chain if any.`,
 });
 
-export const sslVersion = defineSetting<'ssl_version', string>({
+export const sslVersion = defineSetting<'ssl_version', (typeof SSL_VERSIONS)[number]>({
   name: 'ssl_version',
   section: 'SSL',
   cli: ['--ssl-version'],
   meta: 'VERSION',
-  schema: { type: 'string', enum: ['TLS', 'SSLv23', 'TLSv1', 'TLSv1_1', 'TLSv1_2', 'TLSv1_3'] },
+  schema: { type: 'string', enum: [...SSL_VERSIONS] },
   default: 'TLS',
   desc: `The oldest TLS version accepted from clients.
 
 \`TLS\` keeps Node's default minimum (TLS 1.2); \`SSLv23\`, Python's name for "negotiate", means the same. \`TLSv1\`, \`TLSv1_1\`, \`TLSv1_2\` and \`TLSv1_3\` set the minimum to that version. Gunicorn took a number from Python's \`ssl\` module here; Node negotiates the highest version both sides support above the minimum.`,
 });
 
-export const certReqs = defineSetting<'cert_reqs', number>({
+export const certReqs = defineSetting<'cert_reqs', 0 | 1 | 2>({
   name: 'cert_reqs',
   section: 'SSL',
   cli: ['--cert-reqs'],
