@@ -1,16 +1,18 @@
 // --check-config: the configuration is valid and the app loads, without binding anything.
 // Meant for CI: one line on success, the errors and exit 1 otherwise.
-import { resolve } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { appSource } from '../app/app-source.js';
+import { describeThrown } from '../app/errors.js';
+import { GunicornError } from '../errors.js';
 
 export async function checkConfig(loaded: LoadedConfig, cwd: string): Promise<string> {
   const source = appSource(loaded.config, cwd);
-  await source.load();
+  try {
+    await source.load();
+  } catch (err) {
+    if (err instanceof GunicornError) throw err;
+    throw new GunicornError('GTS_ERR_APP_LOAD', `app ${source.describe} does not load: ${describeThrown(err)}`);
+  }
   const from = loaded.configFile ? ` (config ${loaded.configFile})` : '';
   return `Config OK: app ${source.describe} loads${from}`;
-}
-
-export function resolveChdir(chdir: string | null, cwd: string): string {
-  return chdir ? resolve(cwd, chdir) : cwd;
 }
