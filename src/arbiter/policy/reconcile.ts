@@ -1,0 +1,98 @@
+// Runs after every event and brings the workers in line with the phase and the params:
+// old generations become tired, tired workers are retired or replaced (bounded, FIFO),
+// excess workers leave, empty slots are filled, and a stopping arbiter halts once empty.
+import { backoffMs } from './backoff.js';
+import { type Draft, type DraftWorker, fieldsOf, kill, log, makeTired, retire, spawn } from './draft.js';
+import { activeReplacementOf, excessVictim, spawnPlan } from './replacement.js';
+
+export function reconcile(d: Draft): void {
+  switch (d.s.phase) {
+    case 'running':
+      tireOldGenerations(d);
+      if (!d.s.params.waitForNewWorkers) retireTired(d);
+      dismissExcess(d);
+      spawnWanted(d);
+      break;
+    case 'stopping':
+    case 'halting':
+      retireAll(d);
+      break;
+    case 'quitting':
+      quitAll(d);
+      break;
+    default:
+      break;
+  }
+  haltWhenEmpty(d);
+}
+
+/** After a reload every older worker must go: serving ones by the replacement rule, booting ones at once. */
+function tireOldGenerations(d: Draft): void {
+  for (const w of d.s.workers) {
+    if (w.generation >= d.s.generation) continue;
+    if (w.state === 'booting' && w.pid !== null) kill(d, w, 'SIGTERM', 'reload');
+    else if (w.state === 'warming' || w.state === 'ready') makeTired(d, w, 'reload');
+  }
+}
+
+/** Without wait_for_new_workers a tired worker leaves at once (Gunicorn's behaviour). */
+function retireTired(d: Draft): void {
+  for (const w of d.s.workers) if (w.state === 'tired') retire(d, w, 'tired');
+}
+
+function dismissExcess(d: Draft): void {
+  for (let victim = excessVictim(d.s); victim; victim = excessVictim(d.s)) {
+    const replacement = victim.state === 'tired' ? activeReplacementOf(d.s.workers, victim) : undefined;
+    retire(d, draftOf(d, victim.id), 'excess');
+    if (replacement) retire(d, draftOf(d, replacement.id), 'excess');
+  }
+}
+
+/** The queries return records of the draft itself; this gives them back their mutable type. */
+function draftOf(d: Draft, id: number): DraftWorker {
+  const w = d.s.workers.find((x) => x.id === id);
+  if (!w) throw new Error(`restart policy bug: no worker ${id}`);
+  return w;
+}
+
+function spawnWanted(d: Draft): void {
+  if (d.now < d.s.spawnBlockedUntil) return;
+  const plan = spawnPlan(d.s);
+  for (let i = 0; i < plan.fresh; i++) spawn(d, null);
+  for (const tired of plan.replace) spawn(d, tired);
+}
+
+function retireAll(d: Draft): void {
+  for (const w of d.s.workers) {
+    if (w.state === 'booting' && w.pid !== null) kill(d, w, 'SIGTERM', 'stop');
+    else if (w.state === 'warming' || w.state === 'ready' || w.state === 'tired') retire(d, w, 'stop');
+  }
+}
+
+/** Quick stop: SIGQUIT to every worker not already being stopped harder. */
+function quitAll(d: Draft): void {
+  for (const w of d.s.workers) {
+    if (w.pid === null) continue;
+    if (w.state !== 'killing' || w.killSignal === 'SIGTERM') kill(d, w, 'SIGQUIT', 'quit');
+  }
+}
+
+function haltWhenEmpty(d: Draft): void {
+  const { s } = d;
+  if ((s.phase !== 'stopping' && s.phase !== 'quitting' && s.phase !== 'halting') || s.workers.length > 0) return;
+  const exit = s.exit ?? { code: 0, reason: 'stopped' };
+  s.phase = 'halted';
+  log(d, exit.code === 0 ? 'info' : 'error', 'shutting down', { code: exit.code, reason: exit.reason });
+  d.out.push({ type: 'halt', code: exit.code, reason: exit.reason });
+}
+
+/** A worker died or was killed before it became ready: wait longer before each retry. */
+export function countFailure(d: Draft, w: DraftWorker, why: string): void {
+  const { s } = d;
+  s.failures += 1;
+  const delay = backoffMs(s.failures);
+  s.spawnBlockedUntil = d.now + delay;
+  log(d, s.failures >= 2 ? 'error' : 'warn', 'worker failed before ready', {
+    ...fieldsOf(w), why, failures: s.failures, retryInMs: delay,
+  });
+}

@@ -1,0 +1,91 @@
+// Who counts as capacity, who holds one of the `workers` slots, which tired worker is
+// replaced next (first tired, first replaced), how many replacements the bound still allows,
+// and which worker leaves first when there are too many. Pure queries over worker records.
+import type { PolicyState, WorkerRecord } from './types.js';
+
+type Workers = readonly WorkerRecord[];
+
+/** Accepting and not draining: the capacity the invariant protects. */
+export function isCapacity(w: WorkerRecord): boolean {
+  return w.state === 'warming' || w.state === 'ready' || w.state === 'tired';
+}
+
+export function capacity(workers: Workers): number {
+  return workers.filter(isCapacity).length;
+}
+
+/** The tired worker `r` is replacing, while `r` is still on its way (booting or warming). */
+export function replacementTarget(workers: Workers, r: WorkerRecord): WorkerRecord | undefined {
+  if (r.replacementFor === undefined || (r.state !== 'booting' && r.state !== 'warming')) return undefined;
+  return workers.find((t) => t.id === r.replacementFor && t.state === 'tired');
+}
+
+export function activeReplacementOf(workers: Workers, tired: WorkerRecord): WorkerRecord | undefined {
+  return workers.find((r) => r.replacementFor === tired.id && replacementTarget(workers, r) === tired);
+}
+
+/** Replacements under way: the number max_restarting_workers bounds. */
+export function underway(workers: Workers): number {
+  return workers.filter((r) => replacementTarget(workers, r) !== undefined).length;
+}
+
+/**
+ * A slot holder fills one of the `workers` slots: every tired worker (until it leaves, its
+ * replacement is extra), and every booting/warming/ready worker that is not an active
+ * replacement. A replacement whose tired worker died takes over the slot.
+ */
+export function isSlotHolder(workers: Workers, w: WorkerRecord): boolean {
+  if (w.state === 'tired') return true;
+  if (w.state === 'draining' || w.state === 'killing') return false;
+  return replacementTarget(workers, w) === undefined;
+}
+
+export function slotHolders(workers: Workers): WorkerRecord[] {
+  return workers.filter((w) => isSlotHolder(workers, w));
+}
+
+/** Tired workers still waiting for a replacement, first tired first. */
+export function replacementQueue(workers: Workers): WorkerRecord[] {
+  return workers
+    .filter((t) => t.state === 'tired' && activeReplacementOf(workers, t) === undefined)
+    .sort((a, b) => (a.tiredAt ?? 0) - (b.tiredAt ?? 0) || a.id - b.id);
+}
+
+export interface SpawnPlan {
+  /** New workers to fill empty slots (start, TTIN, unplanned deaths). */
+  readonly fresh: number;
+  /** Tired workers to start a replacement for now, in order. */
+  readonly replace: readonly WorkerRecord[];
+}
+
+/** What the policy would spawn right now if backoff allowed it. */
+export function spawnPlan(state: PolicyState): SpawnPlan {
+  if (state.phase !== 'running') return { fresh: 0, replace: [] };
+  const { workers, params } = state;
+  const fresh = Math.max(0, params.workers - slotHolders(workers).length);
+  if (!params.waitForNewWorkers) return { fresh, replace: [] };
+  const room = params.maxRestartingWorkers > 0 ? params.maxRestartingWorkers - underway(workers) : Infinity;
+  return { fresh, replace: replacementQueue(workers).slice(0, Math.max(0, room)) };
+}
+
+/**
+ * When slot holders outnumber `workers` (TTOU, WINCH, a reload with fewer workers), the one
+ * to dismiss next: tired ones nobody is replacing yet, then booting ones (not serving yet),
+ * then warming/ready, and last a tired one whose replacement would then leave with it;
+ * oldest (generation, then spawn order) first within each group. Needs a pid to act on.
+ */
+export function excessVictim(state: PolicyState): WorkerRecord | undefined {
+  const { workers, params } = state;
+  const holders = slotHolders(workers);
+  if (holders.length <= params.workers) return undefined;
+  const rank = (w: WorkerRecord): number => {
+    if (w.state === 'tired') return activeReplacementOf(workers, w) ? 3 : 0;
+    return w.state === 'booting' ? 1 : 2;
+  };
+  // A tired worker goes with its replacement, so that replacement must be signalable too.
+  const actionable = (w: WorkerRecord): boolean =>
+    w.pid !== null && !(w.state === 'tired' && activeReplacementOf(workers, w)?.pid === null);
+  return holders
+    .filter(actionable)
+    .sort((a, b) => rank(a) - rank(b) || a.generation - b.generation || a.id - b.id)[0];
+}

@@ -1,0 +1,131 @@
+// Handlers for what workers report (through the shell): spawned, booted, warmed, beat, tired,
+// boot-failed, exited, and the tick that enforces time limits. Each only updates its worker;
+// reconcile() decides what to spawn or retire afterwards. Unknown pids are late messages: ignored.
+import { type Draft, type DraftWorker, fieldsOf, findByPid, kill, log, makeTired, move, removeWorker, retire } from './draft.js';
+import { countFailure } from './reconcile.js';
+import { replacementTarget } from './replacement.js';
+import { dueAction } from './timeouts.js';
+import type { KillReason, PolicyEvent } from './types.js';
+
+type Ev<T extends PolicyEvent['type']> = Extract<PolicyEvent, { type: T }>;
+
+const MIB = 1024 * 1024;
+/** Exit codes of a worker that could not boot (src/ipc/messages.ts). */
+const BOOT_EXIT_REASONS: Readonly<Record<number, string>> = { 3: 'Worker failed to boot', 4: 'App failed to load' };
+/** Kills we asked for as part of a plan: their exits are not failures. */
+const PLANNED_KILLS: ReadonlySet<KillReason> = new Set(['excess', 'reload', 'stop', 'quit', 'graceful-timeout']);
+
+function worker(d: Draft, pid: number, what: string): DraftWorker | undefined {
+  const w = findByPid(d, pid);
+  if (!w) log(d, 'debug', `ignoring ${what} from an unknown pid`, { pid });
+  return w;
+}
+
+export function onSpawned(d: Draft, e: Ev<'spawned'>): void {
+  const w = d.s.workers.find((x) => x.id === e.id && x.pid === null);
+  if (!w) throw new Error(`restart policy: 'spawned' for worker ${e.id}, which was not ordered or already has a pid`);
+  w.pid = e.pid;
+  log(d, 'info', 'booting worker', fieldsOf(w));
+}
+
+export function onSpawnFailed(d: Draft, e: Ev<'spawn-failed'>): void {
+  const w = d.s.workers.find((x) => x.id === e.id && x.pid === null);
+  if (!w) throw new Error(`restart policy: 'spawn-failed' for worker ${e.id}, which was not ordered or already has a pid`);
+  removeWorker(d, w);
+  if (d.s.phase === 'running') countFailure(d, w, `spawn failed: ${e.message}`);
+}
+
+function markBooted(d: Draft, w: DraftWorker): void {
+  d.s.everBooted = true;
+  w.lastBeat = d.now;
+  if (w.state !== 'booting') return;
+  move(w, 'warming');
+  w.bootedAt = d.now;
+  log(d, 'info', 'worker booted', fieldsOf(w));
+}
+
+export function onBooted(d: Draft, e: Ev<'booted'>): void {
+  const w = worker(d, e.pid, 'booted');
+  if (w) markBooted(d, w);
+}
+
+export function onWarmed(d: Draft, e: Ev<'warmed'>): void {
+  const w = worker(d, e.pid, 'warmed');
+  if (!w) return;
+  if (w.state === 'booting') markBooted(d, w);
+  w.lastBeat = d.now;
+  if (w.state !== 'warming') return;
+  const target = replacementTarget(d.s.workers, w);
+  move(w, 'ready');
+  w.readyAt = d.now;
+  d.s.failures = 0;
+  d.s.spawnBlockedUntil = 0;
+  log(d, 'info', 'worker ready', fieldsOf(w));
+  // The whole point of wait_for_new_workers: the tired worker leaves only now.
+  if (target) retire(d, target as DraftWorker, 'replaced');
+}
+
+export function onBeat(d: Draft, e: Ev<'beat'>): void {
+  const w = worker(d, e.pid, 'beat');
+  if (!w) return;
+  w.lastBeat = d.now;
+  w.requests = e.requests;
+  if (e.rss !== undefined) w.rss = e.rss;
+  const limit = d.s.params.maxWorkerMemory * MIB;
+  if (limit > 0 && w.state === 'ready' && e.rss !== undefined && e.rss > limit) makeTired(d, w, 'memory');
+}
+
+export function onTired(d: Draft, e: Ev<'tired'>): void {
+  const w = worker(d, e.pid, 'tired');
+  if (!w) return;
+  w.lastBeat = d.now;
+  if (w.state === 'warming' || w.state === 'ready') makeTired(d, w, 'max-requests');
+}
+
+export function onBootFailed(d: Draft, e: Ev<'boot-failed'>): void {
+  const w = worker(d, e.pid, 'boot-failed');
+  if (!w) return;
+  w.bootFailure = { code: e.code, message: e.message };
+  log(d, 'error', BOOT_EXIT_REASONS[e.code] ?? 'Worker failed to boot', { ...fieldsOf(w), code: e.code, error: e.message });
+  if (d.s.phase === 'running' && !d.s.everBooted) haltForBootFailure(d, e.code);
+}
+
+/** Gunicorn's rule: a worker that cannot boot stops the arbiter, but only before any worker booted. */
+function haltForBootFailure(d: Draft, code: number): void {
+  d.s.phase = 'halting';
+  d.s.exit = { code, reason: BOOT_EXIT_REASONS[code] ?? 'Worker failed to boot' };
+}
+
+export function onExited(d: Draft, e: Ev<'exited'>): void {
+  const w = worker(d, e.pid, 'exit');
+  if (!w) return;
+  const planned = w.state === 'draining' || (w.state === 'killing' && w.killReason !== undefined && PLANNED_KILLS.has(w.killReason));
+  const how = { ...fieldsOf(w), code: e.code, signal: e.signal };
+  log(d, planned ? 'info' : 'warn', planned ? 'worker exited' : 'worker died', how);
+  removeWorker(d, w);
+  if (d.s.phase !== 'running') return;
+  const bootCode = w.bootFailure?.code ?? (w.state === 'booting' && e.code !== null ? e.code : undefined);
+  if (!d.s.everBooted && bootCode !== undefined && BOOT_EXIT_REASONS[bootCode]) {
+    haltForBootFailure(d, bootCode);
+  } else if (!planned && w.readyAt === undefined) {
+    countFailure(d, w, w.killReason ?? (e.signal ? `signal ${e.signal}` : `exit code ${e.code}`));
+  }
+}
+
+const TIMEOUT_LOGS: Readonly<Partial<Record<KillReason, string>>> = {
+  'boot-timeout': 'worker boot timeout',
+  'warmup-timeout': 'worker warmup timeout',
+  timeout: 'worker timeout',
+  'graceful-timeout': 'worker graceful timeout',
+  escalation: 'worker ignored its signal',
+};
+
+export function onTick(d: Draft): void {
+  for (const w of [...d.s.workers]) {
+    const due = dueAction(w, d.s.params);
+    if (!due || d.now < due.at) continue;
+    const level = due.reason === 'escalation' || due.reason === 'graceful-timeout' ? 'warn' : 'error';
+    log(d, level, TIMEOUT_LOGS[due.reason] ?? 'worker overdue', { ...fieldsOf(w), signal: due.signal });
+    kill(d, w, due.signal, due.reason);
+  }
+}
