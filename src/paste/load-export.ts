@@ -26,7 +26,10 @@ export async function loadUseExport(ref: UseRef, iniFile: string, dir: string, w
     // The INI file is the parent module, so packages resolve from its directory's node_modules.
     ns = (await createJiti(iniFile).import(specifier)) as Record<string, unknown>;
   } catch (err) {
-    throw new PasteError(at, `cannot load ${isPackage ? 'package' : 'module'} ${specifier}: ${errorText(err)}`, { cause: err });
+    // Not-found errors carry a multi-line "Require stack" that names only the INI file again.
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND' ? errorText(err).split('\n')[0] : errorText(err);
+    throw new PasteError(at, `cannot load ${isPackage ? 'package' : 'module'} ${specifier}: ${reason}`, { cause: err });
   }
   const names = ref.name !== undefined ? [ref.name] : ref.scheme === 'egg' ? [EGG_DEFAULT] : DEFAULT_EXPORTS;
   const name = names.find((n) => ns[n] !== undefined && ns[n] !== null);

@@ -62,7 +62,8 @@ function findSection(sections: IniSections, kind: SectionKind, name: string, fro
   const names = wanted.map((s) => `[${s}]`).join(' or ');
   if (found.length > 1) throw new PasteError(from, `"${name}" is ambiguous in ${file}: both ${found.map((s) => `[${s}]`).join(' and ')}`);
   const present = [...sections.keys()].map((s) => `[${s}]`).join(', ') || 'none';
-  throw new PasteError(from, `no ${names} section in ${file} (sections: ${present})`);
+  const inFile = from.file === file ? '' : ` in ${file}`;
+  throw new PasteError(from, `no ${names} section${inFile} (sections: ${present})`);
 }
 
 function sectionContext(sections: IniSections, section: string, file: string, dir: string): SectionContext {

@@ -4,7 +4,7 @@ import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Served {
-  get(path: string): Promise<{ status: number; body: string; headers: Headers }>;
+  get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: string; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -13,8 +13,8 @@ export async function serve(listener: RequestListener): Promise<Served> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    async get(path) {
-      const res = await fetch(`http://127.0.0.1:${port}${path}`);
+    async get(path, headers) {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, headers ? { headers } : {});
       return { status: res.status, body: await res.text(), headers: res.headers };
     },
     close: () => new Promise<void>((resolve) => {
