@@ -47,6 +47,7 @@ function settingEntry(decl: SettingDecl): string[] {
   const defaultText = `Default: \\fB${roffEscape(defaultLiteral(decl))}\\fR${decl.defaultDoc === undefined ? '' : ` (${roffInline(decl.defaultDoc)})`}.`;
   const facts = [`Setting: \\fB${roffEscape(decl.name)}\\fR.`, defaultText];
   if (decl.unsupported !== undefined) facts.push(`Not supported on Node: ${roffInline(decl.unsupported)}`);
+  if (decl.noEffect !== undefined) facts.push(`No effect on Node: ${roffInline(decl.noEffect)}`);
   return ['.TP', tagLine(decl), ...roffBlocks(decl.desc, '.IP'), '.IP', facts.join(' ')];
 }
 

@@ -18,6 +18,7 @@ function facts(decl: SettingDecl): string[] {
   out.push(`- **Default:** \`${defaultLiteral(decl)}\`${doc}`);
   if (decl.cliOnly === true) out.push('- **Only meaningful on the command line**');
   if (decl.unsupported !== undefined) out.push(`- **Not supported on Node:** ${decl.unsupported}`);
+  if (decl.noEffect !== undefined) out.push(`- **No effect on Node:** ${decl.noEffect}`);
   return out;
 }
 
