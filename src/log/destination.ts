@@ -1,7 +1,7 @@
 // Opens the files the logs write to, through pino.destination (sonic-boom, no worker
 // thread), and reopens them for logrotate. '-' means the process's own stdout/stderr,
 // which are never reopened or closed.
-import { closeSync, openSync } from 'node:fs';
+import { openSync } from 'node:fs';
 import pino from 'pino';
 
 export type Destination = ReturnType<typeof pino.destination>;
@@ -10,6 +10,19 @@ export interface FileDestination {
   stream: Destination;
   /** null for stdout/stderr. */
   path: string | null;
+  /** Settles when the last reopen() has opened the new file (see closeDestination). */
+  reopened: Promise<void>;
+}
+
+/** A failing disk must not crash the server: sonic-boom's 'error' is reported once. */
+function guard(setting: string, stream: Destination): Destination {
+  let told = false;
+  stream.on('error', (err: Error) => {
+    if (told) return;
+    told = true;
+    process.stderr.write(`gunicorn-ts: ${setting}: write failed: ${err.message}\n`);
+  });
+  return stream;
 }
 
 /**
@@ -17,19 +30,38 @@ export interface FileDestination {
  * Error naming the setting, thrown now rather than emitted later from a stream.
  */
 export function openDestination(setting: string, target: string, stdFd: 1 | 2, sync: boolean): FileDestination {
-  if (target === '-') return { stream: pino.destination({ fd: stdFd, sync }), path: null };
+  if (target === '-') return { stream: guard(setting, pino.destination({ fd: stdFd, sync })), path: null, reopened: Promise.resolve() };
+  let fd: number;
   try {
-    closeSync(openSync(target, 'a'));
+    fd = openSync(target, 'a');
   } catch (err) {
     throw new Error(`${setting}: cannot open ${target} for appending: ${(err as Error).message}`);
   }
-  const stream = pino.destination({ dest: target, sync, append: true, mkdir: false });
-  return { stream, path: target };
+  // Opened here, synchronously, so the stream is ready at once: an asynchronous destination
+  // that exits before its own open completed would drop every line (its exit flush throws
+  // "not ready"). sonic-boom reopens by `file`, which an fd-built stream lacks: set it.
+  const stream = guard(setting, pino.destination({ fd, sync }));
+  (stream as unknown as { file: string }).file = target;
+  return { stream, path: target, reopened: Promise.resolve() };
 }
 
 /** Reopens a file destination by name (the old file was moved away); no-op for stdio. */
 export function reopenDestination(d: FileDestination): void {
-  if (d.path !== null) d.stream.reopen(d.path);
+  if (d.path === null) return;
+  const stream = d.stream as Destination & { fd: number };
+  const oldFd = stream.fd;
+  d.reopened = new Promise((resolve) => {
+    // An fd-built stream also emits its first 'ready' on the next tick: wait for the new fd.
+    const done = (failed?: unknown): void => {
+      if (failed === undefined && stream.fd === oldFd) return;
+      stream.off('ready', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.on('ready', done);
+    stream.on('error', done);
+  });
+  d.stream.reopen(d.path);
 }
 
 /** Writes out whatever an async destination still buffers; safe before 'ready'. */
@@ -42,7 +74,10 @@ export function flushDestination(d: FileDestination): void {
 }
 
 /** Flushes and closes; stdout/stderr stay open (sonic-boom never closes fd 1 and 2). */
-export function closeDestination(d: FileDestination): Promise<void> {
+export async function closeDestination(d: FileDestination): Promise<void> {
+  // sonic-boom drops a reopen that was deferred behind an in-flight write once end() has
+  // been called, and then never closes: so end only after the reopen has happened.
+  await d.reopened;
   return new Promise((resolve) => {
     flushDestination(d);
     d.stream.once('close', () => resolve());
