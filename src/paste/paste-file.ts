@@ -59,10 +59,10 @@ function findSection(sections: IniSections, kind: SectionKind, name: string, fro
   const wanted = PREFIXES[kind].map((prefix) => `${prefix}:${name}`);
   const found = wanted.filter((section) => sections.has(section));
   if (found.length === 1) return found[0]!;
-  const names = wanted.map((s) => `[${s}]`).join(' or ');
-  if (found.length > 1) throw new PasteError(from, `"${name}" is ambiguous in ${file}: both ${found.map((s) => `[${s}]`).join(' and ')}`);
-  const present = [...sections.keys()].map((s) => `[${s}]`).join(', ') || 'none';
   const inFile = from.file === file ? '' : ` in ${file}`;
+  if (found.length > 1) throw new PasteError(from, `"${name}" is ambiguous${inFile}: both ${found.map((s) => `[${s}]`).join(' and ')}`);
+  const names = wanted.map((s) => `[${s}]`).join(' or ');
+  const present = [...sections.keys()].map((s) => `[${s}]`).join(', ') || 'none';
   throw new PasteError(from, `no ${names} section${inFile} (sections: ${present})`);
 }
 

@@ -93,6 +93,19 @@ describe('paste urlmap composite, served over real HTTP', () => {
     assert.equal(body.scriptNameHeader, '/api/v1/admin');
   });
 
+  it('accumulates prefixes through nested urlmaps', async () => {
+    const [res] = await getFrom('outer', ['/outer/api/v1/admin/users']);
+    const body = json(res!.body);
+    assert.equal(body.url, '/users');
+    assert.equal(body.scriptName, '/outer/api/v1/admin');
+    assert.equal(body.originalUrl, '/outer/api/v1/admin/users');
+  });
+
+  it('answers 404 when no prefix matches', async () => {
+    const [res] = await getFrom('outer', ['/elsewhere']);
+    assert.equal(res!.status, 404);
+  });
+
   it('does not match a prefix in the middle of a path segment', async () => {
     const [res] = await getFrom('site', ['/apiary']);
     assert.equal(res!.body, 'hello /apiary', '/apiary falls through to the / mount');

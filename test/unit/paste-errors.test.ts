@@ -37,6 +37,11 @@ describe('paste errors name file, section and key', () => {
       { message: /no \[app:admin\] or \[pipeline:admin\] or \[composite:admin\] section .*sections: \[app:main\]/ });
   });
 
+  it('a name used by two app-like sections', async () => {
+    await rejects(`[app:main]\nuse = file:${hello}\n[pipeline:main]\npipeline = x\n`, 'main',
+      { message: /"main" is ambiguous: both \[app:main\] and \[pipeline:main\]/ });
+  });
+
   it('missing filter section named by a pipeline', async () => {
     await rejects(`[pipeline:main]\npipeline = auth app\n[app:app]\nuse = file:${hello}\n`, 'main',
       { section: 'pipeline:main', key: 'pipeline', message: /no \[filter:auth\] section/ });
