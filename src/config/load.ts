@@ -129,7 +129,7 @@ export async function loadConfig(inputs: LoadInputs): Promise<LoadResult> {
   return { kind: 'config', config, sources, configFile, warnings: warningsFor(config, sources) };
 }
 
-/** Combinations that are valid but probably not what the operator meant. */
+/** Combinations that are valid but probably not what the operator meant, and settings Node cannot honour. */
 function warningsFor(config: Config, sources: ReadonlyMap<string, SourceRef>): string[] {
   const c = config as unknown as Record<string, unknown>;
   const warnings: string[] = [];
@@ -137,6 +137,8 @@ function warningsFor(config: Config, sources: ReadonlyMap<string, SourceRef>): s
   if (isSet('max_restarting_workers') && c['wait_for_new_workers'] !== true) {
     warnings.push('max_restarting_workers only has an effect with wait_for_new_workers');
   }
-  if (isSet('sendfile')) warnings.push("sendfile has no effect: Node's http server does not use sendfile(2)");
+  for (const decl of SETTINGS as readonly SettingDecl[]) {
+    if (decl.noEffect !== undefined && isSet(decl.name) && c[decl.name] !== decl.default) warnings.push(`${decl.name} has no effect: ${decl.noEffect}`);
+  }
   return warnings;
 }

@@ -30,22 +30,7 @@ function validatorsFor(decl: SettingDecl): Validators {
 const TRUE_WORDS = new Set(['true', 'yes', 'on', '1']);
 const FALSE_WORDS = new Set(['false', 'no', 'off', '0']);
 
-/** Settings whose text form is richer than JSON coercion understands. */
-const TEXT_PARSERS: Readonly<Record<string, (text: string) => unknown>> = {
-  // Like Python's int(value, 0), plus a bare leading zero meaning octal ("0022"), as Gunicorn documents.
-  umask: (text) => {
-    const t = text.trim().toLowerCase();
-    if (/^0o[0-7]+$/.test(t)) return parseInt(t.slice(2), 8);
-    if (/^0x[0-9a-f]+$/.test(t)) return parseInt(t.slice(2), 16);
-    if (/^0b[01]+$/.test(t)) return parseInt(t.slice(2), 2);
-    if (/^0[0-7]+$/.test(t)) return parseInt(t, 8);
-    return text;
-  },
-};
-
 function prepareText(decl: SettingDecl, value: unknown): unknown {
-  const parse = TEXT_PARSERS[decl.name];
-  if (parse && typeof value === 'string') return parse(value);
   if (decl.schema.type === 'boolean' && typeof value === 'string') {
     const word = value.trim().toLowerCase();
     if (TRUE_WORDS.has(word)) return true;
@@ -86,6 +71,8 @@ function checkHook(decl: SettingDecl, value: unknown): CheckResult {
 export function checkValue(decl: SettingDecl, value: unknown, fromText: boolean): CheckResult {
   if (decl.hook) return checkHook(decl, value);
   const validators = validatorsFor(decl);
+  // A setting's own conversion (umask "0o22") applies to every source; JSON coercion only to text.
+  if (decl.coerce) value = decl.coerce(value);
   if (fromText) {
     const holder = { value: prepareText(decl, value) };
     if (validators.coerce(holder)) return { ok: true, value: holder.value };

@@ -1,0 +1,24 @@
+// Every example configuration in config-examples/ passes --check-config, as CI would run it.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runGunicorn } from '../helpers/server.js';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+
+const examples: ReadonlyArray<readonly string[]> = [
+  ['-c', 'config-examples/gunicorn.conf.ts'],
+  ['--paste', 'config-examples/production.ini'],
+];
+
+describe('config-examples', () => {
+  for (const args of examples) {
+    it(`${args.join(' ')} passes --check-config`, async () => {
+      assert.ok(existsSync(`${repo}/${args[1]}`), `${args[1]} is missing`);
+      const r = await runGunicorn([...args, '--check-config'], { cwd: repo });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^Config OK: /);
+    });
+  }
+});
