@@ -14,6 +14,8 @@ const MIB = 1024 * 1024;
 const BOOT_EXIT_REASONS: Readonly<Record<number, string>> = { 3: 'Worker failed to boot', 4: 'App failed to load' };
 /** Kills we asked for as part of a plan: their exits are not failures. */
 const PLANNED_KILLS: ReadonlySet<KillReason> = new Set(['excess', 'reload', 'stop', 'quit', 'graceful-timeout']);
+/** Limits that, hit before ready, count as a failure when the kill is sent (not again at exit). */
+const FAILURE_KILLS: ReadonlySet<KillReason> = new Set(['boot-timeout', 'warmup-timeout', 'timeout']);
 
 function worker(d: Draft, pid: number, what: string): DraftWorker | undefined {
   const w = findByPid(d, pid);
@@ -107,7 +109,7 @@ export function onExited(d: Draft, e: Ev<'exited'>): void {
   const bootCode = w.bootFailure?.code ?? (w.state === 'booting' && e.code !== null ? e.code : undefined);
   if (!d.s.everBooted && bootCode !== undefined && BOOT_EXIT_REASONS[bootCode]) {
     haltForBootFailure(d, bootCode);
-  } else if (!planned && w.readyAt === undefined) {
+  } else if (!planned && w.readyAt === undefined && !(w.killReason && FAILURE_KILLS.has(w.killReason))) {
     countFailure(d, w, w.killReason ?? (e.signal ? `signal ${e.signal}` : `exit code ${e.code}`));
   }
 }
@@ -127,5 +129,7 @@ export function onTick(d: Draft): void {
     const level = due.reason === 'escalation' || due.reason === 'graceful-timeout' ? 'warn' : 'error';
     log(d, level, TIMEOUT_LOGS[due.reason] ?? 'worker overdue', { ...fieldsOf(w), signal: due.signal });
     kill(d, w, due.signal, due.reason);
+    // Count it now: the slot frees at once, and the backoff must hold back the respawn.
+    if (FAILURE_KILLS.has(due.reason) && w.readyAt === undefined && d.s.phase === 'running') countFailure(d, w, due.reason);
   }
 }
