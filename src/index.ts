@@ -14,3 +14,5 @@ export function defineConfig<T extends GunicornConfig | (() => GunicornConfig | 
 
 export type { Config } from './config/registry.js';
 export type { ServerRef, WorkerRef, WorkerSelf, HookLogger } from './config/hook-types.js';
+export { Logger, createLogger } from './log/index.js';
+export type { LogSettings, Level as LogLevel, AccessRecord } from './log/index.js';
