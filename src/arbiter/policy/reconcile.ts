@@ -3,13 +3,14 @@
 // excess workers leave, empty slots are filled, and a stopping arbiter halts once empty.
 import { backoffMs } from './backoff.js';
 import { type Draft, type DraftWorker, fieldsOf, kill, log, makeTired, retire, spawn } from './draft.js';
-import { activeReplacementOf, excessVictim, spawnPlan } from './replacement.js';
+import { activeReplacementOf, capacity, excessCandidates, isCapacity, spawnPlan } from './replacement.js';
 
 export function reconcile(d: Draft): void {
   switch (d.s.phase) {
     case 'running':
       tireOldGenerations(d);
       if (!d.s.params.waitForNewWorkers) retireTired(d);
+      retireReplaced(d);
       dismissExcess(d);
       spawnWanted(d);
       break;
@@ -40,11 +41,31 @@ function retireTired(d: Draft): void {
   for (const w of d.s.workers) if (w.state === 'tired') retire(d, w, 'tired');
 }
 
+/**
+ * The point of wait_for_new_workers: a tired worker leaves once its replacement is ready, and
+ * only if the others still make `workers` accepting workers without it (after a crash, it
+ * keeps serving until the lost slot serves again).
+ */
+function retireReplaced(d: Draft): void {
+  for (const t of d.s.workers) {
+    if (t.state !== 'tired' || activeReplacementOf(d.s.workers, t)?.state !== 'ready') continue;
+    if (capacity(d.s.workers) - 1 < d.s.params.workers) return;
+    retire(d, t, 'replaced');
+  }
+}
+
 function dismissExcess(d: Draft): void {
-  for (let victim = excessVictim(d.s); victim; victim = excessVictim(d.s)) {
-    const replacement = victim.state === 'tired' ? activeReplacementOf(d.s.workers, victim) : undefined;
-    retire(d, draftOf(d, victim.id), 'excess');
-    if (replacement) retire(d, draftOf(d, replacement.id), 'excess');
+  for (;;) {
+    const choice = excessCandidates(d.s)
+      .map((victim) => ({ victim, replacement: victim.state === 'tired' ? activeReplacementOf(d.s.workers, victim) : undefined }))
+      .find(({ victim, replacement }) => {
+        // Never trade serving capacity below `workers` while another slot is still booting.
+        const lost = [victim, replacement].filter((w) => w !== undefined && isCapacity(w)).length;
+        return lost === 0 || capacity(d.s.workers) - lost >= d.s.params.workers;
+      });
+    if (!choice) return;
+    retire(d, draftOf(d, choice.victim.id), 'excess');
+    if (choice.replacement) retire(d, draftOf(d, choice.replacement.id), 'excess');
   }
 }
 

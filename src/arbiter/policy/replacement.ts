@@ -14,9 +14,12 @@ export function capacity(workers: Workers): number {
   return workers.filter(isCapacity).length;
 }
 
-/** The tired worker `r` is replacing, while `r` is still on its way (booting or warming). */
+/**
+ * The tired worker `r` was spawned to replace, while both are still around: `r` booting,
+ * warming, or ready but waiting for the tired one to leave (see retireReplaced in reconcile).
+ */
 export function replacementTarget(workers: Workers, r: WorkerRecord): WorkerRecord | undefined {
-  if (r.replacementFor === undefined || (r.state !== 'booting' && r.state !== 'warming')) return undefined;
+  if (r.replacementFor === undefined || (r.state !== 'booting' && r.state !== 'warming' && r.state !== 'ready')) return undefined;
   return workers.find((t) => t.id === r.replacementFor && t.state === 'tired');
 }
 
@@ -24,9 +27,9 @@ export function activeReplacementOf(workers: Workers, tired: WorkerRecord): Work
   return workers.find((r) => r.replacementFor === tired.id && replacementTarget(workers, r) === tired);
 }
 
-/** Replacements under way: the number max_restarting_workers bounds. */
+/** Replacements under way (not ready yet): the number max_restarting_workers bounds. */
 export function underway(workers: Workers): number {
-  return workers.filter((r) => replacementTarget(workers, r) !== undefined).length;
+  return workers.filter((r) => r.state !== 'ready' && replacementTarget(workers, r) !== undefined).length;
 }
 
 /**
@@ -69,15 +72,15 @@ export function spawnPlan(state: PolicyState): SpawnPlan {
 }
 
 /**
- * When slot holders outnumber `workers` (TTOU, WINCH, a reload with fewer workers), the one
- * to dismiss next: tired ones nobody is replacing yet, then booting ones (not serving yet),
- * then warming/ready, and last a tired one whose replacement would then leave with it;
- * oldest (generation, then spawn order) first within each group. Needs a pid to act on.
+ * When slot holders outnumber `workers` (TTOU, WINCH, a reload with fewer workers), those that
+ * may be dismissed, best first: tired ones nobody is replacing yet, then booting ones (not
+ * serving yet), then warming/ready, and last a tired one whose replacement would then leave
+ * with it; oldest (generation, then spawn order) first within each group. Each needs a pid.
  */
-export function excessVictim(state: PolicyState): WorkerRecord | undefined {
+export function excessCandidates(state: PolicyState): WorkerRecord[] {
   const { workers, params } = state;
   const holders = slotHolders(workers);
-  if (holders.length <= params.workers) return undefined;
+  if (holders.length <= params.workers) return [];
   const rank = (w: WorkerRecord): number => {
     if (w.state === 'tired') return activeReplacementOf(workers, w) ? 3 : 0;
     return w.state === 'booting' ? 1 : 2;
@@ -87,5 +90,5 @@ export function excessVictim(state: PolicyState): WorkerRecord | undefined {
     w.pid !== null && !(w.state === 'tired' && activeReplacementOf(workers, w)?.pid === null);
   return holders
     .filter(actionable)
-    .sort((a, b) => rank(a) - rank(b) || a.generation - b.generation || a.id - b.id)[0];
+    .sort((a, b) => rank(a) - rank(b) || a.generation - b.generation || a.id - b.id);
 }

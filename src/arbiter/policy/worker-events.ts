@@ -1,9 +1,8 @@
 // Handlers for what workers report (through the shell): spawned, booted, warmed, beat, tired,
 // boot-failed, exited, and the tick that enforces time limits. Each only updates its worker;
 // reconcile() decides what to spawn or retire afterwards. Unknown pids are late messages: ignored.
-import { type Draft, type DraftWorker, fieldsOf, findByPid, kill, log, makeTired, move, removeWorker, retire } from './draft.js';
+import { type Draft, type DraftWorker, fieldsOf, findByPid, kill, log, makeTired, move, removeWorker } from './draft.js';
 import { countFailure } from './reconcile.js';
-import { replacementTarget } from './replacement.js';
 import { dueAction } from './timeouts.js';
 import type { KillReason, PolicyEvent } from './types.js';
 
@@ -57,14 +56,11 @@ export function onWarmed(d: Draft, e: Ev<'warmed'>): void {
   if (w.state === 'booting') markBooted(d, w);
   w.lastBeat = d.now;
   if (w.state !== 'warming') return;
-  const target = replacementTarget(d.s.workers, w);
   move(w, 'ready');
   w.readyAt = d.now;
   d.s.failures = 0;
   d.s.spawnBlockedUntil = 0;
   log(d, 'info', 'worker ready', fieldsOf(w));
-  // The whole point of wait_for_new_workers: the tired worker leaves only now.
-  if (target) retire(d, target as DraftWorker, 'replaced');
 }
 
 export function onBeat(d: Draft, e: Ev<'beat'>): void {
