@@ -5,6 +5,7 @@ import { buildJsonSchema } from '../schema.js';
 import { renderManPage } from './man.js';
 import { renderSettingsMarkdown } from './markdown.js';
 import { GENERATED_NOTE } from './summary.js';
+import { INSTANCE_SCHEMA_PATH, renderInstanceSchema } from '../../debian/instance-rules.js';
 
 export function renderJsonSchema(): string {
   // JSON has no comments: the note goes in $comment, the keyword meant for it.
@@ -16,5 +17,6 @@ export function generatedFiles(): Record<string, string> {
     'schemas/gunicorn.schema.json': renderJsonSchema(),
     'man/gunicorn-ts.1': renderManPage(SETTINGS),
     'docs/settings.md': renderSettingsMarkdown(SETTINGS),
+    [INSTANCE_SCHEMA_PATH]: renderInstanceSchema(),
   };
 }
