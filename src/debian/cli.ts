@@ -70,24 +70,15 @@ export function parseCommandLine(argv: readonly string[], cwd: string): Parsed {
   return { command: command as Command, names, ctx };
 }
 
-async function dispatch(command: Command, ctx: CommandContext, names: readonly string[]): Promise<number> {
-  switch (command) {
-    case 'start':
-      return commands.start(ctx, names);
-    case 'stop':
-      return commands.stop(ctx, names);
-    case 'reload':
-      return commands.reload(ctx, names);
-    case 'restart':
-      return commands.restart(ctx, names);
-    case 'status':
-      return commands.status(ctx, names);
-    case 'check':
-      return commands.check(ctx, names);
-    case 'run':
-      return commands.run(ctx, names);
-  }
-}
+const HANDLERS: Readonly<Record<Command, (ctx: CommandContext, names: readonly string[]) => number | Promise<number>>> = {
+  start: commands.start,
+  stop: commands.stop,
+  reload: commands.reload,
+  restart: commands.restart,
+  status: commands.status,
+  check: commands.check,
+  run: commands.run,
+};
 
 export async function debianMain(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -98,7 +89,7 @@ export async function debianMain(argv: readonly string[], env: NodeJS.ProcessEnv
       process.stdout.write(USAGE);
       return 0;
     }
-    return await dispatch(parsed.command, { ...parsed.ctx, env, out, err }, parsed.names);
+    return await HANDLERS[parsed.command]({ ...parsed.ctx, env, out, err }, parsed.names);
   } catch (e) {
     if (e instanceof UsageError) {
       err(`error: ${e.message}\n\n${USAGE}`);
