@@ -10,6 +10,9 @@ const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const examples: ReadonlyArray<readonly string[]> = [
   ['-c', 'config-examples/gunicorn.conf.ts'],
   ['--paste', 'config-examples/production.ini'],
+  // gunicorn-ts-debian runs instances from their config directory: relative paths resolve there.
+  ['-c', 'config-examples/gunicorn.d/hello.conf.ts'],
+  ['-c', 'config-examples/gunicorn.d/api.json', '--chdir', 'config-examples/gunicorn.d'],
 ];
 
 describe('config-examples', () => {
