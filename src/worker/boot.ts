@@ -1,0 +1,80 @@
+// Boots a worker from its init message: environment and chdir, the app, the hooks, the
+// HTTP server behind the connection gate on every inherited socket, post_worker_init, and
+// then the messages that tell the arbiter where the worker stands (booted, warmed, tired, beat).
+import { resolve } from 'node:path';
+import type { RequestListener } from 'node:http';
+import type { WorkerInit } from '../ipc/messages.js';
+import type { HookLogger } from '../config/hook-types.js';
+import type { Config } from '../config/registry.js';
+import { loadHooks } from '../config/hooks-loader.js';
+import { AppNotFoundError } from '../app/errors.js';
+import { loadApp } from '../app/load-app.js';
+import { ConnectionGate } from './connection-gate.js';
+import { Drain } from './drain.js';
+import { beatInterval, startHeartbeat } from './heartbeat.js';
+import { createHttpServer, keepsAlive } from './http-server.js';
+import { send } from './ipc.js';
+import { RequestCounter } from './request-counter.js';
+import { serveRequest } from './serve-request.js';
+import { WorkerHooks, workerSelf } from './worker-hooks.js';
+import { applyEnvironment, type WorkerSettings } from './worker-settings.js';
+
+export interface BootedWorker {
+  readonly drain: Drain;
+  readonly counter: RequestCounter;
+}
+
+export async function bootWorker(
+  init: WorkerInit,
+  settings: WorkerSettings,
+  log: HookLogger,
+  onHooks: (hooks: WorkerHooks) => void,
+): Promise<BootedWorker> {
+  const startCwd = process.cwd();
+  applyEnvironment(settings);
+  const app = await loadWorkerApp(settings, startCwd);
+  const counter = new RequestCounter(settings.warmupRequests, init.maxRequests, {
+    warmed: (requests) => send({ type: 'warmed', requests }),
+    tired: (requests) => send({ type: 'tired', requests }),
+  });
+  const hooks = new WorkerHooks(await loadHooks(init.configFile), workerSelf(init, log, () => counter.served), log);
+  onHooks(hooks);
+
+  let handler: RequestListener = () => undefined;
+  const http = createHttpServer(settings, (req, res) => handler(req, res));
+  const limit = settings.workerClass === 'sync' ? 1 : settings.workerConnections;
+  const gate = new ConnectionGate(http, limit);
+  let stopBeats = (): void => undefined;
+  const drain = new Drain(gate, {
+    keepAliveMs: http.keepAliveTimeout,
+    gracefulMs: settings.gracefulTimeout * 1000,
+    keepsAlive: keepsAlive(settings),
+    onDone: (reason) => {
+      stopBeats();
+      log.info(reason === 'drained' ? 'Worker exiting (drained)' : 'Worker exiting (graceful_timeout reached)');
+      process.exit(0);
+    },
+  });
+  handler = serveRequest(app, { gate, drain, counter, hooks, log });
+
+  await gate.listen(init.sockets);
+  log.info(`Booting worker with pid: ${process.pid}`, { worker: init.id, gen: init.generation });
+  await hooks.call('post_worker_init');
+  send({ type: 'booted' });
+  counter.booted();
+  stopBeats = startHeartbeat(beatInterval(settings.timeout), () => ({ requests: counter.served, inFlight: counter.inFlight }), send);
+  return { drain, counter };
+}
+
+/** APP_MODULE through loadApp; a --paste INI app through the paste composer. */
+async function loadWorkerApp(settings: WorkerSettings, startCwd: string): Promise<RequestListener> {
+  if (settings.app !== null) {
+    const cwd = process.cwd();
+    return loadApp(settings.app, { cwd, modulePaths: settings.pythonpath.map((p) => resolve(cwd, p)) });
+  }
+  if (typeof settings.all['paste'] === 'string') {
+    const { appSource } = await import('../app/app-source.js');
+    return appSource(settings.all as unknown as Config, startCwd).load();
+  }
+  throw new AppNotFoundError('no application given (neither APP_MODULE nor --paste is set)');
+}

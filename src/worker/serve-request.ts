@@ -1,0 +1,50 @@
+// Wraps the app's request listener with what the worker does around every request:
+// the drain decides the Connection header, the gate and the counter track it, the
+// pre_request/post_request hooks run, and an app that throws gets a 500 instead of
+// taking the worker (and every other request in it) down.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { ConnectionGate } from './connection-gate.js';
+import type { Drain } from './drain.js';
+import type { RequestCounter } from './request-counter.js';
+import type { WorkerHooks } from './worker-hooks.js';
+import type { HookLogger } from '../config/hook-types.js';
+import { internalError } from '../app/internal-error.js';
+
+export interface RequestParts {
+  readonly gate: ConnectionGate;
+  readonly drain: Drain;
+  readonly counter: RequestCounter;
+  readonly hooks: WorkerHooks;
+  readonly log: HookLogger;
+}
+
+export function serveRequest(app: RequestListener, parts: RequestParts): RequestListener {
+  const { gate, drain, counter, hooks, log } = parts;
+  const run = (req: IncomingMessage, res: ServerResponse): void => {
+    try {
+      const result: unknown = app(req, res);
+      if (isThenable(result)) result.then(undefined, (err: unknown) => failed(log, res, err));
+    } catch (err) {
+      failed(log, res, err);
+    }
+  };
+  const preRequest = hooks.has('pre_request');
+  const postRequest = hooks.has('post_request');
+  return (req, res) => {
+    drain.prepare(res);
+    gate.requestStarted(req.socket, (done) => res.once('close', done));
+    counter.track(req, res);
+    if (postRequest) res.once('close', () => void hooks.call('post_request', req, res));
+    if (preRequest) void hooks.call('pre_request', req).then(() => run(req, res));
+    else run(req, res);
+  };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function failed(log: HookLogger, res: ServerResponse, err: unknown): void {
+  log.error(`error handling request: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  internalError(res);
+}
