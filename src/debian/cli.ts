@@ -30,7 +30,7 @@ Options:
   -h, --help         show this help
 `;
 
-const COMMANDS = ['start', 'stop', 'reload', 'restart', 'status', 'check', 'run'] as const;
+export const COMMANDS = ['start', 'stop', 'reload', 'restart', 'status', 'check', 'run'] as const;
 type Command = (typeof COMMANDS)[number];
 
 class UsageError extends Error {}
