@@ -1,0 +1,92 @@
+// The HTTP edge as one object the worker plugs into its server: server options (limits,
+// timeouts, TLS), the PROXY protocol and clientError hooks on the server, and a guard in
+// front of the app that applies trusted-proxy rules and the exact request limits.
+
+import http from 'node:http';
+import https from 'node:https';
+import { parseAllowList } from './ip-allow-list.js';
+import { installProxyProtocol } from './proxy-accept.js';
+import { applyForwarded, compileForwarded, type ForwardedPolicy } from './forwarded.js';
+import { checkRequestLimits, maxHeadersCountFor, resolveLimits, serverOptionsFor, type Limits, type LimitSettings } from './limits.js';
+import { createClientErrorHandler, errorBody } from './client-error.js';
+import { tlsServerOptions, type TlsSettings } from './tls.js';
+import { silentLog, type EdgeLog } from './edge-log.js';
+
+export interface EdgeSettings extends LimitSettings, TlsSettings {
+  readonly proxy_protocol: boolean;
+  readonly proxy_allow_ips: string | readonly string[];
+  readonly forwarded_allow_ips: string | readonly string[];
+  /** UPPER-CASE header name → exact value that means https (case-insensitive names, case-sensitive values). */
+  readonly secure_scheme_headers: Readonly<Record<string, string>>;
+}
+
+export type Listener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+export type EdgeServer = http.Server | https.Server;
+
+export interface HttpEdge {
+  /** TLS is on (certfile and keyfile set): create an https server. */
+  readonly secure: boolean;
+  /** Options for http.createServer, or https.createServer (TLS options included) when secure. */
+  readonly serverOptions: https.ServerOptions;
+  /** Wraps the app listener: trusted-proxy rules, then the exact limits (414/431), then `listener`. */
+  guard(listener: Listener): Listener;
+  /** Hooks the edge into a server made with serverOptions: maxHeadersCount, clientError, PROXY protocol. */
+  install(server: EdgeServer): void;
+  /** All of the above: a ready server for `listener` (not listening yet). */
+  createServer(listener: Listener): EdgeServer;
+}
+
+/** Throws AllowListError, LimitSettingError or TlsSettingError (each names the setting). */
+export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog): HttpEdge {
+  const limits = resolveLimits(settings);
+  const forwarded = compileForwarded(parseAllowList(settings.forwarded_allow_ips, 'forwarded_allow_ips'), settings.secure_scheme_headers);
+  const proxyAllow = settings.proxy_protocol ? parseAllowList(settings.proxy_allow_ips, 'proxy_allow_ips') : null;
+  const tlsOptions = tlsServerOptions(settings);
+  const serverOptions: https.ServerOptions = { ...serverOptionsFor(settings), ...(tlsOptions ?? {}) };
+  const resetLevel = settings.suppress_ragged_eofs === false ? 'info' : 'debug';
+
+  const edge: HttpEdge = {
+    secure: tlsOptions !== null,
+    serverOptions,
+    guard: (listener) => guardListener(listener, forwarded, limits, log),
+    install(server) {
+      server.maxHeadersCount = maxHeadersCountFor(limits);
+      server.on('clientError', createClientErrorHandler(log, { resetLevel }));
+      if (tlsOptions !== null) {
+        server.on('tlsClientError', (err: Error, socket: { remoteAddress?: string }) => {
+          log(resetLevel, 'TLS handshake failed', { peer: socket.remoteAddress, error: err.message });
+        });
+      }
+      if (proxyAllow !== null) installProxyProtocol(server, { allow: proxyAllow, log });
+    },
+    createServer(listener) {
+      const server = tlsOptions !== null
+        ? https.createServer(serverOptions, edge.guard(listener))
+        : http.createServer(serverOptions, edge.guard(listener));
+      edge.install(server);
+      return server;
+    },
+  };
+  return Object.freeze(edge);
+}
+
+function guardListener(listener: Listener, forwarded: ForwardedPolicy, limits: Limits, log: EdgeLog): Listener {
+  return (req, res) => {
+    const info = applyForwarded(req, forwarded);
+    const violation = checkRequestLimits(req, limits);
+    if (violation === null) {
+      listener(req, res);
+      return;
+    }
+    log('debug', 'request over a limit rejected', { peer: info.clientAddress, status: violation.status, reason: violation.reason });
+    // Connection: close makes Node close the socket after this response; the request
+    // body, if any, is never read.
+    const body = errorBody(violation.status, violation.reason);
+    res.writeHead(violation.status, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      Connection: 'close',
+    });
+    res.end(body);
+  };
+}

@@ -1,0 +1,102 @@
+// Trusted-proxy handling: from a peer in forwarded_allow_ips, secure_scheme_headers decide
+// the request's scheme and X-Forwarded-For the client address; from any other peer those
+// headers are deleted before the app runs, so a client cannot forge them.
+
+import type { IncomingMessage } from 'node:http';
+import { isAllowed, type AllowList } from './ip-allow-list.js';
+
+export interface ForwardedPolicy {
+  readonly allow: AllowList;
+  /** Lower-cased header name → exact (case-sensitive) value meaning "the client used https". */
+  readonly secureHeaders: ReadonlyMap<string, string>;
+  /** Every header deleted from an untrusted peer's request (lower case). */
+  readonly stripped: ReadonlySet<string>;
+}
+
+export interface RequestEdgeInfo {
+  readonly scheme: 'http' | 'https';
+  /** The client as the app should see it: X-Forwarded-For hop from a trusted peer, else the peer. */
+  readonly clientAddress: string | undefined;
+  /** The connection's peer: the TCP peer, or the PROXY protocol source when that is on. */
+  readonly peerAddress: string | undefined;
+  /** The peer is in forwarded_allow_ips. */
+  readonly trusted: boolean;
+}
+
+/** Proxy headers that describe the client; only a trusted proxy may set them. */
+const ALWAYS_STRIPPED = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-real-ip', 'forwarded'];
+
+export function compileForwarded(allow: AllowList, secureSchemeHeaders: Readonly<Record<string, string>>): ForwardedPolicy {
+  const secureHeaders = new Map(Object.entries(secureSchemeHeaders).map(([k, v]) => [k.toLowerCase(), v] as const));
+  const stripped = new Set([...ALWAYS_STRIPPED, ...secureHeaders.keys()]);
+  return Object.freeze({ allow, secureHeaders, stripped });
+}
+
+const infos = new WeakMap<IncomingMessage, RequestEdgeInfo>();
+
+/** Removes `names` from both req.rawHeaders and req.headers (the latter may already be built). */
+export function removeHeaders(req: IncomingMessage, names: ReadonlySet<string>): void {
+  const raw = req.rawHeaders;
+  let kept = 0;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (names.has(raw[i]!.toLowerCase())) continue;
+    raw[kept++] = raw[i]!;
+    raw[kept++] = raw[i + 1]!;
+  }
+  raw.length = kept;
+  for (const name of names) delete req.headers[name];
+}
+
+/**
+ * X-Forwarded-For lists hops left to right, each proxy appending its peer. Walking from
+ * the right past our own trusted proxies, the first address not in forwarded_allow_ips is
+ * the client: entries further left were written by that untrusted client and may be forged.
+ */
+export function clientFromForwardedFor(value: string, allow: AllowList): string | undefined {
+  const hops = value.split(',').map((h) => h.trim()).filter((h) => h !== '');
+  for (let i = hops.length - 1; i >= 0; i--) {
+    if (!isAllowed(allow, hops[i])) return hops[i];
+  }
+  return hops[0];
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/** Decides scheme and client for `req`, strips forgeable headers when untrusted, and records the result. */
+export function applyForwarded(req: IncomingMessage, policy: ForwardedPolicy): RequestEdgeInfo {
+  const peerAddress = req.socket.remoteAddress;
+  const tlsConnection = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const trusted = isAllowed(policy.allow, peerAddress);
+  let scheme: 'http' | 'https' = tlsConnection ? 'https' : 'http';
+  let clientAddress = peerAddress;
+  if (trusted) {
+    for (const [name, expected] of policy.secureHeaders) {
+      if (headerValue(req, name) === expected) scheme = 'https';
+    }
+    const xff = headerValue(req, 'x-forwarded-for');
+    if (xff !== undefined) clientAddress = clientFromForwardedFor(xff, policy.allow) ?? peerAddress;
+  } else {
+    removeHeaders(req, policy.stripped);
+  }
+  const info: RequestEdgeInfo = Object.freeze({ scheme, clientAddress, peerAddress, trusted });
+  infos.set(req, info);
+  return info;
+}
+
+/** What applyForwarded decided for `req`, if it ran. */
+export function edgeInfo(req: IncomingMessage): RequestEdgeInfo | undefined {
+  return infos.get(req);
+}
+
+/** 'https' on a TLS connection or when a trusted proxy's secure_scheme_headers say so. */
+export function requestScheme(req: IncomingMessage): 'http' | 'https' {
+  return infos.get(req)?.scheme ?? ((req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http');
+}
+
+/** The client address for the app and the access log's %(h)s. */
+export function clientAddress(req: IncomingMessage): string | undefined {
+  return infos.get(req)?.clientAddress ?? req.socket.remoteAddress;
+}

@@ -1,0 +1,137 @@
+// Reads a PROXY protocol header off each new connection before HTTP (or TLS) sees a byte,
+// then hands the socket on with the real client address. Peers not in proxy_allow_ips, and
+// connections without a valid header, are closed without a response.
+
+import net from 'node:net';
+import tls from 'node:tls';
+import { Duplex } from 'node:stream';
+import { isAllowed, type AllowList } from './ip-allow-list.js';
+import { parseProxyHeader, type ProxyHeader } from './proxy-protocol.js';
+import type { EdgeLog } from './edge-log.js';
+
+export interface ProxyAcceptOptions {
+  readonly allow: AllowList;
+  readonly log: EdgeLog;
+  /** A connection that has not sent a whole header by then is closed. */
+  readonly timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** A v2 header with TLVs may be long; no real proxy sends more than this. */
+const MAX_HEADER_BYTES = 4096;
+
+const headers = new WeakMap<object, ProxyHeader>();
+
+/**
+ * Reads the header from `socket` (a raw socket from a 'connection' event) and calls
+ * `onReady(header, rest)` with the bytes that followed it, or closes the socket.
+ */
+export function readProxyHeader(socket: net.Socket, opts: ProxyAcceptOptions, onReady: (header: ProxyHeader, rest: Buffer) => void): void {
+  const peer = socket.remoteAddress;
+  if (!isAllowed(opts.allow, peer)) {
+    opts.log('debug', 'PROXY protocol: connection closed', { peer, reason: 'peer not in proxy_allow_ips' });
+    socket.destroy();
+    return;
+  }
+  let buffered: Buffer = Buffer.alloc(0);
+  const cleanup = (): void => {
+    clearTimeout(timer);
+    socket.off('data', onData).off('end', onEnd).off('error', onError);
+  };
+  const reject = (reason: string): void => {
+    opts.log('debug', 'PROXY protocol: connection closed', { peer, reason });
+    cleanup();
+    socket.destroy();
+  };
+  const onData = (chunk: Buffer): void => {
+    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+    const result = parseProxyHeader(buffered);
+    if (result.kind === 'invalid') return reject(result.reason);
+    if (result.kind === 'needMore') {
+      if (buffered.length > MAX_HEADER_BYTES) reject('header too long');
+      return;
+    }
+    socket.pause();
+    cleanup();
+    onReady(result.header, buffered.subarray(result.header.headerLength));
+  };
+  const onEnd = (): void => reject('closed before the header');
+  const onError = (err: Error): void => reject(err.message);
+  const timer = setTimeout(() => reject('timed out waiting for the header'), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  timer.unref();
+  socket.on('data', onData).on('end', onEnd).on('error', onError);
+}
+
+/** Makes `target` report the header's client as its remote address (what apps and the access log read). */
+function adoptAddress(target: object, header: ProxyHeader): void {
+  headers.set(target, header);
+  if (header.command !== 'proxy' || header.source === null) return;
+  Object.defineProperties(target, {
+    remoteAddress: { value: header.source, configurable: true },
+    remotePort: { value: header.sourcePort, configurable: true },
+    remoteFamily: { value: header.family === 'TCP6' ? 'IPv6' : 'IPv4', configurable: true },
+  });
+}
+
+/**
+ * A stream over `socket` that first yields `rest`. TLS wraps a net.Socket's native handle
+ * directly and would never see bytes already read into JS, so it gets this instead.
+ */
+function replayStream(socket: net.Socket, rest: Buffer): Duplex {
+  const stream = new Duplex({
+    read() { socket.resume(); },
+    write(chunk: Buffer, _enc, cb) { socket.write(chunk, cb); },
+    final(cb) { socket.end(); cb(); },
+    destroy(err, cb) { socket.destroy(err ?? undefined); cb(err); },
+  });
+  stream.push(rest);
+  socket.on('data', (d: Buffer) => { if (!stream.push(d)) socket.pause(); });
+  socket.on('end', () => stream.push(null));
+  socket.on('error', (err) => stream.destroy(err));
+  socket.on('close', () => stream.destroy());
+  return stream;
+}
+
+/** The socket (or replay stream) a TLS socket was created over. Node internals, guarded. */
+function tlsParent(tlsSocket: tls.TLSSocket): object | undefined {
+  const handle = (tlsSocket as unknown as { _handle?: { _parentWrap?: { stream?: unknown } } })._handle;
+  const parent = handle?._parentWrap;
+  if (parent === undefined || parent === null) return undefined;
+  return headers.has(parent) ? parent : (parent.stream as object | undefined);
+}
+
+/**
+ * Makes `server` (http, https or net) read a PROXY header on every connection before its
+ * own 'connection' handling runs. Call once, after the server is created.
+ */
+export function installProxyProtocol(server: net.Server, opts: ProxyAcceptOptions): void {
+  const original = server.listeners('connection') as ((socket: unknown) => void)[];
+  server.removeAllListeners('connection');
+  const secure = server instanceof tls.Server;
+  server.on('connection', (socket: net.Socket) => {
+    readProxyHeader(socket, opts, (header, rest) => {
+      adoptAddress(socket, header);
+      let target: net.Socket | Duplex = socket;
+      if (secure && rest.length > 0) {
+        target = replayStream(socket, rest);
+        adoptAddress(target, header);
+      } else if (rest.length > 0) {
+        socket.unshift(rest);
+      }
+      for (const listener of original) listener.call(server, target);
+      if (target === socket) socket.resume();
+    });
+  });
+  if (secure) {
+    server.prependListener('secureConnection', (tlsSocket: tls.TLSSocket) => {
+      const parent = tlsParent(tlsSocket);
+      const header = parent === undefined ? undefined : headers.get(parent);
+      if (header !== undefined) adoptAddress(tlsSocket, header);
+    });
+  }
+}
+
+/** The PROXY header a connection arrived with, if any (req.socket or the socket itself). */
+export function proxyHeaderOf(socket: object | null | undefined): ProxyHeader | undefined {
+  return socket ? headers.get(socket) : undefined;
+}
