@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import type { ListeningSocket } from '../../src/arbiter/sockets/index.js';
-import { bindLocal, spawnWorker, type SpawnOptions, type WorkerProc } from './worker-harness.js';
+import { FIXTURE_APPS, bindLocal, spawnWorker, type SpawnOptions, type WorkerProc } from './worker-harness.js';
 
 const procs: WorkerProc[] = [];
 const sockets: ListeningSocket[] = [];
@@ -110,6 +110,16 @@ describe('worker process', () => {
     assert.equal(failed.code, 4);
     assert.match(failed.message, /does not export "missing"; it exports: default/);
     assert.deepEqual(await w.exited, { code: 4, signal: null });
+  });
+
+  it('runs post_worker_init before booted, pre/post_request around requests, worker_int on SIGINT', async () => {
+    const { w, url } = await start({ configFile: `${FIXTURE_APPS}hooks.conf.mjs` });
+    await w.waitFor('booted');
+    assert.match(w.stderr(), new RegExp(`HOOK post_worker_init id=0 gen=1 pid=${w.child.pid}`));
+    assert.equal((await get(`${url}/h`)).status, 200);
+    process.kill(w.child.pid!, 'SIGINT');
+    assert.deepEqual(await w.exited, { code: 0, signal: null });
+    assert.match(w.stderr(), /HOOK pre_request \/h\n(.|\n)*HOOK post_request \/h 200 n=1\n(.|\n)*HOOK worker_int requests=1/);
   });
 
   it('exits at once when the IPC channel to the arbiter goes away', async () => {
