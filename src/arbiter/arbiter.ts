@@ -9,6 +9,8 @@ import type { ServerRef, WorkerRef } from '../config/hook-types.js';
 import { isFromWorker } from '../ipc/messages.js';
 import type { FromWorker } from '../ipc/messages.js';
 import type { Logger } from '../log/index.js';
+import { requestWorkerStats, startMetrics } from '../metrics/index.js';
+import type { MetricsService } from '../metrics/index.js';
 import { HookRunner } from './hooks.js';
 import { policyParams } from './policy-params.js';
 import { initialState, nextDeadline, step } from './policy/index.js';
@@ -61,11 +63,17 @@ export class Arbiter {
   private finish!: (code: number) => void;
   private readonly finished = new Promise<number>((resolve) => (this.finish = resolve));
   private readonly signalHandlers = new Map<NodeJS.Signals, () => void>();
+  /** metrics_bind (issue 8): /metrics and /healthz; null when off. */
+  private readonly metrics: MetricsService | null;
 
   constructor(private readonly opts: ArbiterOptions) {
     this.loaded = opts.loaded;
     this.hooks = new HookRunner(this.settings, opts.log);
     this.state = initialState(policyParams(this.loaded.config), Math.floor(Math.random() * 2 ** 31));
+    this.metrics = startMetrics(this.loaded.config.metrics_bind, {
+      sockets: opts.sockets, log: opts.log,
+      flush: () => requestWorkerStats([...this.live.values()].map((w) => w.child)),
+    });
   }
 
   private get settings(): Readonly<Record<string, unknown>> {
@@ -103,6 +111,8 @@ export class Arbiter {
   }
 
   private onSignal(signal: NodeJS.Signals, action: SignalAction): void {
+    // /healthz answers 503 before any worker is told to drain (metrics, issue 8).
+    if (action === 'graceful-stop' || action === 'quick-stop') this.metrics?.shuttingDown(signal);
     this.opts.log.info(`Handling signal: ${signal.slice(3).toLowerCase()}`);
     switch (action) {
       case 'reload':
@@ -152,6 +162,7 @@ export class Arbiter {
     } finally {
       this.dispatching = false;
     }
+    this.metrics?.observe(this.state);
     this.schedule();
   }
 
@@ -251,6 +262,7 @@ export class Arbiter {
         this.dispatch({ type: 'warmed', pid });
         return;
       case 'beat':
+        this.metrics?.workerReport(pid, message);
         this.dispatch({ type: 'beat', pid, requests: message.requests, rss: residentBytes(pid) ?? message.rss });
         return;
       case 'tired':
@@ -283,6 +295,7 @@ export class Arbiter {
     if (code !== 0) this.opts.log.error(`Reason: ${reason}`);
     this.opts.log.info('Shutting down: Master');
     await this.hooks.call('on_exit', this.serverRef);
+    await this.metrics?.close();
     await this.opts.cleanup(code);
     this.finish(code);
   }

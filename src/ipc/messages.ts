@@ -1,6 +1,7 @@
 // The typed messages arbiter and worker exchange over the IPC channel. Worker facts are
 // past tense (Booted, Beat); arbiter orders are imperative (Retire, Stop). Nothing else
 // crosses the process boundary, besides real signals sent by operators.
+import type { RequestStatsSnapshot } from '../metrics/request-stats.js';
 
 /** A listening socket the worker receives as an inherited file descriptor. */
 export interface InheritedSocket {
@@ -30,7 +31,9 @@ export type ToWorker =
   | WorkerInit
   /** Stop accepting, finish in-flight requests (lazy keep-alive drain), exit 0. */
   | { readonly type: 'retire' }
-  | { readonly type: 'reopen-logs' };
+  | { readonly type: 'reopen-logs' }
+  /** metrics (issue 8): answer with a beat carrying fresh stats (src/worker/request-stats.ts). */
+  | { readonly type: 'stats' };
 
 /** Exit codes a worker uses so the arbiter can tell boot failures apart (as Gunicorn does). */
 export const WORKER_BOOT_ERROR = 3;
@@ -42,7 +45,11 @@ export type FromWorker =
   /** Served warmup_requests requests since booting (sent at once after booted when that is 0). */
   | { readonly type: 'warmed'; readonly requests: number }
   /** Periodic liveness proof, carrying counters (sent from the event loop, so a blocked loop stops them). */
-  | { readonly type: 'beat'; readonly requests: number; readonly inFlight: number; readonly rss: number }
+  | {
+    readonly type: 'beat'; readonly requests: number; readonly inFlight: number; readonly rss: number;
+    /** metrics (issue 8): cumulative request stats, also sent in answer to `stats` and once before exit. */
+    readonly stats?: RequestStatsSnapshot;
+  }
   /** The worker served its maxRequests and asks to be replaced (it keeps serving until told to retire). */
   | { readonly type: 'tired'; readonly requests: number }
   /** Loading failed; the worker exits with `code` right after sending this. */
