@@ -1,18 +1,13 @@
 // The gunicorn-ts command: argv → configuration → one of help, version, --print-config,
 // --check-config, or the arbiter. Holds no other logic; errors become a message and an
 // exit status, never a stack trace.
-import { readFileSync } from 'node:fs';
 import { loadConfig } from './config/load.js';
 import type { LoadInputs } from './config/load.js';
 import { helpText } from './config/sources/argv.js';
 import { formatConfig } from './config/print-config.js';
 import { checkConfig } from './commands/check-config.js';
 import { GunicornError } from './errors.js';
-
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+import { VERSION } from './version.js';
 
 async function run(inputs: LoadInputs): Promise<number> {
   const result = await loadConfig(inputs);
@@ -21,7 +16,7 @@ async function run(inputs: LoadInputs): Promise<number> {
     return 0;
   }
   if (result.kind === 'version') {
-    process.stdout.write(`gunicorn-ts ${packageVersion()} (Node ${process.version})\n`);
+    process.stdout.write(`gunicorn-ts ${VERSION} (Node ${process.version})\n`);
     return 0;
   }
   for (const warning of result.warnings) process.stderr.write(`gunicorn-ts: warning: ${warning}\n`);

@@ -16,3 +16,4 @@ export type { Config } from './config/registry.js';
 export type { ServerRef, WorkerRef, WorkerSelf, HookLogger } from './config/hook-types.js';
 export { Logger, createLogger } from './log/index.js';
 export type { LogSettings, Level as LogLevel, AccessRecord } from './log/index.js';
+export { BaseApplication } from './app/base-application.js';

@@ -7,6 +7,7 @@ import { GunicornError } from '../errors.js';
 import { loadApp } from './load-app.js';
 import { toRequestListener } from './adapters/index.js';
 import { loadPasteApp, parsePasteSpec } from '../paste/index.js';
+import { EMBEDDED_PREFIX, loadEmbeddedApp } from './embedded.js';
 
 export interface AppSource {
   /** For logs and messages: "app.ts:app" or "production.ini#main". */
@@ -24,6 +25,10 @@ export function appSource(config: Config, cwd: string): AppSource {
   const workdir = typeof settings['chdir'] === 'string' && settings['chdir'] ? resolve(cwd, settings['chdir']) : cwd;
   const paths = modulePaths((settings['pythonpath'] as string | null) ?? null, workdir);
   const app = settings['app'];
+  if (typeof app === 'string' && app.startsWith(EMBEDDED_PREFIX)) {
+    const script = app.slice(EMBEDDED_PREFIX.length);
+    return { describe: script, load: async () => toRequestListener(await loadEmbeddedApp(script), script) };
+  }
   if (typeof app === 'string' && app !== '') {
     return { describe: app, load: () => loadApp(app, { cwd: workdir, modulePaths: paths }) };
   }

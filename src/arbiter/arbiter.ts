@@ -191,7 +191,9 @@ export class Arbiter {
         return;
       case 'log': {
         const level = command.level === 'warn' ? 'warning' : command.level;
-        this.opts.log[level](command.msg, command.fields);
+        // Every line's own `pid` is the arbiter's; the worker's goes under its own name.
+        const { pid, ...fields } = command.fields;
+        this.opts.log[level](command.msg, pid === undefined ? fields : { ...fields, worker_pid: pid });
         return;
       }
       case 'hook-nworkers-changed':
@@ -235,7 +237,6 @@ export class Arbiter {
       if (isFromWorker(message)) this.onWorkerMessage(pid, message);
     });
     child.once('exit', (code, signal) => this.onWorkerExit(command.id, pid, code, signal));
-    this.opts.log.info(`Booting worker with pid: ${pid}`, { worker: command.id, gen: command.generation });
     this.dispatch({ type: 'spawned', id: command.id, pid });
     await this.hooks.call('post_fork', this.serverRef, { ...ref });
   }

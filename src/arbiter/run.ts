@@ -9,6 +9,7 @@ import type { Logger, LogSettings } from '../log/index.js';
 import { appSource } from '../app/app-source.js';
 import { appErrorExitCode, describeThrown } from '../app/errors.js';
 import { GunicornError } from '../errors.js';
+import { VERSION } from '../version.js';
 import { Arbiter } from './arbiter.js';
 import { daemonize, isDaemonChild, reportToForeground } from './daemon.js';
 import { HookRunner } from './hooks.js';
@@ -79,7 +80,7 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   const oldMaster = Number.parseInt(inputs.env[OLD_MASTER] ?? '', 10);
   pidfile.current?.create(process.pid, Number.isInteger(oldMaster) ? oldMaster : undefined);
 
-  log.info(`Starting gunicorn-ts ${process.env['npm_package_version'] ?? ''}`.trim(), { node: process.version });
+  log.info(`Starting gunicorn-ts ${VERSION}`, { node: process.version });
   for (const socket of sockets) log.info(`Listening at: ${socketUrl(socket, config)} (${process.pid})`);
   log.info(`Using worker: ${config.worker_class}`);
   await hooks.required('when_ready', earlyServer);

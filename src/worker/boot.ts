@@ -9,6 +9,7 @@ import type { Config } from '../config/registry.js';
 import { loadHooks } from '../config/hooks-loader.js';
 import { AppNotFoundError } from '../app/errors.js';
 import { loadApp } from '../app/load-app.js';
+import { EMBEDDED_PREFIX } from '../app/embedded.js';
 import { ConnectionGate } from './connection-gate.js';
 import { Drain } from './drain.js';
 import { beatInterval, startHeartbeat } from './heartbeat.js';
@@ -57,7 +58,7 @@ export async function bootWorker(
   });
   handler = serveRequest(app, { gate, drain, counter, hooks, log });
 
-  await gate.listen(init.sockets);
+  await gate.listen(init.sockets, settings.backlog);
   log.info(`Booting worker with pid: ${process.pid}`, { worker: init.id, gen: init.generation });
   await hooks.call('post_worker_init');
   send({ type: 'booted' });
@@ -68,11 +69,11 @@ export async function bootWorker(
 
 /** APP_MODULE through loadApp; a --paste INI app through the paste composer. */
 async function loadWorkerApp(settings: WorkerSettings, startCwd: string): Promise<RequestListener> {
-  if (settings.app !== null) {
+  if (settings.app !== null && !settings.app.startsWith(EMBEDDED_PREFIX)) {
     const cwd = process.cwd();
     return loadApp(settings.app, { cwd, modulePaths: settings.pythonpath.map((p) => resolve(cwd, p)) });
   }
-  if (typeof settings.all['paste'] === 'string') {
+  if (settings.app !== null || typeof settings.all['paste'] === 'string') {
     const { appSource } = await import('../app/app-source.js');
     return appSource(settings.all as unknown as Config, startCwd).load();
   }

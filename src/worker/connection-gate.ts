@@ -26,12 +26,13 @@ export class ConnectionGate {
   constructor(private readonly http: HttpServer, private readonly limit: number) {}
 
   /** Starts accepting on every inherited fd. */
-  async listen(sockets: readonly InheritedSocket[]): Promise<void> {
+  async listen(sockets: readonly InheritedSocket[], backlog: number): Promise<void> {
     for (const sock of sockets) {
       const server = createNetServer({ pauseOnConnect: true }, (s) => this.#accepted(s));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen({ fd: sock.fd }, () => { server.off('error', reject); resolve(); });
+        // The backlog must be passed here: listen() on the inherited socket would reset it to 511.
+        server.listen({ fd: sock.fd }, backlog, () => { server.off('error', reject); resolve(); });
       });
       this.#listeners.push(server);
     }

@@ -20,6 +20,8 @@ export interface WorkerSettings {
   readonly workerClass: WorkerClass;
   readonly warmupRequests: number;
   readonly procName: string | null;
+  /** listen() on an already listening socket resets its backlog, so the worker passes it again. */
+  readonly backlog: number;
   /** Everything, as received, for hooks (`worker.cfg`) and the HTTP edge. */
   readonly all: Readonly<Record<string, JsonValue>>;
 }
@@ -58,6 +60,7 @@ export function readWorkerSettings(all: Readonly<Record<string, JsonValue>>): Wo
     gracefulTimeout: num(all, 'graceful_timeout', 30),
     timeout: num(all, 'timeout', 30),
     workerConnections: Math.max(1, num(all, 'worker_connections', 1000)),
+    backlog: num(all, 'backlog', 2048),
     // Custom classes and Gunicorn's Python class names are mapped by the arbiter; only sync differs here.
     workerClass: all['worker_class'] === 'sync' ? 'sync' : 'async',
     warmupRequests: Math.max(0, num(all, 'warmup_requests', 0)),
