@@ -84,7 +84,7 @@ export function maxHeadersCountFor(limits: Limits): number {
 }
 
 export interface LimitViolation {
-  readonly status: 414 | 431;
+  readonly status: 400 | 414 | 431;
   readonly reason: string;
 }
 
@@ -95,6 +95,8 @@ export function requestLineLength(req: IncomingMessage): number {
 
 /** The first limit `req` is over, or null. Sizes are those of the parsed "Name: value". */
 export function checkRequestLimits(req: IncomingMessage, limits: Limits): LimitViolation | null {
+  // llhttp accepts an HTTP/0.9 line ("GET /" with no version); Gunicorn, and we, do not.
+  if (req.httpVersionMajor !== 1) return { status: 400, reason: `unsupported HTTP version ${req.httpVersion}` };
   if (limits.requestLine > 0 && requestLineLength(req) > limits.requestLine) {
     return { status: 414, reason: `request line longer than limit_request_line (${limits.requestLine})` };
   }

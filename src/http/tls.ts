@@ -84,16 +84,20 @@ export function tlsServerOptions(s: TlsSettings): HttpsServerOptions | null {
   return options;
 }
 
-/** Builds the context once so a bad PEM, a key that does not match, or a bad cipher list fails now. */
+/** Builds a context piece by piece, so each failure names its own setting: a bad PEM, a key
+ * that does not match the certificate, or a bad cipher list fails now, not on the first client. */
 function proveContext(options: HttpsServerOptions, s: TlsSettings): void {
-  try {
-    tls.createSecureContext(options);
-  } catch (err) {
-    const msg = (err as Error).message;
-    if (/cipher/i.test(msg)) throw new TlsSettingError('ciphers', `${JSON.stringify(s.ciphers)}: ${msg}`);
-    if (/key values mismatch/i.test(msg)) throw new TlsSettingError('keyfile', `${s.keyfile} does not match certfile ${s.certfile}`);
-    if (/PEM|ASN1|decoder|no start line/i.test(msg) && /key/i.test(msg)) throw new TlsSettingError('keyfile', `${s.keyfile}: not a usable private key (${msg})`);
-    if (/ca|cert/i.test(msg) && s.ca_certs && /ca/i.test(msg)) throw new TlsSettingError('ca_certs', `${s.ca_certs}: ${msg}`);
-    throw new TlsSettingError('certfile', `${s.certfile}: not a usable certificate (${msg})`);
-  }
+  const attempt = (setting: string, subject: string, piece: tls.SecureContextOptions): void => {
+    try {
+      tls.createSecureContext(piece);
+    } catch (err) {
+      throw new TlsSettingError(setting, `${subject}: ${(err as Error).message}`);
+    }
+  };
+  attempt('keyfile', `${s.keyfile}: not a usable private key`, { key: options.key });
+  attempt('certfile', `${s.certfile}: not a usable certificate`, { cert: options.cert });
+  if (options.ca !== undefined) attempt('ca_certs', `${s.ca_certs}: not usable CA certificates`, { ca: options.ca });
+  if (options.ciphers !== undefined) attempt('ciphers', JSON.stringify(s.ciphers), { ciphers: options.ciphers });
+  attempt('keyfile', `${s.keyfile} does not match certfile ${s.certfile}`, { key: options.key, cert: options.cert });
+  attempt('certfile', `${s.certfile}`, options);
 }
