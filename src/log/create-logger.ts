@@ -62,14 +62,16 @@ export async function loadLoggerClass(spec: string, cwd = process.cwd()): Promis
   return cls as LoggerClass;
 }
 
+/** The `logger_class` value that names the built-in logger (the setting's default). */
+export const BUILT_IN_LOGGER = 'default';
+
 /** The Logger for this process, honouring `logconfig` and `logger_class`. */
 export async function createLogger(settings: LogSettings, who: Who, extras: LoggerExtras = {}): Promise<Logger> {
   const all: LoggerExtras = { ...extras };
   if (settings.logconfig !== null && settings.logconfig !== '') {
     all.pinoOptions = { ...(await loadLogConfig(settings.logconfig)), ...extras.pinoOptions };
   }
-  const cls: LoggerClass = settings.logger_class !== null && settings.logger_class !== ''
-    ? await loadLoggerClass(settings.logger_class)
-    : Logger;
+  const custom = settings.logger_class !== null && settings.logger_class !== '' && settings.logger_class !== BUILT_IN_LOGGER;
+  const cls: LoggerClass = custom ? await loadLoggerClass(settings.logger_class!) : Logger;
   return new cls(settings, who, all);
 }
