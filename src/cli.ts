@@ -41,6 +41,11 @@ export async function main(inputs: LoadInputs): Promise<number> {
       process.stderr.write(`gunicorn-ts: error: ${err.message}\n`);
       return err.exitCode;
     }
-    throw err;
+    // Anything else is still reported as one line (bad input must never show a stack trace);
+    // GUNICORN_TS_DEBUG=1 shows the stack for bug reports.
+    const message = err instanceof Error ? err.message : String(err);
+    const stack = inputs.env['GUNICORN_TS_DEBUG'] === '1' && err instanceof Error ? `\n${err.stack}` : '';
+    process.stderr.write(`gunicorn-ts: error: ${message}${stack}\n`);
+    return 1;
   }
 }
