@@ -9,6 +9,7 @@ import type { Config } from '../config/registry.js';
 import { loadHooks } from '../config/hooks-loader.js';
 import { AppNotFoundError } from '../app/errors.js';
 import { loadApp } from '../app/load-app.js';
+import { attachRequestStats } from './request-stats.js';
 import { EMBEDDED_PREFIX } from '../app/embedded.js';
 import { ConnectionGate } from './connection-gate.js';
 import { Drain } from './drain.js';
@@ -17,7 +18,10 @@ import { createHttpServer, keepsAlive } from './http-server.js';
 import { send } from './ipc.js';
 import { RequestCounter } from './request-counter.js';
 import { serveRequest } from './serve-request.js';
+import { ResponseEnricher } from './enrich-response.js';
 import { WorkerHooks, workerSelf } from './worker-hooks.js';
+import { accessTracker } from './access-tracker.js';
+import { workerLogger } from './worker-log.js';
 import { applyEnvironment, type WorkerSettings } from './worker-settings.js';
 
 export interface BootedWorker {
@@ -43,6 +47,8 @@ export async function bootWorker(
 
   let handler: RequestListener = () => undefined;
   const http = createHttpServer(settings, (req, res) => handler(req, res));
+  // Per-status/method counts and durations for the arbiter's /metrics, sent with each beat.
+  const stats = attachRequestStats(http, () => ({ requests: counter.served, inFlight: counter.inFlight }));
   const limit = settings.workerClass === 'sync' ? 1 : settings.workerConnections;
   const gate = new ConnectionGate(http, limit);
   let stopBeats = (): void => undefined;
@@ -53,17 +59,21 @@ export async function bootWorker(
     onDone: (reason) => {
       stopBeats();
       log.info(reason === 'drained' ? 'Worker exiting (drained)' : 'Worker exiting (graceful_timeout reached)');
-      process.exit(0);
+      // The last counts reach the arbiter before the process goes, so /metrics stays exact.
+      void stats.flush().then(() => process.exit(0));
     },
   });
-  handler = serveRequest(app, { gate, drain, counter, hooks, log });
+  const logger = workerLogger();
+  // enrich_response (issue 5): the fork's per-response telemetry.
+  const enrich = settings.all['enrich_response'] === true ? { enrich: new ResponseEnricher(init.maxRequests) } : {};
+  handler = serveRequest(app, { gate, drain, counter, hooks, log, ...enrich, ...(logger ? { access: accessTracker(logger) } : {}) });
 
   await gate.listen(init.sockets, settings.backlog);
-  log.info(`Booting worker with pid: ${process.pid}`, { worker: init.id, gen: init.generation });
+  log.info(`Booting worker with pid: ${process.pid}`);
   await hooks.call('post_worker_init');
   send({ type: 'booted' });
   counter.booted();
-  stopBeats = startHeartbeat(beatInterval(settings.timeout), () => ({ requests: counter.served, inFlight: counter.inFlight }), send);
+  stopBeats = startHeartbeat(beatInterval(settings.timeout), () => ({ requests: counter.served, inFlight: counter.inFlight, stats: stats.snapshot() }), send);
   return { drain, counter };
 }
 
