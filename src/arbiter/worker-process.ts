@@ -10,13 +10,9 @@ import type { ListeningSocket } from './sockets/index.js';
 export const WORKER_ENTRY = fileURLToPath(new URL('../worker/main.js', import.meta.url));
 const FIRST_SOCKET_FD = 4;
 
-export interface WorkerSpawnSpec {
-  readonly id: number;
-  readonly generation: number;
-  readonly maxRequests: number;
+/** The init message's content, plus how to start the process. */
+export interface WorkerSpawnSpec extends Pick<WorkerInit, 'id' | 'generation' | 'maxRequests' | 'settings' | 'configFile'> {
   readonly sockets: readonly ListeningSocket[];
-  readonly settings: Readonly<Record<string, JsonValue>>;
-  readonly configFile: string | null;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   /** capture_output: the worker's stdout/stderr come back as pipes for the error log. */
