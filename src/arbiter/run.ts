@@ -103,7 +103,11 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
       await log.close();
     },
   });
-  return arbiter.run();
+  const code = await arbiter.run();
+  // After USR2 a new master serves on these sockets. A natural exit would close the handles
+  // that bound the Unix socket paths, and closing one unlinks its path (NODE-FACTS §3).
+  if (reexec.handedOver) process.exit(code);
+  return code;
 }
 
 function socketUrl(socket: ListeningSocket, config: Config): string {
