@@ -17,6 +17,7 @@ import { Pidfile } from './pidfile.js';
 import { handoverFds, OLD_MASTER, Reexec } from './reexec.js';
 import { bindAll, BindError, socketsFromFds, socketsFromSystemd } from './sockets/index.js';
 import type { ListeningSocket } from './sockets/index.js';
+import { validateEdgeSettings } from '../http/index.js';
 
 const BIN_SCRIPT = fileURLToPath(new URL('../bin/gunicorn-ts.js', import.meta.url));
 
@@ -69,6 +70,8 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   const settings = config as unknown as Record<string, unknown>;
   process.umask(config.umask);
   process.title = `gunicorn-ts: master [${processName(config)}]`;
+  // HTTP edge (issue 4): unusable TLS files, allow lists or limits stop startup before binding.
+  validateEdgeSettings(settings);
   const log = await createLogger(config as unknown as LogSettings, { role: 'arbiter', pid: process.pid });
   const hooks = new HookRunner(settings, log);
   const earlyServer = { pid: process.pid, numWorkers: config.workers, workers: [], log, cfg: settings };

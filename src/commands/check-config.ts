@@ -4,8 +4,11 @@ import type { LoadedConfig } from '../config/load.js';
 import { appSource } from '../app/app-source.js';
 import { describeThrown } from '../app/errors.js';
 import { GunicornError } from '../errors.js';
+import { validateEdgeSettings } from '../http/index.js';
 
 export async function checkConfig(loaded: LoadedConfig, cwd: string): Promise<string> {
+  // HTTP edge (issue 4): TLS files readable and usable, allow lists and limits valid.
+  validateEdgeSettings(loaded.config as unknown as Record<string, unknown>);
   const source = appSource(loaded.config, cwd);
   try {
     await source.load();

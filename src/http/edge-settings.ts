@@ -1,7 +1,8 @@
-// Picks the HTTP edge's settings out of the worker's resolved settings record (IPC
-// WorkerInit.settings) with type checks. A missing key falls back to Gunicorn 19.2's
-// default only until src/config declares that setting; the registry is the real source.
+// Picks the HTTP edge's settings out of a resolved settings record (the worker's
+// WorkerInit.settings, or the arbiter's Config) with type checks. The registry in
+// src/config is the one source of defaults: an absent key takes the declared default.
 
+import { findSetting } from '../config/registry.js';
 import type { EdgeSettings } from './edge.js';
 
 type SettingsRecord = Readonly<Record<string, unknown>>;
@@ -13,9 +14,8 @@ export class EdgeSettingTypeError extends Error {
   }
 }
 
-function pick<T>(r: SettingsRecord, name: string, fallback: T, ok: (v: unknown) => boolean, expected: string): T {
-  const v = r[name];
-  if (v === undefined) return fallback;
+function pick<T>(r: SettingsRecord, name: string, ok: (v: unknown) => boolean, expected: string): T {
+  const v = r[name] === undefined ? findSetting(name)?.default : r[name];
   if (!ok(v)) throw new EdgeSettingTypeError(name, v, expected);
   return v as T;
 }
@@ -30,23 +30,22 @@ const isStringMap = (v: unknown): boolean =>
 
 export function edgeSettingsFrom(r: SettingsRecord): EdgeSettings {
   return {
-    limit_request_line: pick(r, 'limit_request_line', 4094, isInt, 'an integer'),
-    limit_request_fields: pick(r, 'limit_request_fields', 100, isInt, 'an integer'),
-    limit_request_field_size: pick(r, 'limit_request_field_size', 8190, isInt, 'an integer'),
-    timeout: pick(r, 'timeout', 30, isNum, 'a number'),
-    keepalive: pick<number | undefined>(r, 'keepalive', undefined, isNum, 'a number'),
-    proxy_protocol: pick(r, 'proxy_protocol', false, isBool, 'a boolean'),
-    proxy_allow_ips: pick<string | readonly string[]>(r, 'proxy_allow_ips', '127.0.0.1', isList, 'a comma list'),
-    forwarded_allow_ips: pick<string | readonly string[]>(r, 'forwarded_allow_ips', '127.0.0.1', isList, 'a comma list'),
-    secure_scheme_headers: pick<Record<string, string>>(r, 'secure_scheme_headers',
-      { 'X-FORWARDED-PROTOCOL': 'ssl', 'X-FORWARDED-PROTO': 'https', 'X-FORWARDED-SSL': 'on' }, isStringMap, 'a map of header → value'),
-    certfile: pick<string | null>(r, 'certfile', null, isStrOrNull, 'a path'),
-    keyfile: pick<string | null>(r, 'keyfile', null, isStrOrNull, 'a path'),
-    ca_certs: pick<string | null>(r, 'ca_certs', null, isStrOrNull, 'a path'),
-    cert_reqs: pick(r, 'cert_reqs', 0, isInt, 'an integer'),
-    ciphers: pick<string | null>(r, 'ciphers', null, isStrOrNull, 'a cipher list'),
-    ssl_version: pick<string | number | null>(r, 'ssl_version', null, (v) => v === null || typeof v === 'string' || isInt(v), 'a protocol name'),
-    do_handshake_on_connect: pick(r, 'do_handshake_on_connect', false, isBool, 'a boolean'),
-    suppress_ragged_eofs: pick(r, 'suppress_ragged_eofs', true, isBool, 'a boolean'),
+    limit_request_line: pick(r, 'limit_request_line', isInt, 'an integer'),
+    limit_request_fields: pick(r, 'limit_request_fields', isInt, 'an integer'),
+    limit_request_field_size: pick(r, 'limit_request_field_size', isInt, 'an integer'),
+    timeout: pick(r, 'timeout', isNum, 'a number'),
+    keepalive: pick(r, 'keepalive', isNum, 'a number'),
+    proxy_protocol: pick(r, 'proxy_protocol', isBool, 'a boolean'),
+    proxy_allow_ips: pick(r, 'proxy_allow_ips', isList, 'a comma list'),
+    forwarded_allow_ips: pick(r, 'forwarded_allow_ips', isList, 'a comma list'),
+    secure_scheme_headers: pick(r, 'secure_scheme_headers', isStringMap, 'a map of header → value'),
+    certfile: pick(r, 'certfile', isStrOrNull, 'a path'),
+    keyfile: pick(r, 'keyfile', isStrOrNull, 'a path'),
+    ca_certs: pick(r, 'ca_certs', isStrOrNull, 'a path'),
+    cert_reqs: pick(r, 'cert_reqs', isInt, 'an integer'),
+    ciphers: pick(r, 'ciphers', isStrOrNull, 'a cipher list'),
+    ssl_version: pick(r, 'ssl_version', (v) => v === null || typeof v === 'string' || isInt(v), 'a protocol name'),
+    do_handshake_on_connect: pick(r, 'do_handshake_on_connect', isBool, 'a boolean'),
+    suppress_ragged_eofs: pick(r, 'suppress_ragged_eofs', isBool, 'a boolean'),
   };
 }

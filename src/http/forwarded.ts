@@ -4,6 +4,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import { isAllowed, type AllowList } from './ip-allow-list.js';
+import { sharedWeakMap } from './shared-state.js';
 
 export interface ForwardedPolicy {
   readonly allow: AllowList;
@@ -32,7 +33,7 @@ export function compileForwarded(allow: AllowList, secureSchemeHeaders: Readonly
   return Object.freeze({ allow, secureHeaders, stripped });
 }
 
-const infos = new WeakMap<IncomingMessage, RequestEdgeInfo>();
+const infos = sharedWeakMap<IncomingMessage, RequestEdgeInfo>('request-info');
 
 /** Removes `names` from both req.rawHeaders and req.headers (the latter may already be built). */
 export function removeHeaders(req: IncomingMessage, names: ReadonlySet<string>): void {

@@ -8,6 +8,7 @@ import { Duplex } from 'node:stream';
 import { isAllowed, type AllowList } from './ip-allow-list.js';
 import { parseProxyHeader, type ProxyHeader } from './proxy-protocol.js';
 import type { EdgeLog } from './edge-log.js';
+import { sharedWeakMap } from './shared-state.js';
 
 export interface ProxyAcceptOptions {
   readonly allow: AllowList;
@@ -20,7 +21,7 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 /** A v2 header with TLVs may be long; no real proxy sends more than this. */
 const MAX_HEADER_BYTES = 4096;
 
-const headers = new WeakMap<object, ProxyHeader>();
+const headers = sharedWeakMap<object, ProxyHeader>('proxy-header');
 
 /**
  * Reads the header from `socket` (a raw socket from a 'connection' event) and calls

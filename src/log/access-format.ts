@@ -2,6 +2,7 @@
 // accessAtoms() turns a request/response pair into strings; formatAccessLine() is pure and
 // fills a format from them. Writing the line is logger.ts's job, not this module's.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { edgeInfo } from '../http/forwarded.js';
 
 /** What the worker knows about a finished request. */
 export interface AccessRecord {
@@ -76,7 +77,8 @@ type AtomFn = (r: AccessRecord, durationNs: bigint) => string | undefined;
 const dash = (v: string | undefined): string => (v === undefined || v === '' ? '-' : v);
 
 const PLAIN: Readonly<Record<string, AtomFn>> = {
-  h: (r) => r.remoteAddress ?? r.req.socket.remoteAddress,
+  // The HTTP edge's client (PROXY protocol source, or X-Forwarded-For from a trusted proxy) first.
+  h: (r) => edgeInfo(r.req)?.clientAddress ?? r.remoteAddress ?? r.req.socket.remoteAddress,
   l: () => '-',
   u: (r) => basicUser(r.req.headers.authorization),
   t: (r) => formatAccessTime(r.startedWall),

@@ -46,7 +46,7 @@ export async function bootWorker(
   onHooks(hooks);
 
   let handler: RequestListener = () => undefined;
-  const http = createHttpServer(settings, (req, res) => handler(req, res));
+  const http = createHttpServer(settings, (req, res) => handler(req, res), log);
   // Per-status/method counts and durations for the arbiter's /metrics, sent with each beat.
   const stats = attachRequestStats(http, () => ({ requests: counter.served, inFlight: counter.inFlight }));
   const limit = settings.workerClass === 'sync' ? 1 : settings.workerConnections;

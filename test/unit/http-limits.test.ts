@@ -10,16 +10,7 @@ import { createHttpEdge } from '../../src/http/edge.js';
 import { edgeSettingsFrom } from '../../src/http/edge-settings.js';
 import { maxHeaderSizeFor, resolveLimits, serverOptionsFor, LimitSettingError } from '../../src/http/limits.js';
 import { statusForClientError } from '../../src/http/client-error.js';
-
-function exchange(port: number, bytes: string): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const s = net.connect({ port, host: '127.0.0.1' }, () => s.write(bytes));
-    s.on('data', (d) => chunks.push(d));
-    s.on('error', () => undefined);
-    s.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
-  });
-}
+import { exchange, statusOf as status } from '../helpers/raw-http.js';
 
 async function withServer(settings: Record<string, unknown>, fn: (port: number) => Promise<void>): Promise<void> {
   const server = createHttpEdge(edgeSettingsFrom(settings)).createServer((_req, res) => res.end('app')) as http.Server;
@@ -32,7 +23,6 @@ async function withServer(settings: Record<string, unknown>, fn: (port: number) 
   }
 }
 
-const status = (resp: string): number => Number(/^HTTP\/1\.1 (\d{3})/.exec(resp)?.[1] ?? 0);
 /** A request whose request line ("GET /aaa HTTP/1.1") is exactly `n` bytes long. */
 const lineOf = (n: number): string => `GET /${'a'.repeat(n - 'GET / HTTP/1.1'.length)} HTTP/1.1`;
 const req = (line: string, headers: string[] = []): string => `${line}\r\nHost: x\r\n${headers.map((h) => `${h}\r\n`).join('')}Connection: close\r\n\r\n`;

@@ -10,20 +10,10 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createHttpEdge } from '../../src/http/edge.js';
 import { edgeSettingsFrom } from '../../src/http/edge-settings.js';
+import { exchange } from '../helpers/raw-http.js';
 
 const corpus = fileURLToPath(new URL('../../../test/fixtures/malformed/', import.meta.url));
 const manifest = JSON.parse(fs.readFileSync(`${corpus}manifest.json`, 'utf8')) as Record<string, '4xx' | 'closed'>;
-
-/** Writes `bytes` and resolves with all the server sent before it closed the connection. */
-function exchange(port: number, bytes: Buffer | string): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const s = net.connect({ port, host: '127.0.0.1' }, () => s.write(bytes));
-    s.on('data', (d) => chunks.push(d));
-    s.on('error', () => undefined);
-    s.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
-  });
-}
 
 describe('malformed request corpus', () => {
   let server: http.Server;

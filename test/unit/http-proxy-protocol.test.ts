@@ -10,26 +10,9 @@ import { parseProxyHeader, V2_SIGNATURE } from '../../src/http/proxy-protocol.js
 import { createHttpEdge, type EdgeSettings } from '../../src/http/edge.js';
 import { clientAddress } from '../../src/http/forwarded.js';
 import { proxyHeaderOf } from '../../src/http/proxy-accept.js';
+import { exchange as rawExchange, proxyV2 as v2, proxyV2Tcp4 as v2Tcp4, proxyV2Tcp6 as v2Tcp6 } from '../helpers/raw-http.js';
 
-function v2(cmd: number, fam: number, body: Buffer): Buffer {
-  const fixed = Buffer.from([0x20 | cmd, fam, 0, 0]);
-  fixed.writeUInt16BE(body.length, 2);
-  return Buffer.concat([V2_SIGNATURE, fixed, body]);
-}
-
-function v2Tcp4(src: number[], dst: number[], sp: number, dp: number, tlv = Buffer.alloc(0)): Buffer {
-  const ports = Buffer.alloc(4);
-  ports.writeUInt16BE(sp, 0);
-  ports.writeUInt16BE(dp, 2);
-  return v2(1, 0x11, Buffer.concat([Buffer.from(src), Buffer.from(dst), ports, tlv]));
-}
-
-function v2Tcp6(src: Buffer, dst: Buffer, sp: number, dp: number): Buffer {
-  const ports = Buffer.alloc(4);
-  ports.writeUInt16BE(sp, 0);
-  ports.writeUInt16BE(dp, 2);
-  return v2(1, 0x21, Buffer.concat([src, dst, ports]));
-}
+const exchange = (port: number, bytes: Buffer | string, localAddress = '127.0.0.1'): Promise<string> => rawExchange(port, bytes, { localAddress });
 
 describe('parseProxyHeader', () => {
   test('v1 TCP4 and TCP6', () => {
@@ -91,17 +74,6 @@ const base: EdgeSettings = {
   proxy_protocol: true, proxy_allow_ips: '127.0.0.1', forwarded_allow_ips: '127.0.0.1',
   secure_scheme_headers: { 'X-FORWARDED-PROTO': 'https' }, certfile: null, keyfile: null,
 };
-
-/** Sends `bytes` from `localAddress`, resolves with everything received until the server closes. */
-export function exchange(port: number, bytes: Buffer | string, localAddress = '127.0.0.1'): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const s = net.connect({ port, host: '127.0.0.1', localAddress }, () => s.write(bytes));
-    s.on('data', (d) => chunks.push(d));
-    s.on('error', (e) => (chunks.length ? resolve(Buffer.concat(chunks).toString('latin1')) : reject(e)));
-    s.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
-  });
-}
 
 const GET = 'GET /who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
 

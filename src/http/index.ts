@@ -1,0 +1,14 @@
+// The HTTP edge's public surface: the worker builds its server through createHttpEdge,
+// the arbiter and --check-config validate the settings, and apps read the client address
+// and scheme the edge decided through clientAddress() and requestScheme().
+
+export { createHttpEdge } from './edge.js';
+export type { EdgeServer, EdgeSettings, HttpEdge, Listener } from './edge.js';
+export { edgeSettingsFrom, EdgeSettingTypeError } from './edge-settings.js';
+export type { EdgeLog, EdgeLogLevel } from './edge-log.js';
+export { validateEdgeSettings } from './validate.js';
+export type { EdgeSummary } from './validate.js';
+export { clientAddress, requestScheme, edgeInfo } from './forwarded.js';
+export type { RequestEdgeInfo } from './forwarded.js';
+export { proxyHeaderOf } from './proxy-accept.js';
+export type { ProxyHeader } from './proxy-protocol.js';
