@@ -34,6 +34,12 @@ async function run(inputs: LoadInputs): Promise<number> {
 }
 
 export async function main(inputs: LoadInputs): Promise<number> {
+  // `gunicorn-ts status ...` (issue 6) asks a running master; it reads no configuration.
+  if (inputs.argv[0] === 'status') {
+    const { statusCommand } = await import('./status/command.js');
+    const write = (stream: NodeJS.WriteStream) => (text: string): void => void stream.write(text);
+    return statusCommand(inputs.argv.slice(1), { cwd: inputs.cwd, out: write(process.stdout), err: write(process.stderr) });
+  }
   try {
     return await run(inputs);
   } catch (err) {

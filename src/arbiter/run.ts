@@ -17,6 +17,7 @@ import { Pidfile } from './pidfile.js';
 import { handoverFds, OLD_MASTER, Reexec } from './reexec.js';
 import { bindAll, BindError, socketsFromFds, socketsFromSystemd } from './sockets/index.js';
 import type { ListeningSocket } from './sockets/index.js';
+import { startStatusSocket } from '../status/serve.js';
 import { validateEdgeSettings } from '../http/index.js';
 
 const BIN_SCRIPT = fileURLToPath(new URL('../bin/gunicorn-ts.js', import.meta.url));
@@ -80,6 +81,9 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
 
   const sockets = await openSockets(config, inputs.env, log);
   const pidfile = { current: config.pidfile ? new Pidfile(config.pidfile) : null };
+  // Live status (issue 6): control_socket, or <pidfile>.ctl; answers once the arbiter exists.
+  let arbiter: Arbiter | undefined;
+  const control = await startStatusSocket(config, inputs.cwd, processName(config), () => arbiter?.policyState ?? null, log);
   const oldMaster = Number.parseInt(inputs.env[OLD_MASTER] ?? '', 10);
   pidfile.current?.create(process.pid, Number.isInteger(oldMaster) ? oldMaster : undefined);
 
@@ -88,7 +92,6 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   log.info(`Using worker: ${config.worker_class}`);
   await hooks.required('when_ready', earlyServer);
 
-  let arbiter: Arbiter | undefined;
   const reexec = new Reexec({
     inputs, script: BIN_SCRIPT, sockets, log, pidfile,
     preExec: () => hooks.call('pre_exec', arbiter?.serverRef ?? earlyServer),
@@ -103,6 +106,7 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
       // A new master serves on these sockets now: leave them (and their paths) alone.
       if (reexec.handedOver) reexec.release();
       else for (const socket of sockets) socket.close();
+      await control?.close();
       await log.close();
     },
   });

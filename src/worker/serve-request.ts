@@ -9,6 +9,7 @@ import type { RequestCounter } from './request-counter.js';
 import type { WorkerHooks } from './worker-hooks.js';
 import type { HookLogger } from '../config/hook-types.js';
 import { internalError } from '../app/internal-error.js';
+import type { AccessTracker } from './access-tracker.js';
 
 export interface RequestParts {
   readonly gate: ConnectionGate;
@@ -16,10 +17,12 @@ export interface RequestParts {
   readonly counter: RequestCounter;
   readonly hooks: WorkerHooks;
   readonly log: HookLogger;
+  /** The access log (and statsd request metrics): called as each request arrives. */
+  readonly access?: AccessTracker;
 }
 
 export function serveRequest(app: RequestListener, parts: RequestParts): RequestListener {
-  const { gate, drain, counter, hooks, log } = parts;
+  const { gate, drain, counter, hooks, log, access } = parts;
   const run = (req: IncomingMessage, res: ServerResponse): void => {
     try {
       const result: unknown = app(req, res);
@@ -34,6 +37,7 @@ export function serveRequest(app: RequestListener, parts: RequestParts): Request
     drain.prepare(res);
     gate.requestStarted(req.socket, (done) => res.once('close', done));
     counter.track(req, res);
+    access?.(req, res);
     if (postRequest) res.once('close', () => void hooks.call('post_request', req, res));
     if (preRequest) void hooks.call('pre_request', req).then(() => run(req, res));
     else run(req, res);

@@ -1,24 +1,59 @@
-// A minimal error log for the worker process until it is wired to src/log's logger: one
-// line per event on stderr, in Gunicorn's `[time] [pid] [LEVEL] message` shape. It
-// implements HookLogger so hooks get the same object either way.
+// The worker process's logger: src/log's Logger (same format, destinations, syslog and
+// statsd as the arbiter), opened from the init message's settings. Until it is open, and
+// if opening fails, lines go to stderr as JSON so an early boot failure is still reported.
 import type { HookLogger } from '../config/hook-types.js';
+import type { WorkerInit } from '../ipc/messages.js';
+import { createLogger, DEFAULT_LOG_SETTINGS } from '../log/index.js';
+import type { Level, Logger, LogSettings } from '../log/index.js';
 
-type Level = keyof HookLogger;
+let current: Logger | null = null;
 
-function write(level: Level, msg: string, extra?: Record<string, unknown>): void {
-  const tail = extra && Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : '';
-  process.stderr.write(`[${new Date().toISOString()}] [${process.pid}] [${level.toUpperCase()}] ${msg}${tail}\n`);
+function early(level: Level, msg: string, fields?: Record<string, unknown>): void {
+  const line = { level, time: new Date().toISOString(), pid: process.pid, ...fields, msg };
+  process.stderr.write(`${JSON.stringify(line)}\n`);
 }
 
+function write(level: Level, msg: string, fields?: Record<string, unknown>): void {
+  if (current !== null) current.log(level, msg, fields);
+  else if (level !== 'debug') early(level, msg, fields);
+}
+
+/** What the worker's code and its hooks log through; delegates to the open Logger. */
 export const workerLog: HookLogger = {
-  debug: () => undefined,
+  debug: (msg, extra) => write('debug', msg, extra),
   info: (msg, extra) => write('info', msg, extra),
   warning: (msg, extra) => write('warning', msg, extra),
   error: (msg, extra) => write('error', msg, extra),
   critical: (msg, extra) => write('critical', msg, extra),
 };
 
-/** USR1 and the arbiter's `reopen-logs`: nothing to reopen while the worker logs to stderr only. */
+/** The settings in the init message, with Gunicorn's defaults for any that are absent. */
+function logSettings(init: WorkerInit): LogSettings {
+  const all = init.settings as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...DEFAULT_LOG_SETTINGS };
+  for (const key of Object.keys(DEFAULT_LOG_SETTINGS)) if (all[key] !== undefined) out[key] = all[key];
+  return out as unknown as LogSettings;
+}
+
+/**
+ * Opens the worker's Logger (before chdir, so relative paths mean what they mean to the
+ * arbiter). The access log is buffered: whatever is queued is written out at exit.
+ */
+export async function openWorkerLog(init: WorkerInit): Promise<Logger> {
+  current = await createLogger(logSettings(init), {
+    role: 'worker', pid: process.pid, workerId: init.id, generation: init.generation,
+  });
+  const opened = current;
+  process.once('exit', () => opened.flush());
+  return opened;
+}
+
+/** The open Logger, or null before openWorkerLog() has finished. */
+export function workerLogger(): Logger | null {
+  return current;
+}
+
+/** USR1 and the arbiter's `reopen-logs`: reopen the error and access files by name. */
 export function reopenLogs(): void {
-  // Placeholder: becomes the logger's reopen() once the worker uses src/log.
+  current?.reopen();
 }

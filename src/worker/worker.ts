@@ -5,7 +5,7 @@ import { WORKER_BOOT_ERROR } from '../ipc/messages.js';
 import { appErrorExitCode, describeThrown } from '../app/errors.js';
 import { sendAndFlush, isToWorker, waitForInit } from './ipc.js';
 import { installSignals } from './signals.js';
-import { reopenLogs, workerLog as log } from './worker-log.js';
+import { openWorkerLog, reopenLogs, workerLog as log } from './worker-log.js';
 import { WorkerHooks } from './worker-hooks.js';
 import { readWorkerSettings } from './worker-settings.js';
 import { bootWorker, type BootedWorker } from './boot.js';
@@ -37,6 +37,7 @@ export async function runWorker(handoverSignals: () => void): Promise<void> {
   });
   const init = await waitForInit();
   try {
+    await openWorkerLog(init);
     const settings = readWorkerSettings(init.settings);
     process.title = `gunicorn-ts: worker [${settings.procName ?? settings.app ?? 'app'}]`;
     worker = await bootWorker(init, settings, log, (h) => { hooks = h; });

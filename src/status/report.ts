@@ -1,0 +1,74 @@
+// The status report the control socket answers with: the master and each worker as the
+// arbiter's restart policy sees them (state, age, requests, memory, last heartbeat).
+// Pure: built from a PolicyState snapshot and the current time, JSON-safe.
+import type { PolicyState } from '../arbiter/policy/index.js';
+
+export interface WorkerStatus {
+  /** The arbiter's id for the worker (unique for the master's life). */
+  readonly id: number;
+  /** null while the process is being forked. */
+  readonly pid: number | null;
+  readonly generation: number;
+  /** booting, warming, ready, tired, draining or killing. */
+  readonly state: string;
+  /** Seconds since the worker was spawned. */
+  readonly age: number;
+  /** Requests served, as of the last heartbeat. */
+  readonly requests: number;
+  /** Resident set size in bytes (null until first measured). */
+  readonly rss: number | null;
+  /** Seconds since the last sign of life (spawn, booted, warmed, beat). */
+  readonly lastBeat: number;
+  /** Why a tired worker must leave (max-requests, reload, memory), when it is tired. */
+  readonly tiredCause?: string;
+}
+
+export interface StatusReport {
+  readonly master: {
+    readonly pid: number;
+    readonly version: string;
+    readonly procName: string;
+    /** Seconds since the master started. */
+    readonly uptime: number;
+    readonly phase: string;
+    readonly generation: number;
+    /** The number of workers the master aims for. */
+    readonly workers: number;
+  };
+  readonly workers: readonly WorkerStatus[];
+}
+
+export interface MasterInfo {
+  readonly pid: number;
+  readonly version: string;
+  readonly procName: string;
+  /** Date.now() when the master started. */
+  readonly startedAt: number;
+}
+
+const seconds = (ms: number): number => Math.max(0, Math.round(ms / 100) / 10);
+
+export function statusReport(state: PolicyState, master: MasterInfo, now: number): StatusReport {
+  return {
+    master: {
+      pid: master.pid,
+      version: master.version,
+      procName: master.procName,
+      uptime: seconds(now - master.startedAt),
+      phase: state.phase,
+      generation: state.generation,
+      workers: state.params.workers,
+    },
+    workers: state.workers.map((w) => ({
+      id: w.id,
+      pid: w.pid,
+      generation: w.generation,
+      state: w.state,
+      age: seconds(now - w.spawnedAt),
+      requests: w.requests,
+      rss: w.rss ?? null,
+      lastBeat: seconds(now - w.lastBeat),
+      ...(w.tiredCause === undefined ? {} : { tiredCause: w.tiredCause }),
+    })),
+  };
+}
