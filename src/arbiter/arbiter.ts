@@ -91,11 +91,6 @@ export class Arbiter {
     };
   }
 
-  /** Read-only view of the policy state, for the status control socket (issue 6). */
-  get policyState(): PolicyState {
-    return this.state;
-  }
-
   /** Runs until the policy halts; resolves with the exit code. */
   async run(): Promise<number> {
     this.installSignals();
@@ -121,7 +116,6 @@ export class Arbiter {
     this.opts.log.info(`Handling signal: ${signal.slice(3).toLowerCase()}`);
     switch (action) {
       case 'reload':
-        this.opts.log.info('Hang up: Master');
         void this.reload();
         return;
       case 'reopen-logs':
@@ -187,16 +181,12 @@ export class Arbiter {
         void this.spawn(command);
         return;
       case 'retire': {
-        this.countRetired(command.id, command.reason);
         const worker = this.live.get(command.id);
         if (worker?.child.connected) worker.child.send({ type: 'retire' }, (err) => err && worker.child.kill('SIGTERM'));
         else worker?.child.kill('SIGTERM');
         return;
       }
       case 'kill':
-        // Gunicorn's line for a worker that stopped answering (issue 6).
-        if (command.reason === 'timeout') this.opts.log.critical(`WORKER TIMEOUT (pid:${command.pid})`);
-        if (command.reason !== 'escalation' && command.reason !== 'graceful-timeout') this.countRetired(command.id, command.reason);
         this.live.get(command.id)?.child.kill(command.signal);
         return;
       case 'log': {
@@ -219,9 +209,6 @@ export class Arbiter {
     const ref = { id: command.id, pid: 0, generation: command.generation, maxRequests: command.maxRequests };
     await this.hooks.call('pre_fork', this.serverRef, { ...ref } satisfies WorkerRef);
     const settings = this.settings;
-    // As in Gunicorn, capture_output only matters when the error log is a file: with '-'
-    // the worker already writes to the arbiter's stderr (and its own log lines stay unwrapped).
-    const capture = settings['capture_output'] === true && settings['errorlog'] !== '-';
     let child: ChildProcess;
     try {
       child = spawnWorker({
@@ -231,7 +218,7 @@ export class Arbiter {
         configFile: this.loaded.configFile,
         env: workerEnvironment(this.opts.inputs.env, settings['raw_env'] as readonly string[]),
         cwd: this.opts.inputs.cwd,
-        captureOutput: capture,
+        captureOutput: settings['capture_output'] === true,
       });
     } catch (err) {
       this.dispatch({ type: 'spawn-failed', id: command.id, message: err instanceof Error ? err.message : String(err) });
@@ -245,7 +232,7 @@ export class Arbiter {
     ref.pid = pid;
     this.live.set(command.id, { child, ref });
     this.idByPid.set(pid, command.id);
-    if (capture) this.captureOutput(child, pid);
+    if (settings['capture_output'] === true) this.captureOutput(child, pid);
     child.on('message', (message: unknown) => {
       if (isFromWorker(message)) this.onWorkerMessage(pid, message);
     });
@@ -266,9 +253,8 @@ export class Arbiter {
   private onWorkerMessage(pid: number, message: FromWorker): void {
     switch (message.type) {
       case 'booted':
-        this.opts.log.metrics.increment('workers.booted');
-        this.opts.log.metrics.gauge('workers', this.live.size);
         this.dispatch({ type: 'booted', pid });
+        this.shedFor(pid);
         if (!this.served) {
           this.served = true;
           this.opts.onServing?.();
@@ -276,7 +262,6 @@ export class Arbiter {
         return;
       case 'warmed':
         this.dispatch({ type: 'warmed', pid });
-        this.timeReplacement(pid);
         return;
       case 'beat':
         this.metrics?.workerReport(pid, message);
@@ -292,18 +277,16 @@ export class Arbiter {
     }
   }
 
-  /** statsd `workers.retired.<cause>`: the tired cause (max_requests, reload, memory) or the reason. */
-  private countRetired(id: number, reason: string): void {
-    const record = this.state.workers.find((w) => w.id === id);
-    const cause = (record?.tiredCause ?? reason).replace(/-/g, '_');
-    this.opts.log.metrics.increment(`workers.retired.${cause}`);
-  }
-
-  /** statsd `workers.replacement_duration`: a replacement's spawn to its being ready. */
-  private timeReplacement(pid: number): void {
-    const record = this.state.workers.find((w) => w.pid === pid);
-    if (record?.replacementFor === undefined || record.readyAt === undefined) return;
-    this.opts.log.metrics.timing('workers.replacement_duration', record.readyAt - record.spawnedAt);
+  /**
+   * Issue 5: once a replacement accepts, the tired worker it replaces closes its keep-alive
+   * connections one response at a time, so clients reconnect and reach the replacement (else
+   * keep-alive clients never leave the old worker and warmup_requests is never reached).
+   */
+  private shedFor(pid: number): void {
+    const replacement = this.state.workers.find((w) => w.pid === pid && w.state !== 'booting');
+    const tired = this.state.workers.find((w) => w.id === replacement?.replacementFor && w.state === 'tired');
+    const child = tired ? this.live.get(tired.id)?.child : undefined;
+    if (child?.connected) child.send({ type: 'shed' }, () => undefined);
   }
 
   private onWorkerExit(id: number, pid: number, code: number | null, signal: NodeJS.Signals | null): void {

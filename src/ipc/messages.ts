@@ -32,6 +32,8 @@ export type ToWorker =
   /** Stop accepting, finish in-flight requests (lazy keep-alive drain), exit 0. */
   | { readonly type: 'retire' }
   | { readonly type: 'reopen-logs' }
+  /** Issue 5: your replacement is accepting; close each keep-alive connection after its next response so clients spread onto it. */
+  | { readonly type: 'shed' }
   /** metrics (issue 8): answer with a beat carrying fresh stats (src/worker/request-stats.ts). */
   | { readonly type: 'stats' };
 

@@ -19,6 +19,7 @@ import { send } from './ipc.js';
 import { RequestCounter } from './request-counter.js';
 import { serveRequest } from './serve-request.js';
 import { ResponseEnricher } from './enrich-response.js';
+import { ConnectionShedding } from './connection-shedding.js';
 import { WorkerHooks, workerSelf } from './worker-hooks.js';
 import { accessTracker } from './access-tracker.js';
 import { workerLogger } from './worker-log.js';
@@ -66,11 +67,15 @@ export async function bootWorker(
   const logger = workerLogger();
   // enrich_response (issue 5): the fork's per-response telemetry.
   const enrich = settings.all['enrich_response'] === true ? { enrich: new ResponseEnricher(init.maxRequests) } : {};
-  handler = serveRequest(app, { gate, drain, counter, hooks, log, ...enrich, ...(logger ? { access: accessTracker(logger) } : {}) });
+  const shed = new ConnectionShedding();
+  shed.listen();
+  handler = serveRequest(app, { gate, drain, counter, hooks, log, ...enrich, shed, ...(logger ? { access: accessTracker(logger) } : {}) });
 
+  // post_worker_init resolves before this worker accepts (issue 5): an app warms its caches
+  // there, and no request reaches it cold in the meantime (Gunicorn's order too).
+  await hooks.call('post_worker_init');
   await gate.listen(init.sockets, settings.backlog);
   log.info(`Booting worker with pid: ${process.pid}`);
-  await hooks.call('post_worker_init');
   send({ type: 'booted' });
   counter.booted();
   stopBeats = startHeartbeat(beatInterval(settings.timeout), () => ({ requests: counter.served, inFlight: counter.inFlight, stats: stats.snapshot() }), send);

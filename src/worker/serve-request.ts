@@ -9,7 +9,8 @@ import type { RequestCounter } from './request-counter.js';
 import type { WorkerHooks } from './worker-hooks.js';
 import type { HookLogger } from '../config/hook-types.js';
 import { internalError } from '../app/internal-error.js';
-import type { AccessTracker } from './access-tracker.js';
+import type { EnrichedRequest, ResponseEnricher } from './enrich-response.js';
+import type { ConnectionShedding } from './connection-shedding.js';
 
 export interface RequestParts {
   readonly gate: ConnectionGate;
@@ -17,13 +18,16 @@ export interface RequestParts {
   readonly counter: RequestCounter;
   readonly hooks: WorkerHooks;
   readonly log: HookLogger;
-  /** The access log (and statsd request metrics): called as each request arrives. */
-  readonly access?: AccessTracker;
+  /** enrich_response (issue 5): wraps each body with the worker's telemetry. */
+  readonly enrich?: ResponseEnricher;
+  /** Issue 5: a tired worker whose replacement accepts closes keep-alive connections. */
+  readonly shed?: ConnectionShedding;
 }
 
 export function serveRequest(app: RequestListener, parts: RequestParts): RequestListener {
-  const { gate, drain, counter, hooks, log, access } = parts;
-  const run = (req: IncomingMessage, res: ServerResponse): void => {
+  const { gate, drain, counter, hooks, log } = parts;
+  const run = (req: IncomingMessage, res: ServerResponse, enriched?: EnrichedRequest): void => {
+    enriched?.appCalled();
     try {
       const result: unknown = app(req, res);
       if (isThenable(result)) result.then(undefined, (err: unknown) => failed(log, res, err));
@@ -34,13 +38,14 @@ export function serveRequest(app: RequestListener, parts: RequestParts): Request
   const preRequest = hooks.has('pre_request');
   const postRequest = hooks.has('post_request');
   return (req, res) => {
+    const enriched = parts.enrich?.begin(req, res);
     drain.prepare(res);
+    parts.shed?.prepare(res);
     gate.requestStarted(req.socket, (done) => res.once('close', done));
     counter.track(req, res);
-    access?.(req, res);
     if (postRequest) res.once('close', () => void hooks.call('post_request', req, res));
-    if (preRequest) void hooks.call('pre_request', req).then(() => run(req, res));
-    else run(req, res);
+    if (preRequest) void hooks.call('pre_request', req).then(() => run(req, res, enriched));
+    else run(req, res, enriched);
   };
 }
 
