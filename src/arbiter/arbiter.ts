@@ -91,6 +91,11 @@ export class Arbiter {
     };
   }
 
+  /** Read-only view of the policy state, for the status control socket (issue 6). */
+  get policyState(): PolicyState {
+    return this.state;
+  }
+
   /** Runs until the policy halts; resolves with the exit code. */
   async run(): Promise<number> {
     this.installSignals();
@@ -116,6 +121,7 @@ export class Arbiter {
     this.opts.log.info(`Handling signal: ${signal.slice(3).toLowerCase()}`);
     switch (action) {
       case 'reload':
+        this.opts.log.info('Hang up: Master');
         void this.reload();
         return;
       case 'reopen-logs':
@@ -181,12 +187,16 @@ export class Arbiter {
         void this.spawn(command);
         return;
       case 'retire': {
+        this.countRetired(command.id, command.reason);
         const worker = this.live.get(command.id);
         if (worker?.child.connected) worker.child.send({ type: 'retire' }, (err) => err && worker.child.kill('SIGTERM'));
         else worker?.child.kill('SIGTERM');
         return;
       }
       case 'kill':
+        // Gunicorn's line for a worker that stopped answering (issue 6).
+        if (command.reason === 'timeout') this.opts.log.critical(`WORKER TIMEOUT (pid:${command.pid})`);
+        if (command.reason !== 'escalation' && command.reason !== 'graceful-timeout') this.countRetired(command.id, command.reason);
         this.live.get(command.id)?.child.kill(command.signal);
         return;
       case 'log': {
@@ -209,6 +219,9 @@ export class Arbiter {
     const ref = { id: command.id, pid: 0, generation: command.generation, maxRequests: command.maxRequests };
     await this.hooks.call('pre_fork', this.serverRef, { ...ref } satisfies WorkerRef);
     const settings = this.settings;
+    // As in Gunicorn, capture_output only matters when the error log is a file: with '-'
+    // the worker already writes to the arbiter's stderr (and its own log lines stay unwrapped).
+    const capture = settings['capture_output'] === true && settings['errorlog'] !== '-';
     let child: ChildProcess;
     try {
       child = spawnWorker({
@@ -218,7 +231,7 @@ export class Arbiter {
         configFile: this.loaded.configFile,
         env: workerEnvironment(this.opts.inputs.env, settings['raw_env'] as readonly string[]),
         cwd: this.opts.inputs.cwd,
-        captureOutput: settings['capture_output'] === true,
+        captureOutput: capture,
       });
     } catch (err) {
       this.dispatch({ type: 'spawn-failed', id: command.id, message: err instanceof Error ? err.message : String(err) });
@@ -232,7 +245,7 @@ export class Arbiter {
     ref.pid = pid;
     this.live.set(command.id, { child, ref });
     this.idByPid.set(pid, command.id);
-    if (settings['capture_output'] === true) this.captureOutput(child, pid);
+    if (capture) this.captureOutput(child, pid);
     child.on('message', (message: unknown) => {
       if (isFromWorker(message)) this.onWorkerMessage(pid, message);
     });
@@ -253,6 +266,8 @@ export class Arbiter {
   private onWorkerMessage(pid: number, message: FromWorker): void {
     switch (message.type) {
       case 'booted':
+        this.opts.log.metrics.increment('workers.booted');
+        this.opts.log.metrics.gauge('workers', this.live.size);
         this.dispatch({ type: 'booted', pid });
         this.shedFor(pid);
         if (!this.served) {
@@ -262,6 +277,7 @@ export class Arbiter {
         return;
       case 'warmed':
         this.dispatch({ type: 'warmed', pid });
+        this.timeReplacement(pid);
         return;
       case 'beat':
         this.metrics?.workerReport(pid, message);
@@ -275,6 +291,20 @@ export class Arbiter {
         this.dispatch({ type: 'boot-failed', pid, code: message.code, message: message.message });
         return;
     }
+  }
+
+  /** statsd `workers.retired.<cause>`: the tired cause (max_requests, reload, memory) or the reason. */
+  private countRetired(id: number, reason: string): void {
+    const record = this.state.workers.find((w) => w.id === id);
+    const cause = (record?.tiredCause ?? reason).replace(/-/g, '_');
+    this.opts.log.metrics.increment(`workers.retired.${cause}`);
+  }
+
+  /** statsd `workers.replacement_duration`: a replacement's spawn to its being ready. */
+  private timeReplacement(pid: number): void {
+    const record = this.state.workers.find((w) => w.pid === pid);
+    if (record?.replacementFor === undefined || record.readyAt === undefined) return;
+    this.opts.log.metrics.timing('workers.replacement_duration', record.readyAt - record.spawnedAt);
   }
 
   /**

@@ -11,6 +11,7 @@ import type { HookLogger } from '../config/hook-types.js';
 import { internalError } from '../app/internal-error.js';
 import type { EnrichedRequest, ResponseEnricher } from './enrich-response.js';
 import type { ConnectionShedding } from './connection-shedding.js';
+import type { AccessTracker } from './access-tracker.js';
 
 export interface RequestParts {
   readonly gate: ConnectionGate;
@@ -18,6 +19,8 @@ export interface RequestParts {
   readonly counter: RequestCounter;
   readonly hooks: WorkerHooks;
   readonly log: HookLogger;
+  /** The access log (and statsd request metrics): called as each request arrives. */
+  readonly access?: AccessTracker;
   /** enrich_response (issue 5): wraps each body with the worker's telemetry. */
   readonly enrich?: ResponseEnricher;
   /** Issue 5: a tired worker whose replacement accepts closes keep-alive connections. */
@@ -25,7 +28,7 @@ export interface RequestParts {
 }
 
 export function serveRequest(app: RequestListener, parts: RequestParts): RequestListener {
-  const { gate, drain, counter, hooks, log } = parts;
+  const { gate, drain, counter, hooks, log, access } = parts;
   const run = (req: IncomingMessage, res: ServerResponse, enriched?: EnrichedRequest): void => {
     enriched?.appCalled();
     try {
@@ -43,6 +46,7 @@ export function serveRequest(app: RequestListener, parts: RequestParts): Request
     parts.shed?.prepare(res);
     gate.requestStarted(req.socket, (done) => res.once('close', done));
     counter.track(req, res);
+    access?.(req, res);
     if (postRequest) res.once('close', () => void hooks.call('post_request', req, res));
     if (preRequest) void hooks.call('pre_request', req).then(() => run(req, res, enriched));
     else run(req, res, enriched);
