@@ -17,6 +17,9 @@ import { Pidfile } from './pidfile.js';
 import { handoverFds, OLD_MASTER, Reexec } from './reexec.js';
 import { bindAll, BindError, socketsFromFds, socketsFromSystemd } from './sockets/index.js';
 import type { ListeningSocket } from './sockets/index.js';
+import { assertCanSwitch, resolveIdentity } from '../worker/privileges.js';
+import { workerClassWarning } from '../worker/worker-class.js';
+import { startReloadWatch } from '../worker/reload-watch.js';
 import { startStatusSocket } from '../status/serve.js';
 import { validateEdgeSettings } from '../http/index.js';
 
@@ -71,6 +74,11 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   const settings = config as unknown as Record<string, unknown>;
   process.umask(config.umask);
   process.title = `gunicorn-ts: master [${processName(config)}]`;
+  // workers (issue 3): what workers could not do stops startup here, before binding.
+  if (config.reload && config.preload_app) {
+    throw new GunicornError('GTS_ERR_USAGE', 'reload cannot be combined with preload_app: preloaded code lives in the arbiter, which a reload does not restart');
+  }
+  assertCanSwitch(resolveIdentity(config.user, config.group));
   // HTTP edge (issue 4): unusable TLS files, allow lists or limits stop startup before binding.
   validateEdgeSettings(settings);
   const log = await createLogger(config as unknown as LogSettings, { role: 'arbiter', pid: process.pid });
@@ -90,6 +98,8 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   log.info(`Starting gunicorn-ts ${VERSION}`, { node: process.version });
   for (const socket of sockets) log.info(`Listening at: ${socketUrl(socket, config)} (${process.pid})`);
   log.info(`Using worker: ${config.worker_class}`);
+  const classWarning = workerClassWarning(config.worker_class);
+  if (classWarning !== null) log.warning(classWarning);
   await hooks.required('when_ready', earlyServer);
 
   const reexec = new Reexec({
@@ -110,7 +120,9 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
       await log.close();
     },
   });
-  const code = await arbiter.run();
+  // reload (issue 3): a change to the app's files replaces the workers as HUP does.
+  const watcher = config.reload ? await startReloadWatch(config, inputs.cwd, log, () => arbiter?.dispatch({ type: 'reload' })) : null;
+  const code = await arbiter.run().finally(() => watcher?.close());
   // After USR2 a new master serves on these sockets. A natural exit would close the handles
   // that bound the Unix socket paths, and closing one unlinks its path (NODE-FACTS §3).
   if (reexec.handedOver) process.exit(code);

@@ -21,6 +21,7 @@ import { serveRequest } from './serve-request.js';
 import { ResponseEnricher } from './enrich-response.js';
 import { ConnectionShedding } from './connection-shedding.js';
 import { WorkerHooks, workerSelf } from './worker-hooks.js';
+import { loadCustomWorker, withCustomWorker } from './worker-class.js';
 import { accessTracker } from './access-tracker.js';
 import { workerLogger } from './worker-log.js';
 import { applyEnvironment, type WorkerSettings } from './worker-settings.js';
@@ -38,7 +39,10 @@ export async function bootWorker(
 ): Promise<BootedWorker> {
   const startCwd = process.cwd();
   applyEnvironment(settings);
-  const app = await loadWorkerApp(settings, startCwd);
+  const loaded = await loadWorkerApp(settings, startCwd);
+  // worker_class (issue 3): a custom class wraps each request and may set the connection limit.
+  const custom = await loadCustomWorker(settings.all['worker_class'], { id: init.id, generation: init.generation, settings: settings.all }, process.cwd());
+  const app = withCustomWorker(custom, loaded);
   const counter = new RequestCounter(settings.warmupRequests, init.maxRequests, {
     warmed: (requests) => send({ type: 'warmed', requests }),
     tired: (requests) => send({ type: 'tired', requests }),
@@ -50,7 +54,7 @@ export async function bootWorker(
   const http = createHttpServer(settings, (req, res) => handler(req, res), log);
   // Per-status/method counts and durations for the arbiter's /metrics, sent with each beat.
   const stats = attachRequestStats(http, () => ({ requests: counter.served, inFlight: counter.inFlight }));
-  const limit = settings.workerClass === 'sync' ? 1 : settings.workerConnections;
+  const limit = custom?.maxConnections ?? (settings.workerClass === 'sync' ? 1 : settings.workerConnections);
   const gate = new ConnectionGate(http, limit);
   let stopBeats = (): void => undefined;
   const drain = new Drain(gate, {

@@ -9,6 +9,7 @@ import { openWorkerLog, reopenLogs, workerLog as log } from './worker-log.js';
 import { WorkerHooks } from './worker-hooks.js';
 import { readWorkerSettings } from './worker-settings.js';
 import { bootWorker, type BootedWorker } from './boot.js';
+import { applyWorkerIdentity } from './privileges.js';
 
 /** A hook called on the way out must not keep a quick exit from happening. */
 const QUICK_EXIT_HOOK_MS = 2000;
@@ -38,6 +39,8 @@ export async function runWorker(handoverSignals: () => void): Promise<void> {
   const init = await waitForInit();
   try {
     await openWorkerLog(init);
+    // user/group/umask (issue 3): switched before any app code is loaded.
+    applyWorkerIdentity(init.settings);
     const settings = readWorkerSettings(init.settings);
     process.title = `gunicorn-ts: worker [${settings.procName ?? settings.app ?? 'app'}]`;
     worker = await bootWorker(init, settings, log, (h) => { hooks = h; });
