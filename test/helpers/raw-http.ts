@@ -1,8 +1,9 @@
 // Raw-socket HTTP exchanges for edge tests: write bytes exactly as given (malformed
 // requests, PROXY headers, trickled headers) and read whatever comes back until the
-// server closes the connection.
+// server closes the connection; plus request builders and the echo-app server starter.
 import net from 'node:net';
 import { V2_SIGNATURE } from '../../src/http/proxy-protocol.js';
+import { startGunicorn, type ServerProcess } from './server.js';
 
 export interface ExchangeOptions {
   /** Source address of the connection (127.0.0.2 … act as a second peer on Linux). */
@@ -35,6 +36,26 @@ export function bodyOf(response: string): string {
   return at < 0 ? '' : response.slice(at + 4);
 }
 
+/** A request line ("GET /aaa HTTP/1.1") exactly `n` bytes long, CRLF excluded. */
+export function requestLineOf(n: number): string {
+  return `GET /${'a'.repeat(n - 'GET / HTTP/1.1'.length)} HTTP/1.1`;
+}
+
+/** `line`, then Host, `headers`, and Connection: close (so Host and Connection are 2 of its fields). */
+export function rawRequest(line: string, headers: readonly string[] = []): string {
+  return `${line}\r\nHost: x\r\n${headers.map((h) => `${h}\r\n`).join('')}Connection: close\r\n\r\n`;
+}
+
+/** A header field "X-Size: vvv…" exactly `n` bytes long as "Name: value". */
+export function fieldOf(n: number): string {
+  return `X-Size: ${'v'.repeat(n - 'X-Size: '.length)}`;
+}
+
+/** `n` distinct small header fields. */
+export function extraFields(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `X-F${i}: v`);
+}
+
 /** A GET request that closes the connection after its response. */
 export function closingGet(path = '/', headers: readonly string[] = []): string {
   return `GET ${path} HTTP/1.1\r\nHost: x\r\n${headers.map((h) => `${h}\r\n`).join('')}Connection: close\r\n\r\n`;
@@ -62,4 +83,27 @@ export function proxyV2Tcp4(src: number[], dst: number[], sp: number, dp: number
 /** A v2 PROXY TCP over IPv6 header (16-byte addresses). */
 export function proxyV2Tcp6(src: Buffer, dst: Buffer, sp: number, dp: number): Buffer {
   return proxyV2(1, 0x21, Buffer.concat([src, dst, ports(sp, dp)]));
+}
+
+/** A running gunicorn-ts (one worker) serving test/fixtures/edge/echo-app.mjs. */
+export interface EchoServer {
+  readonly server: ServerProcess;
+  readonly port: number;
+  readonly url: string;
+  /** The one worker's pid (from its "Booting worker" line). */
+  readonly workerPid: number;
+}
+
+/** Starts the binary with `-w 1 -b 127.0.0.1:0` and `args`, and waits until the worker serves. */
+export async function startEchoServer(args: readonly string[]): Promise<EchoServer> {
+  const server = startGunicorn(['-w', '1', '-b', '127.0.0.1:0', ...args, 'edge/echo-app.mjs:app']);
+  try {
+    const [url] = await server.listening();
+    // Logged once the worker accepts on the inherited socket.
+    const workerPid = await server.waitFor('the worker pid', () => server.bootedPids()[0]);
+    return { server, port: Number(new URL(url!).port), url: url!, workerPid };
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
 }

@@ -10,7 +10,7 @@ import { createHttpEdge } from '../../src/http/edge.js';
 import { edgeSettingsFrom } from '../../src/http/edge-settings.js';
 import { maxHeaderSizeFor, resolveLimits, serverOptionsFor, LimitSettingError } from '../../src/http/limits.js';
 import { statusForClientError } from '../../src/http/client-error.js';
-import { exchange, statusOf as status } from '../helpers/raw-http.js';
+import { exchange, extraFields as extra, fieldOf as field, rawRequest as req, requestLineOf as lineOf, statusOf as status } from '../helpers/raw-http.js';
 
 async function withServer(settings: Record<string, unknown>, fn: (port: number) => Promise<void>): Promise<void> {
   const server = createHttpEdge(edgeSettingsFrom(settings)).createServer((_req, res) => res.end('app')) as http.Server;
@@ -23,9 +23,6 @@ async function withServer(settings: Record<string, unknown>, fn: (port: number) 
   }
 }
 
-/** A request whose request line ("GET /aaa HTTP/1.1") is exactly `n` bytes long. */
-const lineOf = (n: number): string => `GET /${'a'.repeat(n - 'GET / HTTP/1.1'.length)} HTTP/1.1`;
-const req = (line: string, headers: string[] = []): string => `${line}\r\nHost: x\r\n${headers.map((h) => `${h}\r\n`).join('')}Connection: close\r\n\r\n`;
 
 describe('limit settings', () => {
   test('out-of-range values name the setting', () => {
@@ -62,14 +59,12 @@ describe('limits on a real server', () => {
     }));
   test('limit_request_fields: at and under pass, over gets 431 (Host and Connection count)', () =>
     withServer({ limit_request_fields: 10 }, async (port) => {
-      const extra = (n: number): string[] => Array.from({ length: n }, (_, i) => `X-F${i}: v`);
       assert.equal(status(await exchange(port, req('GET / HTTP/1.1', extra(7)))), 200);
       assert.equal(status(await exchange(port, req('GET / HTTP/1.1', extra(8)))), 200);
       assert.equal(status(await exchange(port, req('GET / HTTP/1.1', extra(9)))), 431);
     }));
   test('limit_request_field_size: "Name: value" at and under pass, over gets 431', () =>
     withServer({ limit_request_field_size: 50 }, async (port) => {
-      const field = (n: number): string => `X-Size: ${'v'.repeat(n - 'X-Size: '.length)}`;
       assert.equal(status(await exchange(port, req('GET / HTTP/1.1', [field(49)]))), 200);
       assert.equal(status(await exchange(port, req('GET / HTTP/1.1', [field(50)]))), 200);
       assert.equal(status(await exchange(port, req('GET / HTTP/1.1', [field(51)]))), 431);

@@ -3,31 +3,19 @@
 
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import net from 'node:net';
 import tls from 'node:tls';
 import { tlsServerOptions, minVersionFor, TlsSettingError } from '../../src/http/tls.js';
 import { createHttpEdge, type EdgeSettings, type EdgeServer } from '../../src/http/edge.js';
 import { requestScheme } from '../../src/http/forwarded.js';
+import { makeTestPki, type TestPki } from '../helpers/test-pki.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gts-tls-'));
-const f = (name: string): string => path.join(dir, name);
-const ssl = (...args: string[]): void => { execFileSync('openssl', args, { stdio: 'ignore' }); };
+let pki: TestPki;
+const f = (name: string): string => pki.file(name);
 
-before(() => {
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '1', '-subj', '/CN=test-ca');
-  for (const name of ['server', 'client', 'rogue']) {
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`), '-subj', `/CN=${name === 'server' ? 'localhost' : name}`);
-  }
-  ssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '1');
-  ssl('x509', '-req', '-in', f('client.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('client.pem'), '-days', '1');
-  ssl('x509', '-req', '-in', f('rogue.csr'), '-signkey', f('rogue.key'), '-out', f('rogue.pem'), '-days', '1');
-  fs.writeFileSync(f('garbage.pem'), 'not a pem\n');
-});
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
+before(() => { pki = makeTestPki(); });
+after(() => pki.remove());
 
 describe('tlsServerOptions errors name the setting and the path', () => {
   const base = () => ({ certfile: f('server.pem'), keyfile: f('server.key') });
@@ -37,7 +25,7 @@ describe('tlsServerOptions errors name the setting and the path', () => {
   test('TLS is off without certfile and keyfile', () => assert.equal(tlsServerOptions({ certfile: null, keyfile: null }), null));
   test('missing file, directory, garbage, mismatched key', () => {
     fails({ ...base(), certfile: f('nope.pem') }, 'certfile', /nope\.pem: no such file/);
-    fails({ ...base(), keyfile: dir }, 'keyfile', /is a directory/);
+    fails({ ...base(), keyfile: pki.dir }, 'keyfile', /is a directory/);
     fails({ ...base(), keyfile: f('garbage.pem') }, 'keyfile', /garbage\.pem/);
     fails({ ...base(), certfile: f('garbage.pem') }, 'certfile', /garbage\.pem/);
     fails({ ...base(), keyfile: f('client.key') }, 'keyfile', /does not match/);

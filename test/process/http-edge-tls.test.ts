@@ -1,0 +1,93 @@
+// TLS through the real binary, with certificates made by openssl in the test: https with
+// --certfile/--keyfile and a real TLS client, client certificates required with
+// --cert-reqs 2 --ca-certs, and a missing key file stopping startup and --check-config.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import https from 'node:https';
+import { runGunicorn } from '../helpers/server.js';
+import { startEchoServer, type EchoServer } from '../helpers/raw-http.js';
+import { makeTestPki, type TestPki } from '../helpers/test-pki.js';
+
+interface Echoed { pid: number; scheme: string; authorized: boolean | null }
+
+/** One GET over TLS, trusting the test CA; `client` names a certificate to present. */
+function httpsGet(port: number, pki: TestPki, client?: string): Promise<{ status: number; body: Echoed }> {
+  return new Promise((resolve, reject) => {
+    const opts: https.RequestOptions = { host: '127.0.0.1', port, path: '/tls', agent: false, ca: fs.readFileSync(pki.file('ca.pem')) };
+    if (client !== undefined) {
+      opts.cert = fs.readFileSync(pki.file(`${client}.pem`));
+      opts.key = fs.readFileSync(pki.file(`${client}.key`));
+    }
+    https.get(opts, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => { text += d.toString(); });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Echoed }));
+    }).on('error', reject);
+  });
+}
+
+let pki: TestPki;
+before(() => { pki = makeTestPki(); });
+after(() => pki.remove());
+
+describe('TLS through the binary', () => {
+  const servers: EchoServer[] = [];
+  after(async () => { for (const e of servers) await e.server.stop(); });
+  const start = async (args: string[]): Promise<EchoServer> => {
+    const echo = await startEchoServer(['--certfile', pki.file('server.pem'), '--keyfile', pki.file('server.key'), ...args]);
+    servers.push(echo);
+    return echo;
+  };
+
+  test('--certfile/--keyfile: "Listening at: https://", a TLS client gets 200 and the app sees https', async () => {
+    const echo = await start([]);
+    assert.match(echo.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+    const r = await httpsGet(echo.port, pki);
+    assert.equal(r.status, 200);
+    assert.equal(r.body.scheme, 'https');
+    assert.equal(r.body.pid, echo.workerPid);
+  });
+
+  test('--cert-reqs 2 --ca-certs: a client with a CA-signed certificate is served, one without or with a rogue one is refused', async () => {
+    const echo = await start(['--cert-reqs', '2', '--ca-certs', pki.file('ca.pem')]);
+    const ok = await httpsGet(echo.port, pki, 'client');
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.authorized, true);
+    await assert.rejects(httpsGet(echo.port, pki), /certificate|alert|socket hang up|ECONNRESET/i);
+    await assert.rejects(httpsGet(echo.port, pki, 'rogue'), /certificate|alert|socket hang up|ECONNRESET/i);
+    // Refused handshakes are routine: the same worker still serves.
+    assert.equal((await httpsGet(echo.port, pki, 'client')).body.pid, echo.workerPid);
+  });
+
+  test('--cert-reqs 1: a client without a certificate is served, unauthorized', async () => {
+    const echo = await start(['--cert-reqs', '1', '--ca-certs', pki.file('ca.pem')]);
+    const r = await httpsGet(echo.port, pki);
+    assert.equal(r.status, 200);
+    assert.equal(r.body.authorized, false);
+  });
+});
+
+describe('unusable TLS files stop startup', () => {
+  const missingKey = (): string[] => ['--certfile', pki.file('server.pem'), '--keyfile', pki.file('missing.key')];
+
+  test('a missing key file: startup fails with exit 1 before binding, naming keyfile and the path', async () => {
+    const { code, stderr } = await runGunicorn(['-w', '1', '-b', '127.0.0.1:0', ...missingKey(), 'edge/echo-app.mjs:app']);
+    assert.equal(code, 1);
+    assert.match(stderr, /keyfile: cannot read \S*missing\.key: no such file/);
+    assert.doesNotMatch(stderr, /Listening at|^\s+at /m);
+  });
+
+  test('--check-config with a missing key file: exit 1 with the same message', async () => {
+    const { code, stderr, stdout } = await runGunicorn(['--check-config', ...missingKey(), 'edge/echo-app.mjs:app']);
+    assert.equal(code, 1);
+    assert.match(stderr + stdout, /keyfile: cannot read \S*missing\.key: no such file/);
+    assert.doesNotMatch(stderr + stdout, /Config OK/);
+  });
+
+  test('--check-config passes with usable files', async () => {
+    const { code, stdout } = await runGunicorn(['--check-config', '--certfile', pki.file('server.pem'), '--keyfile', pki.file('server.key'), 'edge/echo-app.mjs:app']);
+    assert.equal(code, 0);
+    assert.match(stdout, /Config OK/);
+  });
+});
