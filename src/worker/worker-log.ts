@@ -14,7 +14,8 @@ function early(level: Level, msg: string, fields?: Record<string, unknown>): voi
 }
 
 function write(level: Level, msg: string, fields?: Record<string, unknown>): void {
-  if (current !== null) current.log(level, msg, fields);
+  // Through the level method, which a logger_class subclass may override.
+  if (current !== null) current[level](msg, fields);
   else if (level !== 'debug') early(level, msg, fields);
 }
 
