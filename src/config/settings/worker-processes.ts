@@ -29,9 +29,9 @@ export const workerClass = defineSetting<'worker_class', string>({
   desc: `The kind of worker that serves requests.
 
 - \`async\`: the event loop serves up to \`worker_connections\` connections at once; further connections wait in the kernel queue.
-- \`sync\`: one request at a time per worker; other requests wait for a free worker.
+- \`sync\`: one request at a time per worker, each connection closed after its response. Connections a busy worker has already accepted wait for it.
 - \`gevent\`, \`eventlet\`, \`gthread\`, \`tornado\`: Gunicorn's Python worker names, accepted as aliases of \`async\` with a warning.
-- \`./path/to/file.ts:ClassName\`: a custom worker class exported by a module, extending the exported base worker.`,
+- \`./path/to/file.ts:ClassName\`: a custom worker class exported by a module, extending \`BaseWorker\` from gunicorn-ts (see docs/workers.md). It may wrap each request and set the connection limit.`,
 });
 
 export const threads = defineSetting<'threads', number>({
@@ -39,11 +39,11 @@ export const threads = defineSetting<'threads', number>({
   section: 'Worker Processes',
   cli: ['--threads'],
   meta: 'INT',
-  schema: { type: 'integer', minimum: 1 },
+  schema: { type: 'integer', minimum: 1, maximum: 1 },
   default: 1,
-  desc: `The number of request threads per worker in Gunicorn.
+  desc: `The number of request threads per worker in Gunicorn; only \`1\` is accepted.
 
-Node runs JavaScript on one thread per event loop; see the docs for what values above 1 do on gunicorn-ts.`,
+A Node worker already serves many requests at once on its event loop, and JavaScript runs on one thread per event loop. The Node equivalent of more threads is more event loops, i.e. more workers; measured on a 2-core machine, 4 workers served fewer requests per second than 2 (see docs/workers.md). Raise \`workers\` instead.`,
 });
 
 export const workerConnections = defineSetting<'worker_connections', number>({
@@ -55,7 +55,7 @@ export const workerConnections = defineSetting<'worker_connections', number>({
   default: 1000,
   desc: `The maximum number of connections one \`async\` worker serves at once.
 
-Connections beyond it are not refused: they wait in the kernel's accept queue until the worker or another one takes them.`,
+Connections beyond it are not refused: the worker accepts them but reads nothing from them until one of its connections closes, so they wait in that worker.`,
 });
 
 export const maxRequests = defineSetting<'max_requests', number>({
