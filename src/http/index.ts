@@ -10,5 +10,5 @@ export { validateEdgeSettings } from './validate.js';
 export type { EdgeSummary } from './validate.js';
 export { clientAddress, requestScheme, edgeInfo } from './forwarded.js';
 export type { RequestEdgeInfo } from './forwarded.js';
-export { proxyHeaderOf } from './proxy-accept.js';
+export { acceptedSocketOf, proxyHeaderOf } from './proxy-accept.js';
 export type { ProxyHeader } from './proxy-protocol.js';

@@ -22,6 +22,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_HEADER_BYTES = 4096;
 
 const headers = sharedWeakMap<object, ProxyHeader>('proxy-header');
+/** Replay stream → the accepted socket under it. */
+const replayed = sharedWeakMap<object, net.Socket>('replay-socket');
 
 /**
  * Reads the header from `socket` (a raw socket from a 'connection' event) and calls
@@ -86,6 +88,7 @@ function replayStream(socket: net.Socket, rest: Buffer): Duplex {
     destroy(err, cb) { socket.destroy(err ?? undefined); cb(err); },
   });
   stream.push(rest);
+  replayed.set(stream, socket);
   socket.on('data', (d: Buffer) => { if (!stream.push(d)) socket.pause(); });
   socket.on('end', () => stream.push(null));
   socket.on('error', (err) => stream.destroy(err));
@@ -135,4 +138,19 @@ export function installProxyProtocol(server: net.Server, opts: ProxyAcceptOption
 /** The PROXY header a connection arrived with, if any (req.socket or the socket itself). */
 export function proxyHeaderOf(socket: object | null | undefined): ProxyHeader | undefined {
   return socket ? headers.get(socket) : undefined;
+}
+
+/**
+ * The socket the listener accepted under `socket` (req.socket): for TLS the raw socket it
+ * wraps (through a PROXY replay stream if there is one), otherwise `socket` itself. What a
+ * connection tracker keyed by accepted sockets must look up.
+ */
+export function acceptedSocketOf(socket: object): object {
+  if (!(socket instanceof tls.TLSSocket)) return socket;
+  // Node internals, guarded: a TLS socket over a net.Socket keeps it as _parent; over any
+  // other stream (our replay stream) _parent is null and the stream sits in the handle's wrap.
+  const internals = socket as unknown as { _parent?: object | null; _handle?: { _parentWrap?: { stream?: object } } | null };
+  const parent = internals._parent ?? internals._handle?._parentWrap?.stream;
+  if (parent === undefined || parent === null) return socket;
+  return replayed.get(parent) ?? parent;
 }

@@ -9,6 +9,7 @@ import tls from 'node:tls';
 import { tlsServerOptions, minVersionFor, TlsSettingError } from '../../src/http/tls.js';
 import { createHttpEdge, type EdgeSettings, type EdgeServer } from '../../src/http/edge.js';
 import { requestScheme } from '../../src/http/forwarded.js';
+import { acceptedSocketOf } from '../../src/http/proxy-accept.js';
 import { makeTestPki, type TestPki } from '../helpers/test-pki.js';
 
 let pki: TestPki;
@@ -129,5 +130,26 @@ describe('https servers with real TLS clients', () => {
     try {
       assert.equal(await get(port, null, Buffer.from('PROXY TCP4 203.0.113.50 10.0.0.1 4000 443\r\n')), 'https 203.0.113.50 -');
     } finally { stop(server); }
+  });
+});
+
+describe('acceptedSocketOf', () => {
+  test('maps a TLS request socket back to the socket the listener accepted (plain and behind PROXY)', async () => {
+    for (const proxy of [false, true]) {
+      const edge = createHttpEdge({ ...edgeBase, certfile: f('server.pem'), keyfile: f('server.key'), proxy_protocol: proxy });
+      const accepted = new Set<object>();
+      const server = edge.createServer((req, res) => res.end(String(accepted.has(acceptedSocketOf(req.socket)))));
+      // As the worker's ConnectionGate does: accept on a net server, hand the socket over.
+      const gate = net.createServer({ pauseOnConnect: true }, (s) => { accepted.add(s); server.emit('connection', s); s.resume(); });
+      await new Promise<void>((r) => gate.listen(0, '127.0.0.1', r));
+      try {
+        const port = (gate.address() as net.AddressInfo).port;
+        const prefix = proxy ? Buffer.from('PROXY TCP4 203.0.113.50 10.0.0.1 4000 443\r\n') : undefined;
+        assert.equal(await get(port, null, prefix), 'true', proxy ? 'behind PROXY' : 'plain TLS');
+      } finally {
+        gate.close();
+        stop(server);
+      }
+    }
   });
 });
