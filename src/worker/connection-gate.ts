@@ -9,6 +9,7 @@
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import type { InheritedSocket } from '../ipc/messages.js';
+import { acceptedSocketOf } from '../http/index.js';
 
 interface Conn {
   /** Requests on this connection whose response has not closed yet. */
@@ -54,7 +55,8 @@ export class ConnectionGate {
 
   /** Marks a request started on `socket` until `done` fires (its response closed). */
   requestStarted(socket: Socket, onDone: (cb: () => void) => void): void {
-    const conn = this.#admitted.get(socket);
+    // Under TLS (and PROXY) the request's socket wraps the one this gate accepted.
+    const conn = this.#admitted.get(acceptedSocketOf(socket) as Socket);
     if (!conn) return;
     conn.busy++;
     onDone(() => {

@@ -12,9 +12,9 @@ import { makeTestPki, type TestPki } from '../helpers/test-pki.js';
 interface Echoed { pid: number; scheme: string; authorized: boolean | null }
 
 /** One GET over TLS, trusting the test CA; `client` names a certificate to present. */
-function httpsGet(port: number, pki: TestPki, client?: string): Promise<{ status: number; body: Echoed }> {
+function httpsGet(port: number, pki: TestPki, client?: string, path = '/tls'): Promise<{ status: number; body: Echoed }> {
   return new Promise((resolve, reject) => {
-    const opts: https.RequestOptions = { host: '127.0.0.1', port, path: '/tls', agent: false, ca: fs.readFileSync(pki.file('ca.pem')) };
+    const opts: https.RequestOptions = { host: '127.0.0.1', port, path, agent: false, ca: fs.readFileSync(pki.file('ca.pem')) };
     if (client !== undefined) {
       opts.cert = fs.readFileSync(pki.file(`${client}.pem`));
       opts.key = fs.readFileSync(pki.file(`${client}.key`));
@@ -58,6 +58,19 @@ describe('TLS through the binary', () => {
     await assert.rejects(httpsGet(echo.port, pki, 'rogue'), /certificate|alert|socket hang up|ECONNRESET/i);
     // Refused handshakes are routine: the same worker still serves.
     assert.equal((await httpsGet(echo.port, pki, 'client')).body.pid, echo.workerPid);
+  });
+
+  // Regression: the drain did not see TLS requests as in flight, and closed their connection
+  // once it had been open for the keep-alive timeout, response or not.
+  test('a TLS request in flight during a graceful stop finishes', async () => {
+    const echo = await start(['--keep-alive', '1']);
+    const slow = httpsGet(echo.port, pki, undefined, '/tls?delay=2500');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    echo.server.signal('SIGTERM');
+    const r = await slow;
+    assert.equal(r.status, 200);
+    assert.equal(r.body.pid, echo.workerPid);
+    assert.equal((await echo.server.exited).code, 0);
   });
 
   test('--cert-reqs 1: a client without a certificate is served, unauthorized', async () => {
