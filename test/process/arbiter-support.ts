@@ -108,6 +108,7 @@ export class Tracked {
   }
 
   async cleanup(): Promise<void> {
+    stopLoads();
     for (const pid of this.pids) {
       const workers = childPids(pid);
       for (const p of [pid, ...workers]) if (isAlive(p)) tryKill(p);
@@ -124,9 +125,20 @@ function tryKill(pid: number): void {
   }
 }
 
+const loads = new Set<() => void>();
+
+/** Ends every steadyLoad a failed test left running (else the test process never exits). */
+export function stopLoads(): void {
+  for (const end of loads) end();
+}
+
 /** Sends GET / in a loop until stop() and counts failures: "requests keep succeeding". */
 export function steadyLoad(url: string): { stop: () => Promise<{ ok: number; failed: string[]; pids: Set<number> }> } {
   let running = true;
+  const end = (): void => {
+    running = false;
+  };
+  loads.add(end);
   const result = { ok: 0, failed: [] as string[], pids: new Set<number>() };
   const loop = (async (): Promise<void> => {
     while (running) {
@@ -143,7 +155,8 @@ export function steadyLoad(url: string): { stop: () => Promise<{ ok: number; fai
   })();
   return {
     stop: async () => {
-      running = false;
+      end();
+      loads.delete(end);
       await loop;
       return result;
     },
