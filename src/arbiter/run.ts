@@ -20,6 +20,7 @@ import type { ListeningSocket } from './sockets/index.js';
 import { assertCanSwitch, resolveIdentity } from '../worker/privileges.js';
 import { workerClassWarning } from '../worker/worker-class.js';
 import { startReloadWatch } from '../worker/reload-watch.js';
+import { validateMetricsBind } from '../metrics/index.js';
 import { startStatusSocket } from '../status/serve.js';
 import { validateEdgeSettings } from '../http/index.js';
 
@@ -79,6 +80,8 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
     throw new GunicornError('GTS_ERR_USAGE', 'reload cannot be combined with preload_app: preloaded code lives in the arbiter, which a reload does not restart');
   }
   assertCanSwitch(resolveIdentity(config.user, config.group));
+  // metrics (issue 8): a bad metrics_bind stops startup here, before the app's sockets are bound.
+  validateMetricsBind(config.metrics_bind, config.bind, inputs.cwd);
   // HTTP edge (issue 4): unusable TLS files, allow lists or limits stop startup before binding.
   validateEdgeSettings(settings);
   const log = await createLogger(config as unknown as LogSettings, { role: 'arbiter', pid: process.pid });

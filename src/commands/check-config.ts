@@ -5,10 +5,13 @@ import { appSource } from '../app/app-source.js';
 import { describeThrown } from '../app/errors.js';
 import { GunicornError } from '../errors.js';
 import { validateEdgeSettings } from '../http/index.js';
+import { validateMetricsBind } from '../metrics/index.js';
 
 export async function checkConfig(loaded: LoadedConfig, cwd: string): Promise<string> {
   // HTTP edge (issue 4): TLS files readable and usable, allow lists and limits valid.
   validateEdgeSettings(loaded.config as unknown as Record<string, unknown>);
+  // metrics (issue 8): metrics_bind parses and is not an app bind address.
+  validateMetricsBind(loaded.config.metrics_bind, loaded.config.bind, cwd);
   const source = appSource(loaded.config, cwd);
   try {
     await source.load();

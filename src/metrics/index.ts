@@ -17,6 +17,7 @@ import type { MetricsListener } from './server.js';
 import { StatsLedger } from './stats-ledger.js';
 
 export { requestWorkerStats } from './flush.js';
+export { validateMetricsBind } from './validate.js';
 export type { Health } from './health.js';
 export type { RequestStatsSnapshot } from './request-stats.js';
 
