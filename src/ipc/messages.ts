@@ -37,6 +37,12 @@ export type ToWorker =
   /** metrics (issue 8): answer with a beat carrying fresh stats (src/worker/request-stats.ts). */
   | { readonly type: 'stats' };
 
+/** Every ToWorker type, for runtime checks; the type assertion below keeps it complete. */
+export const TO_WORKER_TYPES = ['init', 'retire', 'reopen-logs', 'shed', 'stats'] as const;
+type Missing = Exclude<ToWorker['type'], (typeof TO_WORKER_TYPES)[number]>;
+const complete: Missing extends never ? true : Missing = true;
+void complete;
+
 /** Exit codes a worker uses so the arbiter can tell boot failures apart (as Gunicorn does). */
 export const WORKER_BOOT_ERROR = 3;
 export const APP_LOAD_ERROR = 4;

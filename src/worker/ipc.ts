@@ -1,6 +1,6 @@
 // The worker's side of the IPC channel: typed sends that never throw once the arbiter is
 // gone, and the one message the worker waits for before anything else (init).
-import type { FromWorker, ToWorker, WorkerInit } from '../ipc/messages.js';
+import { TO_WORKER_TYPES, type FromWorker, type ToWorker, type WorkerInit } from '../ipc/messages.js';
 
 /** A send that fails because the arbiter just went away is not an error: 'disconnect' ends the worker. */
 const ignoreClosed = (): void => undefined;
@@ -19,7 +19,7 @@ export function sendAndFlush(msg: FromWorker): Promise<void> {
 
 export function isToWorker(value: unknown): value is ToWorker {
   const type = (value as { type?: unknown } | null)?.type;
-  return type === 'init' || type === 'retire' || type === 'reopen-logs';
+  return (TO_WORKER_TYPES as readonly unknown[]).includes(type);
 }
 
 export function waitForInit(): Promise<WorkerInit> {
