@@ -32,7 +32,9 @@ export interface ArbiterOptions {
   /** Called once the first worker has booted (daemon handshake). */
   readonly onServing?: () => void;
   /** Called after the last worker left and before exit (pidfile, sockets, on_exit). */
-  readonly cleanup: (code: number) => Promise<void>;
+  readonly cleanup: (code: number, reason: string) => Promise<void>;
+  /** A worker reported why it could not boot (the daemon's foreground shows it). */
+  readonly onBootFailed?: (message: string) => void;
 }
 
 interface LiveWorker {
@@ -288,6 +290,7 @@ export class Arbiter {
         return;
       case 'boot-failed':
         this.opts.log.error(`Worker (pid: ${pid}) failed to boot: ${message.message}`);
+        this.opts.onBootFailed?.(message.message);
         this.dispatch({ type: 'boot-failed', pid, code: message.code, message: message.message });
         return;
     }
@@ -340,7 +343,7 @@ export class Arbiter {
     this.opts.log.info('Shutting down: Master');
     await this.hooks.call('on_exit', this.serverRef);
     await this.metrics?.close();
-    await this.opts.cleanup(code);
+    await this.opts.cleanup(code, reason);
     this.finish(code);
   }
 }

@@ -109,12 +109,16 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
     inputs, script: BIN_SCRIPT, sockets, log, pidfile,
     preExec: () => hooks.call('pre_exec', arbiter?.serverRef ?? earlyServer),
   });
+  let bootError: string | undefined;
   arbiter = new Arbiter({
     loaded, inputs, sockets, log,
     daemonized: isDaemonChild(inputs.env),
     reexec: () => void reexec.start(),
     onServing: () => isDaemonChild(inputs.env) && reportToForeground({ type: 'daemon-ready', pid: process.pid }),
-    cleanup: async () => {
+    onBootFailed: (message) => (bootError ??= message),
+    cleanup: async (code, reason) => {
+      // A daemon that never served tells its foreground why (a no-op once it reported ready).
+      if (code !== 0 && isDaemonChild(inputs.env)) reportToForeground({ type: 'daemon-failed', message: bootError ? `${reason}: ${bootError}` : reason });
       pidfile.current?.unlink(process.pid);
       // A new master serves on these sockets now: leave them (and their paths) alone.
       if (reexec.handedOver) reexec.release();
@@ -125,7 +129,13 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   });
   // reload (issue 3): a change to the app's files replaces the workers as HUP does.
   const watcher = config.reload ? await startReloadWatch(config, inputs.cwd, log, () => arbiter?.dispatch({ type: 'reload' })) : null;
-  const code = await arbiter.run().finally(() => watcher?.close());
+  // Signal handlers and unpolled sockets do not keep Node's event loop alive: without this,
+  // a master left with no worker and no timer (WINCH) would just exit.
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
+  const code = await arbiter.run().finally(() => {
+    clearInterval(keepAlive);
+    return watcher?.close();
+  });
   // After USR2 a new master serves on these sockets. A natural exit would close the handles
   // that bound the Unix socket paths, and closing one unlinks its path (NODE-FACTS §3).
   if (reexec.handedOver) process.exit(code);
