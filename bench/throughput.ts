@@ -69,11 +69,11 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gts-bench-'));
   writeApps(dir);
   const prefix = fileURLToPath(new URL('../../bench/out/pm2', import.meta.url));
-  const targets: Target[] = [plainNode(dir), nodeCluster(dir, 'rr'), nodeCluster(dir, 'none'), pm2(dir, prefix), gunicornTs(dir, 2)];
-  if (threadsProxy) targets.push(gunicornTs(dir, 4));
-  const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
-  let port = 20_000 + Math.floor(Math.random() * 20_000);
   try {
+    const targets: Target[] = [plainNode(dir), nodeCluster(dir, 'rr'), nodeCluster(dir, 'none'), pm2(dir, prefix), gunicornTs(dir, 2)];
+    if (threadsProxy) targets.push(gunicornTs(dir, 4));
+    const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
+    let port = 20_000 + Math.floor(Math.random() * 20_000);
     for (let round = 0; round < rounds; round++) {
       // Rotate the order each round so no config always runs first (or last) on a warm machine.
       const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
