@@ -328,11 +328,12 @@ export class Arbiter {
     this.idByPid.delete(pid);
     const how = signal ? `signal ${signal}` : `code ${code}`;
     this.opts.log.info(`Worker exiting (pid: ${pid})`, { worker: id, exit: how });
-    this.dispatch({ type: 'exited', pid, code, signal });
+    // The exit hooks come first: the last worker's exit halts the arbiter, and on_exit is last.
     if (worker) {
       void this.hooks.call('child_exit', this.serverRef, { ...worker.ref });
       void this.hooks.call('worker_exit', this.serverRef, { ...worker.ref });
     }
+    this.dispatch({ type: 'exited', pid, code, signal });
     this.opts.log.metrics.gauge('workers', this.live.size);
   }
 

@@ -87,6 +87,8 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   const log = await createLogger(config as unknown as LogSettings, { role: 'arbiter', pid: process.pid });
   const hooks = new HookRunner(settings, log);
   const earlyServer = { pid: process.pid, numWorkers: config.workers, workers: [], log, cfg: settings };
+  // Gunicorn sets its worker count first, calling nworkers_changed with old_value None.
+  await hooks.call('nworkers_changed', earlyServer, config.workers, null);
   await hooks.required('on_starting', earlyServer);
   if (config.preload_app) await preload(config, inputs.cwd);
 
