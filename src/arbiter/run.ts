@@ -13,7 +13,7 @@ import { VERSION } from '../version.js';
 import { Arbiter } from './arbiter.js';
 import { daemonize, isDaemonChild, reportToForeground } from './daemon.js';
 import { HookRunner } from './hooks.js';
-import { Pidfile } from './pidfile.js';
+import { isLiveGunicorn, Pidfile } from './pidfile.js';
 import { handoverFds, OLD_MASTER, Reexec } from './reexec.js';
 import { bindAll, BindError, socketsFromFds, socketsFromSystemd } from './sockets/index.js';
 import type { ListeningSocket } from './sockets/index.js';
@@ -124,6 +124,8 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
       pidfile.current?.unlink(process.pid);
       // A new master serves on these sockets now: leave them (and their paths) alone.
       if (reexec.handedOver) reexec.release();
+      // USR2 rolled back (this new master stopped): the old master still serves on them.
+      else if (Number.isInteger(oldMaster) && isLiveGunicorn(oldMaster)) log.info(`Leaving the sockets to the old master (pid ${oldMaster})`);
       else for (const socket of sockets) socket.close();
       await control?.close();
       await log.close();

@@ -1,16 +1,46 @@
-// Gunicorn's master signals and what each asks the arbiter to do, as one table.
-// docs/signals.md is written from this table.
+// Gunicorn's signals and what each asks a process to do, as tables: the master's (the
+// arbiter installs a handler per row) and the workers'. docs/signals.md is written from
+// these tables (signals-doc.ts), so the documentation cannot drift from the handlers.
 
 export type SignalAction = 'graceful-stop' | 'quick-stop' | 'reload' | 'increase-workers' | 'decrease-workers' | 'reopen-logs' | 'reexec' | 'stop-workers';
 
-export const MASTER_SIGNALS: ReadonlyArray<{ signal: NodeJS.Signals; action: SignalAction; meaning: string }> = [
-  { signal: 'SIGTERM', action: 'graceful-stop', meaning: 'Graceful shutdown: workers finish their requests, up to graceful_timeout.' },
-  { signal: 'SIGINT', action: 'quick-stop', meaning: 'Quick shutdown.' },
-  { signal: 'SIGQUIT', action: 'quick-stop', meaning: 'Quick shutdown.' },
-  { signal: 'SIGHUP', action: 'reload', meaning: 'Reload the configuration and the app; replace the workers without dropping capacity.' },
-  { signal: 'SIGTTIN', action: 'increase-workers', meaning: 'One more worker.' },
-  { signal: 'SIGTTOU', action: 'decrease-workers', meaning: 'One worker fewer (the oldest leaves).' },
-  { signal: 'SIGUSR1', action: 'reopen-logs', meaning: 'Reopen the log files (also in every worker).' },
-  { signal: 'SIGUSR2', action: 'reexec', meaning: 'Start a new master on the same sockets; the pidfile becomes PIDFILE.oldbin.' },
-  { signal: 'SIGWINCH', action: 'stop-workers', meaning: 'When daemonized: stop the workers gracefully, keep the master.' },
+export interface SignalRow {
+  readonly signal: NodeJS.Signals;
+  /** One sentence: what happens. */
+  readonly meaning: string;
+  /** Details an operator needs (Markdown), or '' when the meaning says it all. */
+  readonly details: string;
+}
+
+export const MASTER_SIGNALS: ReadonlyArray<SignalRow & { readonly action: SignalAction }> = [
+  {
+    signal: 'SIGTERM', action: 'graceful-stop',
+    meaning: 'Graceful shutdown: workers finish their requests, up to graceful_timeout.',
+    details: 'Workers stop accepting, answer what they have in flight (keep-alive connections get `Connection: close`), and are killed after `graceful_timeout`. Then the pidfile and Unix socket files are removed and the master exits 0.',
+  },
+  { signal: 'SIGINT', action: 'quick-stop', meaning: 'Quick shutdown.', details: 'Workers get SIGQUIT and exit at once (after `worker_int`); requests in flight are cut. Exit status 0.' },
+  { signal: 'SIGQUIT', action: 'quick-stop', meaning: 'Quick shutdown.', details: 'As INT.' },
+  {
+    signal: 'SIGHUP', action: 'reload',
+    meaning: 'Reload the configuration and the app; replace the workers.',
+    details: 'The config file is read again (`on_reload` runs); new workers start with the new settings and a fresh load of the app, and the old ones stop gracefully. Connections wait in the listen queue meanwhile, none is refused; with `wait_for_new_workers` the old workers serve until their replacements are ready. A config file that no longer loads is logged and the running configuration is kept. `workers` goes back to its configured value (undoing TTIN/TTOU).',
+  },
+  { signal: 'SIGTTIN', action: 'increase-workers', meaning: 'One more worker.', details: '`nworkers_changed` runs.' },
+  { signal: 'SIGTTOU', action: 'decrease-workers', meaning: 'One worker fewer (the oldest leaves).', details: 'Never below one worker; a worker still booting leaves before a serving one.' },
+  { signal: 'SIGUSR1', action: 'reopen-logs', meaning: 'Reopen the log files (also in every worker).', details: 'For logrotate without `copytruncate`. Without this handler Node would open its inspector on port 9229 instead.' },
+  {
+    signal: 'SIGUSR2', action: 'reexec',
+    meaning: 'Start a new master on the same sockets; the pidfile becomes PIDFILE.oldbin.',
+    details: '`pre_exec` runs, then a new master starts from the current binary and config, inherits the listening sockets and writes PIDFILE. Both masters serve until the old one gets TERM (or WINCH, when daemonized). If the new master dies, the old one renames PIDFILE.oldbin back to PIDFILE.',
+  },
+  { signal: 'SIGWINCH', action: 'stop-workers', meaning: 'When daemonized: stop the workers gracefully, keep the master.', details: 'Ignored when not daemonized (it is sent on every terminal resize). HUP starts workers again.' },
+];
+
+/** What the workers do with the signals they handle; the arbiter sends them, operators rarely need to. */
+export const WORKER_SIGNALS: readonly SignalRow[] = [
+  { signal: 'SIGTERM', meaning: 'Graceful shutdown: stop accepting, finish in-flight requests, exit.', details: '' },
+  { signal: 'SIGINT', meaning: 'Quick shutdown, after the `worker_int` hook.', details: '' },
+  { signal: 'SIGQUIT', meaning: 'Quick shutdown, after the `worker_int` hook.', details: '' },
+  { signal: 'SIGABRT', meaning: 'Sent by the arbiter when the worker missed its heartbeat for `timeout` seconds: `worker_abort` runs if the event loop comes back, then exit.', details: 'A worker still blocked gets SIGKILL 5 seconds later.' },
+  { signal: 'SIGUSR1', meaning: 'Reopen the log files.', details: '' },
 ];

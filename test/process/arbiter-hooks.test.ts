@@ -4,11 +4,10 @@
 // on_starting throwing stops startup with exit 1.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive, runGunicorn } from '../helpers/server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { APP, get, HOOKS_CONF, servedBy, Tracked, waitUntil, workersOf } from './arbiter-support.js';
+import { APP, get, HOOKS_CONF, servedBy, Tracked, waitUntil, workersOf, hookLines, type HookLine } from './arbiter-support.js';
 
 const tracked = new Tracked();
 const tmp = makeTempDir('gts-arbiter-hooks-');
@@ -17,21 +16,6 @@ after(async () => {
   await tracked.cleanup();
   tmp.remove();
 });
-
-interface HookLine {
-  readonly hook: string;
-  readonly pid: number;
-  readonly worker?: { id: number; pid: number; generation: number };
-  readonly [key: string]: unknown;
-}
-
-function hookLines(path: string): HookLine[] {
-  try {
-    return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as HookLine);
-  } catch {
-    return [];
-  }
-}
 
 function waitHook(path: string, hook: string, where: (l: HookLine) => boolean = () => true): Promise<HookLine> {
   return waitUntil(`the ${hook} hook`, () => hookLines(path).find((l) => l.hook === hook && where(l)));

@@ -162,3 +162,24 @@ export function steadyLoad(url: string): { stop: () => Promise<{ ok: number; fai
     },
   };
 }
+
+/** A file's text, '' while it does not exist. */
+export function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** A line of $GTS_HOOK_LOG, written by test/fixtures/arbiter/hooks.conf.mjs. */
+export interface HookLine {
+  readonly hook: string;
+  readonly pid: number;
+  readonly worker?: { id: number; pid: number; generation: number };
+  readonly [key: string]: unknown;
+}
+
+export function hookLines(path: string): HookLine[] {
+  return readText(path).split('\n').filter(Boolean).map((l) => JSON.parse(l) as HookLine);
+}

@@ -4,11 +4,10 @@
 // if the loop comes back in time) or killed, and workers never outlive a SIGKILLed arbiter.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive, runGunicorn } from '../helpers/server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { APP, ARBITER_FIXTURES, HOOKS_CONF, get, Tracked, waitUntil, workersOf } from './arbiter-support.js';
+import { APP, ARBITER_FIXTURES, HOOKS_CONF, get, Tracked, waitUntil, workersOf, hookLines } from './arbiter-support.js';
 
 const tracked = new Tracked();
 const tmp = makeTempDir('gts-arbiter-workers-');
@@ -17,14 +16,6 @@ after(async () => {
   await tracked.cleanup();
   tmp.remove();
 });
-
-function hookLines(path: string): Array<{ hook: string; pid: number; [k: string]: unknown }> {
-  try {
-    return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { hook: string; pid: number });
-  } catch {
-    return [];
-  }
-}
 
 describe('arbiter and workers', () => {
   it('an app that throws while loading: exit 3, "Worker failed to boot" with the app\'s message', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { bindAll, type ListeningSocket } from '../../src/arbiter/sockets/index.js';
 import { BIN, isAlive, runGunicorn } from '../helpers/server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { APP, ARBITER_FIXTURES, childPids, get, statOf, Tracked, waitUntil, workersOf } from './arbiter-support.js';
+import { APP, ARBITER_FIXTURES, childPids, get, statOf, Tracked, waitUntil, workersOf, readText } from './arbiter-support.js';
 
 const tracked = new Tracked();
 const tmp = makeTempDir('gts-daemon-');
@@ -20,14 +20,6 @@ after(async () => {
   for (const socket of held) socket.close();
   tmp.remove();
 });
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
 
 /** The daemon's pid from the foreground's "daemon started (pid N)" line, tracked for cleanup. */
 function daemonPid(stdout: string): number {

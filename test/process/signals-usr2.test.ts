@@ -1,7 +1,8 @@
 // USR2 with the real binary: a new master starts on the same TCP and Unix sockets, the
 // pidfile becomes PIDFILE.oldbin and the new master writes PIDFILE; TERM to the old master
 // leaves the new one serving on both (the Unix path still there) with no failed request;
-// if the new master dies instead, the old one takes its pidfile name back.
+// if the new master dies or is stopped instead, the old one takes its pidfile name back and
+// keeps serving on every socket.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
@@ -78,7 +79,8 @@ describe('USR2', () => {
     await waitUntil('the pidfile to name the old master again', () => readPid(pidfile) === server.pid && !existsSync(`${pidfile}.oldbin`));
     await waitUntil('the new master\'s workers to leave', () => newWorkers.every((pid) => !isAlive(pid)));
     for (const url of urls) assert.equal((await get(url)).status, 200);
-    // A second USR2 works again once the first new master is gone.
+    // A second USR2 works again once the first new master is gone; rolling it back with TERM
+    // leaves the old master serving on the Unix socket path too.
     server.signal('SIGUSR2');
     const third = await waitUntil('another new master', () => {
       const pid = readPid(pidfile);
@@ -86,6 +88,11 @@ describe('USR2', () => {
     });
     tracked.pid(third);
     await workersOf(third, 2);
+    process.kill(third, 'SIGTERM');
+    await waitUntil('the second new master to exit', () => !isAlive(third));
+    await waitUntil('the pidfile to name the old master again', () => readPid(pidfile) === server.pid && !existsSync(`${pidfile}.oldbin`));
+    assert.ok(lstatSync(urls[1]!.slice(5)).isSocket(), 'the Unix socket path is still there');
+    for (const url of urls) assert.equal((await get(url)).status, 200);
     await server.stop();
   });
 });

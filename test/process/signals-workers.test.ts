@@ -7,7 +7,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive } from '../helpers/server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { APP, ARBITER_FIXTURES, childPids, get, steadyLoad, Tracked, waitUntil, workersOf } from './arbiter-support.js';
+import { APP, ARBITER_FIXTURES, childPids, get, steadyLoad, Tracked, waitUntil, workersOf, readText } from './arbiter-support.js';
 
 const tracked = new Tracked();
 const tmp = makeTempDir('gts-signals-workers-');
@@ -47,6 +47,12 @@ describe('worker signals', () => {
     assert.deepEqual(result.failed, [], 'no request failed during the reload');
     assert.ok(result.ok > 0);
     assert.equal(server.logCount(/^Handling signal: hup$/), 1);
+    // A config file that no longer validates: logged, and the running workers stay.
+    writeFileSync(conf, "export default { workers: 'many' };\n");
+    server.signal('SIGHUP');
+    await server.waitForLog(/^Reload failed, keeping the running configuration: .*workers: "many"/s);
+    assert.deepEqual(await workersOf(server.pid, 3), fresh.sort((a, b) => a - b));
+    assert.equal((await get(url!)).status, 200);
     await server.stop();
   });
 
@@ -93,10 +99,3 @@ describe('worker signals', () => {
   });
 });
 
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}

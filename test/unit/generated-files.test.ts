@@ -15,7 +15,7 @@ describe('generated files', () => {
     });
 
     it(`${path} starts with the do-not-edit note`, () => {
-      assert.match(expected.split('\n').slice(0, 3).join('\n'), /Generated from src\/config\/settings -?[—-] do not edit/);
+      assert.match(expected.split('\n').slice(0, 3).join('\n'), /Generated from src\/(config\/settings|arbiter\/signals\.ts) -?[—-] do not edit/);
     });
   }
 

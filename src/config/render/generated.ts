@@ -6,6 +6,7 @@ import { renderManPage } from './man.js';
 import { renderSettingsMarkdown } from './markdown.js';
 import { GENERATED_NOTE } from './summary.js';
 import { INSTANCE_SCHEMA_PATH, renderInstanceSchema } from '../../debian/instance-rules.js';
+import { renderSignalsMarkdown } from '../../arbiter/signals-doc.js';
 
 export function renderJsonSchema(): string {
   // JSON has no comments: the note goes in $comment, the keyword meant for it.
@@ -18,5 +19,6 @@ export function generatedFiles(): Record<string, string> {
     'man/gunicorn-ts.1': renderManPage(SETTINGS),
     'docs/settings.md': renderSettingsMarkdown(SETTINGS),
     [INSTANCE_SCHEMA_PATH]: renderInstanceSchema(),
+    'docs/signals.md': renderSignalsMarkdown(),
   };
 }
