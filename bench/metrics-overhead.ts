@@ -1,74 +1,149 @@
-// Throughput cost of metrics_bind on a hello-world app: the same binary and app with the
-// metrics listener off and on, alternated in one run (off, on, off, on, ...), measured with
-// wrk on 127.0.0.1 for a bounded time each, while /metrics is scraped every second.
-// Run: npx tsc -p . && node dist/bench/metrics-overhead.js [seconds=5] [rounds=3]
-import { execFileSync, spawn } from 'node:child_process';
+// Cost of the metrics feature on a hello-world app, as two A/B comparisons on 127.0.0.1, each
+// against servers started once and measured in alternating wrk rounds (ABBA order):
+//  1. gunicorn-ts with --metrics-bind (scraped every second) vs without: the arbiter's side.
+//  2. a bare node:http server with the worker's request recorder vs without: the per-request
+//     side, which runs in every worker (boot.ts attaches it whether or not metrics_bind is set,
+//     so comparison 1 cannot see it).
+// Beside req/s it reports CPU per request (utime+stime of the server's process group, from
+// /proc): on a shared machine that is far less sensitive to other load than throughput.
+// Run: npx tsc -p . && node dist/bench/metrics-overhead.js [seconds=5] [rounds=6]
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { attachRequestStats } from '../src/worker/request-stats.js';
 
 const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.js', import.meta.url));
+const SELF = fileURLToPath(import.meta.url);
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
-const seconds = Number(process.argv[2] ?? 5);
-const rounds = Number(process.argv[3] ?? 3);
+const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
 
-interface Server { readonly app: string; readonly metrics: string | null; stop(): void }
+interface Target { readonly name: string; readonly url: string; readonly pgid: number }
+interface Round { readonly rps: number; readonly cpuUsPerReq: number }
 
-const stops = new Set<() => void>();
-process.once('exit', () => { for (const stop of stops) stop(); });
+const children = new Set<ChildProcess>();
+process.once('exit', () => { for (const c of children) try { process.kill(-c.pid!, 'SIGKILL'); } catch { /* gone */ } });
 
-function start(withMetrics: boolean): Promise<Server> {
-  const args = [BIN, 'apps/metrics-app.ts:app', '--bind', '127.0.0.1:0', '--workers', '2', '--keep-alive', '5'];
-  if (withMetrics) args.push('--metrics-bind', '127.0.0.1:0');
-  const child = spawn(process.execPath, args, { cwd: FIXTURES, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-  const stop = (): void => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } };
-  stops.add(stop);
+function env(): NodeJS.ProcessEnv {
+  const e = { ...process.env };
+  delete e['NODE_EXTRA_CA_CERTS']; // triples Node's start-up here (NODE-FACTS §9)
+  delete e['GUNICORN_CMD_ARGS'];
+  return e;
+}
+
+/** Spawns `args` in its own process group and resolves with the first stderr/stdout match. */
+function launch(args: string[], ready: RegExp): Promise<{ pgid: number; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, args, { cwd: FIXTURES, env: env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  children.add(child);
   return new Promise((resolve, reject) => {
     let text = '';
-    let app: string | null = null;
-    let metrics: string | null = null;
-    const timer = setTimeout(() => { stop(); reject(new Error(`server did not start:\n${text}`)); }, 20_000);
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    const timer = setTimeout(() => reject(new Error(`no ${ready} within 30 s:\n${text}`)), 30_000);
+    const onData = (chunk: string): void => {
       text += chunk;
-      app ??= /Listening at: (http:\/\/\S+)/.exec(text)?.[1] ?? null;
-      metrics ??= /Metrics at: (http:\/\/\S+)/.exec(text)?.[1] ?? null;
-      const booted = (text.match(/"msg":"Booting worker/g) ?? []).length >= 2;
-      if (app !== null && booted && (!withMetrics || metrics !== null)) {
-        clearTimeout(timer);
-        // Let both workers finish booting before measuring.
-        setTimeout(() => resolve({ app: app!, metrics, stop }), 1000);
-      }
+      const match = ready.exec(text);
+      if (match === null) return;
+      clearTimeout(timer);
+      resolve({ pgid: child.pid!, match });
+    };
+    child.stdout!.setEncoding('utf8').on('data', onData);
+    child.stderr!.setEncoding('utf8').on('data', onData);
+  });
+}
+
+/** CPU time (ms) of every process in group `pgid`. */
+function groupCpuMs(pgid: number): number {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try { stat = readFileSync(`/proc/${entry}/stat`, 'utf8'); } catch { continue; }
+    // Fields after "(comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks * TICK_MS;
+}
+
+function wrk(url: string, seconds: number): Promise<{ rps: number; requests: number }> {
+  return new Promise((resolve, reject) => {
+    execFile('wrk', ['-t2', '-c32', `-d${seconds}s`, `${url}/`], { timeout: (seconds + 30) * 1000 }, (err, out) => {
+      if (err) return reject(err);
+      const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+      const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
+      if (!(rps > 0 && requests > 0)) return reject(new Error(`cannot read wrk output:\n${out}`));
+      resolve({ rps, requests });
     });
   });
 }
 
-function wrk(url: string): number {
-  const out = execFileSync('wrk', ['-t2', '-c32', `-d${seconds}s`, `${url}/`], { encoding: 'utf8' });
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out)?.[1];
-  if (rps === undefined) throw new Error(`cannot read wrk output:\n${out}`);
-  return Number(rps);
+async function measure(t: Target, seconds: number): Promise<Round> {
+  const cpu0 = groupCpuMs(t.pgid);
+  const { rps, requests } = await wrk(t.url, seconds);
+  return { rps, cpuUsPerReq: ((groupCpuMs(t.pgid) - cpu0) * 1000) / requests };
 }
 
-async function measure(withMetrics: boolean): Promise<number> {
-  const server = await start(withMetrics);
-  const scraper = server.metrics === null ? undefined : setInterval(() => http.get(`${server.metrics}/metrics`, (r) => r.resume()).on('error', () => undefined), 1000);
-  try {
-    return wrk(server.app);
-  } finally {
-    clearInterval(scraper);
-    server.stop();
+async function gunicorn(withMetrics: boolean): Promise<Target> {
+  const args = [BIN, 'apps/metrics-app.ts:app', '--bind', '127.0.0.1:0', '--workers', '2', '--keep-alive', '5'];
+  if (withMetrics) args.push('--metrics-bind', '127.0.0.1:0');
+  const { pgid, match } = await launch(args, withMetrics ? /Listening at: ([^\s"]+)[^]*Metrics at: ([^\s"]+)/ : /Listening at: ([^\s"]+)/);
+  const booted = async (): Promise<void> => {
+    // Two workers answering: a few requests on fresh connections reach both.
+    for (let i = 0; i < 40; i++) await new Promise((r) => http.get(match[1]!, { agent: false }, (res) => r(res.resume())).on('error', r));
+  };
+  await new Promise((r) => setTimeout(r, 1500));
+  await booted();
+  if (withMetrics) setInterval(() => http.get(`${match[2]}/metrics`, (r) => r.resume()).on('error', () => undefined), 1000).unref();
+  return { name: withMetrics ? 'metrics on' : 'metrics off', url: match[1]!, pgid };
+}
+
+async function bare(withRecorder: boolean): Promise<Target> {
+  const { pgid, match } = await launch([SELF, '--serve', withRecorder ? 'recorder' : 'plain'], /port (\d+)/);
+  return { name: withRecorder ? 'recorder' : 'no recorder', url: `http://127.0.0.1:${match[1]}`, pgid };
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+/** Alternating rounds (ABBA) of `a` (baseline) and `b`; prints each round and the paired medians. */
+async function compare(a: Target, b: Target, seconds: number, rounds: number): Promise<void> {
+  const ra: Round[] = [];
+  const rb: Round[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const order = i % 2 === 0 ? [a, b] : [b, a];
+    for (const t of order) (t === a ? ra : rb).push(await measure(t, seconds));
+    const [x, y] = [ra.at(-1)!, rb.at(-1)!];
+    console.log(`  round ${i + 1}: ${a.name} ${x.rps.toFixed(0)} req/s ${x.cpuUsPerReq.toFixed(1)} µs CPU/req | ${b.name} ${y.rps.toFixed(0)} req/s ${y.cpuUsPerReq.toFixed(1)} µs CPU/req | load ${loadavg()}`);
   }
+  const rpsRatio = median(rb.map((r, i) => r.rps / ra[i]!.rps));
+  const cpuRatio = median(rb.map((r, i) => r.cpuUsPerReq / ra[i]!.cpuUsPerReq));
+  console.log(`  ${b.name} vs ${a.name}: throughput ×${rpsRatio.toFixed(3)} (cost ${((1 - rpsRatio) * 100).toFixed(1)}%), `
+    + `CPU per request ×${cpuRatio.toFixed(3)} (cost ${((cpuRatio - 1) * 100).toFixed(1)}%), median of ${rounds} paired rounds of ${seconds}s`);
+  const spread = (rs: Round[]): string => `${Math.min(...rs.map((r) => r.rps)).toFixed(0)}-${Math.max(...rs.map((r) => r.rps)).toFixed(0)}`;
+  console.log(`  req/s range: ${a.name} ${spread(ra)}, ${b.name} ${spread(rb)}`);
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-const off: number[] = [];
-const on: number[] = [];
-for (let i = 0; i < rounds; i++) {
-  off.push(await measure(false));
-  on.push(await measure(true));
-  console.log(`round ${i + 1}: off ${off.at(-1)!.toFixed(0)} req/s, on ${on.at(-1)!.toFixed(0)} req/s`);
+/** Child mode: a hello-world node:http server, with or without the worker's recorder. */
+function serve(mode: string): void {
+  const server = http.createServer((_req, res) => res.end('hello\n'));
+  if (mode === 'recorder') attachRequestStats(server, () => ({ requests: 0, inFlight: 0 }));
+  server.listen(0, '127.0.0.1', () => console.log(`port ${(server.address() as AddressInfo).port}`));
 }
-// Each round's pair ran back to back, so its ratio is less exposed to drifting machine load.
-const ratio = median(on.map((r, i) => r / off[i]!));
-console.log(`metrics on/off throughput, median of ${rounds} paired rounds of ${seconds}s: ${ratio.toFixed(3)} (cost ${((1 - ratio) * 100).toFixed(1)}%)`);
-console.log(`medians: off ${median(off).toFixed(0)} req/s, on ${median(on).toFixed(0)} req/s; load on this machine: ${execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).trim()}`);
+
+async function main(): Promise<void> {
+  const seconds = Number(process.argv[2] ?? 5);
+  const rounds = Number(process.argv[3] ?? 6);
+  console.log(`load before: ${loadavg()} (${(await import('node:os')).availableParallelism()} CPUs)`);
+  console.log('1. gunicorn-ts -w 2, hello app, wrk -t2 -c32, /metrics scraped every 1 s when on');
+  await compare(await gunicorn(false), await gunicorn(true), seconds, rounds);
+  console.log('2. bare node:http hello server (1 process), with vs without the worker request recorder');
+  await compare(await bare(false), await bare(true), seconds, rounds);
+  process.exit(0);
+}
+
+if (process.argv[2] === '--serve') serve(process.argv[3] ?? 'plain');
+else await main();

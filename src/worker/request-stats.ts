@@ -3,29 +3,33 @@
 // the cumulative snapshot travels in the beat (and in answers to `stats`), never per request.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FromWorker } from '../ipc/messages.js';
-import { bucketIndex, DURATION_BUCKETS, methodLabel, requestKey, statusClass } from '../metrics/request-stats.js';
+import { RequestRecorder } from '../metrics/recorder.js';
 import type { RequestStatsSnapshot } from '../metrics/request-stats.js';
 
+const START = Symbol('gunicorn-ts.requestStart');
+type TimedResponse = ServerResponse & { [START]?: number };
+
 export class RequestStats {
-  readonly #requests = new Map<string, number>();
-  readonly #buckets: number[] = new Array<number>(DURATION_BUCKETS.length + 1).fill(0);
-  #durationSum = 0;
+  readonly #recorder = new RequestRecorder();
+  readonly #onClose: (this: TimedResponse) => void;
+
+  constructor() {
+    const recorder = this.#recorder;
+    // One listener shared by every response, no closure per request (bench/metrics-overhead.ts).
+    this.#onClose = function (this: TimedResponse): void {
+      recorder.record(this.req.method, this.statusCode, this.writableFinished, (performance.now() - (this[START] ?? 0)) / 1000);
+    };
+  }
 
   /** Call once per request, as it arrives (before the app runs). */
-  track(req: IncomingMessage, res: ServerResponse): void {
-    const start = process.hrtime.bigint();
-    res.once('close', () => {
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      const key = requestKey(methodLabel(req.method), statusClass(res.statusCode, res.writableFinished));
-      this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
-      this.#buckets[bucketIndex(seconds)]!++;
-      this.#durationSum += seconds;
-    });
+  track(_req: IncomingMessage, res: ServerResponse): void {
+    (res as TimedResponse)[START] = performance.now();
+    res.on('close', this.#onClose);
   }
 
   /** Cumulative since the worker started; send it whole (in the beat and in a final flush). */
   snapshot(): RequestStatsSnapshot {
-    return { requests: Object.fromEntries(this.#requests), buckets: [...this.#buckets], durationSum: this.#durationSum };
+    return this.#recorder.snapshot();
   }
 }
 
