@@ -30,7 +30,10 @@ export function daemonize(inputs: LoadInputs, inheritStdio: boolean, script: str
     stdio: inheritStdio ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'ignore', 'ignore', 'ipc'],
   });
   return new Promise((resolve) => {
+    let settled = false;
     const settle = (code: number, message: string, stream: NodeJS.WriteStream): void => {
+      if (settled) return;
+      settled = true;
       stream.write(message);
       child.removeAllListeners();
       if (child.connected) child.disconnect();
@@ -41,7 +44,12 @@ export function daemonize(inputs: LoadInputs, inheritStdio: boolean, script: str
       if (raw.type === 'daemon-ready') settle(0, `gunicorn-ts: daemon started (pid ${raw.pid})\n`, process.stdout);
       else settle(1, `gunicorn-ts: error: daemon failed to start: ${raw.message}\n`, process.stderr);
     });
-    child.on('exit', (code, signal) => settle(1, `gunicorn-ts: error: daemon exited during startup (${signal ?? `code ${code}`})\n`, process.stderr));
+    child.on('exit', (code, signal) => {
+      const exited = (): void => settle(1, `gunicorn-ts: error: daemon exited during startup (${signal ?? `code ${code}`})\n`, process.stderr);
+      // The daemon's last report may still be unread when its exit is seen: the channel closes after it.
+      if (child.connected) child.once('disconnect', exited);
+      else exited();
+    });
     child.on('error', (err) => settle(1, `gunicorn-ts: error: cannot start daemon: ${err.message}\n`, process.stderr));
   });
 }

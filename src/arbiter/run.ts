@@ -105,7 +105,15 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   log.info(`Using worker: ${config.worker_class}`);
   const classWarning = workerClassWarning(config.worker_class);
   if (classWarning !== null) log.warning(classWarning);
-  await hooks.required('when_ready', earlyServer);
+  try {
+    await hooks.required('when_ready', earlyServer);
+  } catch (err) {
+    // Startup stops here: leave no pidfile or socket file behind.
+    pidfile.current?.unlink(process.pid);
+    for (const socket of sockets) socket.close();
+    await control?.close();
+    throw err;
+  }
 
   const reexec = new Reexec({
     inputs, script: BIN_SCRIPT, sockets, log, pidfile,

@@ -4,6 +4,7 @@
 // on_starting throwing stops startup with exit 1.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive, runGunicorn } from '../helpers/server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -132,9 +133,20 @@ describe('server hooks', () => {
     const log = join(tmp.path, 'starting.jsonl');
     const run = await runGunicorn(['-w', '1', '-b', '127.0.0.1:0', '-c', HOOKS_CONF, APP], { env: { GTS_HOOK_LOG: log, GTS_HOOK_THROW: 'on_starting' } });
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /on_starting/);
-    assert.match(run.stderr, /hook on_starting failed on purpose/);
+    assert.match(run.stderr, /error: on_starting hook failed: hook on_starting failed on purpose/);
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
     assert.deepEqual(hookLines(log).map((l) => l.hook), ['nworkers_changed', 'on_starting'], 'nothing after on_starting');
+  });
+
+  it('when_ready throwing stops startup with exit 1 and leaves no pidfile or socket file', async () => {
+    const log = join(tmp.path, 'ready.jsonl');
+    const pidfile = join(tmp.path, 'ready.pid');
+    const sock = join(tmp.path, 'ready.sock');
+    const run = await runGunicorn(['-w', '1', '-b', `unix:${sock}`, '-p', pidfile, '-c', HOOKS_CONF, APP], { env: { GTS_HOOK_LOG: log, GTS_HOOK_THROW: 'when_ready' } });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /error: when_ready hook failed: hook when_ready failed on purpose/);
+    assert.equal(existsSync(pidfile), false);
+    assert.equal(existsSync(sock), false);
+    assert.equal(hookLines(log).some((l) => l.hook === 'pre_fork'), false, 'no worker started');
   });
 });
