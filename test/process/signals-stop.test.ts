@@ -36,6 +36,19 @@ describe('stop signals', () => {
     assert.ok(server.logCount(/^Handling signal: term$/) === 1);
   });
 
+  it('TERM: a request still running at graceful_timeout is cut and the worker killed, exit 0', async () => {
+    const server = tracked.start(['-w', '1', '-b', '127.0.0.1:0', '--graceful-timeout', '1', APP]);
+    const [url] = await server.listening();
+    const [worker] = await workersOf(server.pid, 1);
+    const slow = get(url!, '/slow?ms=60000').then((r) => `status ${r.status}`, (err: Error) => err.message);
+    await server.waitForLog(/^app: slow request started/);
+    server.signal('SIGTERM');
+    assert.deepEqual(await server.exited, { code: 0, signal: null });
+    assert.match(await slow, /socket hang up|ECONNRESET/);
+    assert.equal(isAlive(worker!), false);
+    assert.ok(server.lines.some((l) => l['worker_pid'] === worker && l['signal'] === 'SIGKILL'), 'killed after graceful_timeout');
+  });
+
   for (const signal of ['SIGINT', 'SIGQUIT'] as const) {
     it(`${signal}: quick shutdown, the in-flight request is cut, exit 0`, async () => {
       const pidfile = join(tmp.path, `${signal}.pid`);
