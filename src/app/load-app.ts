@@ -3,7 +3,8 @@
 // if asked, and adapt the result. Used by the worker and by the arbiter (--check-config, preload).
 import type { RequestListener } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { createJiti, type Jiti } from 'jiti';
+import type { Jiti } from 'jiti';
+import { loadJiti } from '../lazy-jiti.js';
 import { parseAppRef, type AppRef } from './app-ref.js';
 import { AppBootError, AppNotFoundError, describeThrown } from './errors.js';
 import { resolveAppModule, type ResolveOptions } from './resolve-module.js';
@@ -23,7 +24,7 @@ export async function loadAppValue(ref: AppRef, opts: ResolveOptions): Promise<{
   // A fresh instance without the module cache: every load sees the files as they are now
   // (HUP reload, preload in the arbiter), while a module imported twice within one load is
   // still evaluated once.
-  const jiti = createJiti(pathToFileURL(`${opts.cwd}/`).href, { moduleCache: false });
+  const jiti = (await loadJiti())(pathToFileURL(`${opts.cwd}/`).href, { moduleCache: false });
   const file = resolveAppModule(ref.module, opts, jiti);
   const namespace = await importModule(jiti, file, ref);
   const { value, name } = pickExport(namespace, ref, file);

@@ -4,15 +4,16 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createJiti } from 'jiti';
+import type { Jiti } from 'jiti';
+import { loadJiti } from '../lazy-jiti.js';
 import type { LoggerOptions } from 'pino';
 import { Logger, type LoggerExtras } from './logger.js';
 import type { LogSettings, Who } from './types.js';
 
 export type LoggerClass = new (settings: LogSettings, who: Who, extras?: LoggerExtras) => Logger;
 
-function loader(cwd: string): ReturnType<typeof createJiti> {
-  return createJiti(pathToFileURL(`${cwd}/`).href, { moduleCache: false });
+async function loader(cwd: string): Promise<Jiti> {
+  return (await loadJiti())(pathToFileURL(`${cwd}/`).href, { moduleCache: false });
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -26,7 +27,7 @@ export async function loadLogConfig(path: string, cwd = process.cwd()): Promise<
   try {
     value = file.endsWith('.json')
       ? JSON.parse(await readFile(file, 'utf8'))
-      : await loader(cwd).import(file, { default: true });
+      : await (await loader(cwd)).import(file, { default: true });
   } catch (err) {
     throw new Error(`logconfig: cannot load ${path}: ${(err as Error).message}`);
   }
@@ -48,7 +49,7 @@ export async function loadLoggerClass(spec: string, cwd = process.cwd()): Promis
   let mod: Record<string, unknown>;
   try {
     const target = modulePath.startsWith('.') || modulePath.startsWith('/') ? resolve(cwd, modulePath) : modulePath;
-    mod = await loader(cwd).import(target) as Record<string, unknown>;
+    mod = await (await loader(cwd)).import(target) as Record<string, unknown>;
   } catch (err) {
     throw new Error(`logger_class: cannot load ${modulePath}: ${(err as Error).message}`);
   }

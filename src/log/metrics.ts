@@ -1,8 +1,12 @@
 // Statsd metrics over UDP through hot-shots: the Metrics interface the arbiter and workers
 // call, a real client when `statsd_host` is set and a no-op otherwise. A statsd server that
 // is down or missing never throws into the caller: UDP is fire-and-forget by design.
-import StatsD from 'hot-shots';
+import { createRequire } from 'node:module';
+import type StatsDClient from 'hot-shots';
 import type { ErrorReporter } from './types.js';
+
+// hot-shots costs ~16 MB of RSS to load: only processes that send statsd metrics pay it.
+const requireLazily = createRequire(import.meta.url);
 
 /** What callers may record; names are relative to `statsd_prefix`. */
 export interface Metrics {
@@ -51,6 +55,7 @@ export function parseDogstatsdTags(value: string): string[] {
 export function createMetrics(settings: StatsdSettings, report: ErrorReporter): Metrics {
   if (settings.statsd_host === null || settings.statsd_host === '') return NO_METRICS;
   const { host, port } = parseStatsdHost(settings.statsd_host);
+  const StatsD = requireLazily('hot-shots') as typeof StatsDClient;
   const client = new StatsD({
     host,
     port,

@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import net from 'node:net';
 import { delimiter, join } from 'node:path';
-import syslogClient from 'syslog-client';
+import { createRequire } from 'node:module';
+import type SyslogClient from 'syslog-client';
 import type { ErrorReporter } from './types.js';
 import { formatLocal3164, oneLine, type SyslogTarget } from './syslog-addr.js';
 
@@ -36,7 +37,11 @@ function rateLimited(report: ErrorReporter, intervalMs = 10_000): ErrorReporter 
   };
 }
 
+// Loaded only by processes that log to syslog over the network.
+const requireLazily = createRequire(import.meta.url);
+
 function networkSink(o: SyslogOptions & { target: { kind: 'udp' | 'tcp'; host: string; port: number } }): SyslogSink {
+  const syslogClient = requireLazily('syslog-client') as typeof SyslogClient;
   const report = rateLimited(o.report);
   const client = syslogClient.createClient(o.target.host, {
     port: o.target.port,

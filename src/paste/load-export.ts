@@ -2,7 +2,7 @@
 // export. Paths are relative to the INI file's directory and packages resolve from there, as
 // PasteDeploy resolves relative to the config file. It does not decide what the export means.
 import { resolve } from 'node:path';
-import { createJiti } from 'jiti';
+import { loadJiti } from '../lazy-jiti.js';
 import { PasteError, type PasteErrorWhere } from './paste-error.js';
 import type { UseRef } from './spec.js';
 
@@ -24,7 +24,7 @@ export async function loadUseExport(ref: UseRef, iniFile: string, dir: string, w
   let ns: Record<string, unknown>;
   try {
     // The INI file is the parent module, so packages resolve from its directory's node_modules.
-    ns = (await createJiti(iniFile).import(specifier)) as Record<string, unknown>;
+    ns = (await (await loadJiti())(iniFile).import(specifier)) as Record<string, unknown>;
   } catch (err) {
     // Not-found errors carry a multi-line "Require stack" that names only the INI file again.
     const code = (err as NodeJS.ErrnoException).code;

@@ -3,7 +3,7 @@
 // either; camelCase spellings of setting names are accepted, both spellings at once are not.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createJiti } from 'jiti';
+import { loadJiti } from '../../lazy-jiti.js';
 import { GunicornError } from '../../errors.js';
 
 export const DEFAULT_CONFIG_NAMES = ['gunicorn.conf.ts', 'gunicorn.conf.mts', 'gunicorn.conf.js', 'gunicorn.conf.mjs', 'gunicorn.conf.cjs', 'gunicorn.conf.json'];
@@ -44,7 +44,7 @@ async function evaluate(file: string): Promise<unknown> {
     }
   }
   // moduleCache off: on HUP the file is read again and must not come back stale (NODE-FACTS §8).
-  const jiti = createJiti(import.meta.url, { moduleCache: false, interopDefault: false });
+  const jiti = (await loadJiti())(import.meta.url, { moduleCache: false, interopDefault: false });
   try {
     const namespace = (await jiti.import(file)) as Record<string, unknown>;
     const { default: main, ...named } = namespace;
