@@ -13,6 +13,7 @@ import { VERSION } from '../version.js';
 import { Arbiter } from './arbiter.js';
 import { daemonize, isDaemonChild, reportToForeground } from './daemon.js';
 import { HookRunner } from './hooks.js';
+import { holdSignals } from './early-signals.js';
 import { isLiveGunicorn, Pidfile } from './pidfile.js';
 import { handoverFds, OLD_MASTER, Reexec } from './reexec.js';
 import { bindAll, BindError, socketsFromFds, socketsFromSystemd } from './sockets/index.js';
@@ -99,6 +100,7 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   const control = await startStatusSocket(config, inputs.cwd, processName(config), () => arbiter?.policyState ?? null, log);
   const oldMaster = Number.parseInt(inputs.env[OLD_MASTER] ?? '', 10);
   pidfile.current?.create(process.pid, Number.isInteger(oldMaster) ? oldMaster : undefined);
+  const held = holdSignals();
 
   log.info(`Starting gunicorn-ts ${VERSION}`, { node: process.version });
   for (const socket of sockets) log.info(`Listening at: ${socketUrl(socket, config)} (${process.pid})`);
@@ -109,6 +111,7 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
     await hooks.required('when_ready', earlyServer);
   } catch (err) {
     // Startup stops here: leave no pidfile or socket file behind.
+    held.discard();
     pidfile.current?.unlink(process.pid);
     for (const socket of sockets) socket.close();
     await control?.close();
@@ -144,7 +147,9 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   // Signal handlers and unpolled sockets do not keep Node's event loop alive: without this,
   // a master left with no worker and no timer (WINCH) would just exit.
   const keepAlive = setInterval(() => undefined, 2 ** 30);
-  const code = await arbiter.run().finally(() => {
+  const running = arbiter.run();
+  held.release(); // the Arbiter's handlers are installed: signals sent during startup go to them
+  const code = await running.finally(() => {
     clearInterval(keepAlive);
     return watcher?.close();
   });

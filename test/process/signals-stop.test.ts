@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive } from '../helpers/server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { APP, get, servedBy, Tracked, workersOf } from './arbiter-support.js';
+import { APP, get, HOOKS_CONF, servedBy, Tracked, workersOf } from './arbiter-support.js';
 
 const tracked = new Tracked();
 const tmp = makeTempDir('gts-signals-stop-');
@@ -47,6 +47,18 @@ describe('stop signals', () => {
     assert.match(await slow, /socket hang up|ECONNRESET/);
     assert.equal(isAlive(worker!), false);
     assert.ok(server.lines.some((l) => l['worker_pid'] === worker && l['signal'] === 'SIGKILL'), 'killed after graceful_timeout');
+  });
+
+  it('TERM during startup (a slow when_ready) is held, then a graceful stop: exit 0, pidfile gone', async () => {
+    const pidfile = join(tmp.path, 'early.pid');
+    const hookLog = join(tmp.path, 'early.jsonl');
+    const env = { GTS_HOOK_LOG: hookLog, GTS_WHEN_READY_MS: '1500' };
+    const server = tracked.start(['-w', '1', '-b', '127.0.0.1:0', '-p', pidfile, '-c', HOOKS_CONF, APP], { env });
+    await server.listening();
+    server.signal('SIGTERM');
+    assert.deepEqual(await server.exited, { code: 0, signal: null });
+    assert.equal(existsSync(pidfile), false);
+    assert.equal(server.logCount(/^Handling signal: term$/), 1);
   });
 
   for (const signal of ['SIGINT', 'SIGQUIT'] as const) {
