@@ -1,12 +1,14 @@
-// Cost of the metrics feature on a hello-world app, as two A/B comparisons on 127.0.0.1, each
+// Cost of the metrics feature on a hello-world app, on 127.0.0.1. Parts 1 and 2 are A/B runs
 // against servers started once and measured in alternating wrk rounds (ABBA order):
 //  1. gunicorn-ts with --metrics-bind (scraped every second) vs without: the arbiter's side.
 //  2. a bare node:http server with the worker's request recorder vs without: the per-request
 //     side, which runs in every worker (boot.ts attaches it whether or not metrics_bind is set,
 //     so comparison 1 cannot see it).
+//  3. the CPU one /metrics scrape costs an idle gunicorn-ts -w 2 (arbiter and workers).
 // Beside req/s it reports CPU per request (utime+stime of the server's process group, from
-// /proc): on a shared machine that is far less sensitive to other load than throughput.
-// Run: npx tsc -p . && node dist/bench/metrics-overhead.js [seconds=5] [rounds=6]
+// /proc): on a shared machine it moves less with other load than throughput does, though
+// under heavy load both drift by tens of percent between rounds; read the per-round lines.
+// Run: npx tsc -p . && node dist/bench/metrics-overhead.js [seconds=5] [rounds=6]   (ONLY_SCRAPE=1: part 3 only)
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -127,6 +129,23 @@ async function compare(a: Target, b: Target, seconds: number, rounds: number): P
   console.log(`  req/s range: ${a.name} ${spread(ra)}, ${b.name} ${spread(rb)}`);
 }
 
+/** CPU (whole process group) per /metrics scrape of an idle server: what each scrape takes from serving. */
+async function scrapeCost(scrapes: number): Promise<void> {
+  const { pgid, match } = await launch([BIN, 'apps/metrics-app.ts:app', '--bind', '127.0.0.1:0', '--workers', '2', '--metrics-bind', '127.0.0.1:0'],
+    /Metrics at: ([^\s"]+)/);
+  await new Promise((r) => setTimeout(r, 3000));
+  const get = (): Promise<void> => new Promise((r) => http.get(`${match[1]}/metrics`, { agent: false }, (res) => res.resume().on('end', r)).on('error', () => r()));
+  const idle0 = groupCpuMs(pgid);
+  await new Promise((r) => setTimeout(r, 2000));
+  const idleMsPerS = (groupCpuMs(pgid) - idle0) / 2;
+  const t0 = performance.now();
+  const cpu0 = groupCpuMs(pgid);
+  for (let i = 0; i < scrapes; i++) await get();
+  const cpu = groupCpuMs(pgid) - cpu0 - (idleMsPerS * (performance.now() - t0)) / 1000;
+  console.log(`  ${(cpu / scrapes).toFixed(2)} ms CPU per scrape (arbiter + 2 workers, ${scrapes} scrapes back to back, idle ${idleMsPerS.toFixed(1)} ms/s subtracted): `
+    + `${((cpu / scrapes) / 10).toFixed(3)}% of one core at one scrape per second`);
+}
+
 /** Child mode: a hello-world node:http server, with or without the worker's recorder. */
 function serve(mode: string): void {
   const server = http.createServer((_req, res) => res.end('hello\n'));
@@ -138,10 +157,14 @@ async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 5);
   const rounds = Number(process.argv[3] ?? 6);
   console.log(`load before: ${loadavg()} (${(await import('node:os')).availableParallelism()} CPUs)`);
+  // ONLY_SCRAPE=1: part 3 alone (seconds, not minutes, and hardly affected by other load).
+  if (process.env['ONLY_SCRAPE'] === '1') { await scrapeCost(200); process.exit(0); }
   console.log('1. gunicorn-ts -w 2, hello app, wrk -t2 -c32, /metrics scraped every 1 s when on');
   await compare(await gunicorn(false), await gunicorn(true), seconds, rounds);
   console.log('2. bare node:http hello server (1 process), with vs without the worker request recorder');
   await compare(await bare(false), await bare(true), seconds, rounds);
+  console.log('3. the cost of one scrape, on an idle gunicorn-ts -w 2');
+  await scrapeCost(200);
   process.exit(0);
 }
 
