@@ -64,7 +64,8 @@ export function readWorkerSettings(all: Readonly<Record<string, JsonValue>>): Wo
     // Custom classes and Gunicorn's Python class names are mapped by the arbiter; only sync differs here.
     workerClass: all['worker_class'] === 'sync' ? 'sync' : 'async',
     warmupRequests: Math.max(0, num(all, 'warmup_requests', 0)),
-    procName: str(all, 'proc_name') ?? str(all, 'default_proc_name'),
+    // The same name the master's title shows: proc_name, else the app, else the default.
+    procName: str(all, 'proc_name') ?? str(all, 'app') ?? str(all, 'default_proc_name'),
     all,
   };
 }

@@ -110,6 +110,21 @@ describe('config file forms', () => {
     assert.equal(typeof setting(loaded, 'post_fork').value, 'function');
   });
 
+  it('reads a config file as it is now on every load (HUP), whatever its module type', async () => {
+    const forms: Array<[string, (n: number) => string]> = [
+      ['fresh.conf.mjs', (n) => `export default { workers: ${n} };\n`],
+      ['fresh.conf.cjs', (n) => `exports.workers = ${n};\n`],
+      ['fresh.conf.js', (n) => `module.exports = { workers: ${n} };\n`],
+      ['fresh.conf.ts', (n) => `export const workers: number = ${n};\n`],
+    ];
+    for (const [name, body] of forms) {
+      const file = dir.write(name, body(2));
+      assert.equal(setting(await load(['-c', file]), 'workers').value, 2, name);
+      dir.write(name, body(3));
+      assert.equal(setting(await load(['-c', file]), 'workers').value, 3, `${name} after an edit`);
+    }
+  });
+
   it('freezes the resolved configuration', async () => {
     const loaded = await load(['-b', '127.0.0.1:1']);
     assert.ok(Object.isFrozen(loaded.config));

@@ -3,6 +3,8 @@
 // either; camelCase spellings of setting names are accepted, both spellings at once are not.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { loadJiti } from '../../lazy-jiti.js';
 import { GunicornError } from '../../errors.js';
 
@@ -35,6 +37,24 @@ function errorMessage(err: unknown): string {
   return String(err);
 }
 
+let generation = 0;
+
+/**
+ * Imports the file as it is on disk now: on HUP it is read again and must not come back
+ * stale. jiti's moduleCache:false covers TypeScript (NODE-FACTS §8), but plain JS files go
+ * through Node's own caches: a new URL query for the ESM one, a dropped require.cache entry
+ * for CommonJS.
+ */
+async function importFresh(file: string): Promise<Record<string, unknown>> {
+  if (/\.(mjs|cjs|js)$/.test(file)) {
+    const require = createRequire(import.meta.url);
+    delete require.cache[file];
+    return (await import(`${pathToFileURL(file).href}?load=${++generation}`)) as Record<string, unknown>;
+  }
+  const jiti = (await loadJiti())(import.meta.url, { moduleCache: false, interopDefault: false });
+  return (await jiti.import(file)) as Record<string, unknown>;
+}
+
 async function evaluate(file: string): Promise<unknown> {
   if (file.endsWith('.json')) {
     try {
@@ -43,10 +63,8 @@ async function evaluate(file: string): Promise<unknown> {
       throw new GunicornError('GTS_ERR_CONFIG_FILE', `cannot read config file ${file}: ${errorMessage(err)}`);
     }
   }
-  // moduleCache off: on HUP the file is read again and must not come back stale (NODE-FACTS §8).
-  const jiti = (await loadJiti())(import.meta.url, { moduleCache: false, interopDefault: false });
   try {
-    const namespace = (await jiti.import(file)) as Record<string, unknown>;
+    const namespace = await importFresh(file);
     const { default: main, ...named } = namespace;
     let settings: unknown = main ?? {};
     if (typeof settings === 'function') settings = await (settings as () => unknown)();
@@ -54,11 +72,13 @@ async function evaluate(file: string): Promise<unknown> {
       throw new GunicornError('GTS_ERR_CONFIG_FILE', `config file ${file}: the default export must be an object or a function returning one`);
     }
     for (const key of Object.keys(named)) {
-      if (key in (settings as object)) {
+      // CommonJS through import(): `exports.x` shows up both in default and as a named export.
+      if (key in (settings as object) && (settings as Record<string, unknown>)[key] !== named[key]) {
         throw new GunicornError('GTS_ERR_CONFIG_FILE', `config file ${file}: "${key}" is set both by the default export and by a named export`);
       }
     }
-    return { ...(settings as object), ...named };
+    const { 'module.exports': _cjs, ...rest } = named;
+    return { ...(settings as object), ...rest };
   } catch (err) {
     if (err instanceof GunicornError) throw err;
     throw new GunicornError('GTS_ERR_CONFIG_FILE', `error in config file ${file}: ${errorMessage(err)}${locationIn(file, err)}`);
