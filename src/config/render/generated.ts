@@ -7,6 +7,7 @@ import { renderSettingsMarkdown } from './markdown.js';
 import { GENERATED_NOTE } from './summary.js';
 import { INSTANCE_SCHEMA_PATH, renderInstanceSchema } from '../../debian/instance-rules.js';
 import { renderSignalsMarkdown } from '../../arbiter/signals-doc.js';
+import { MASTER_SIGNALS } from '../../arbiter/signals.js';
 
 export function renderJsonSchema(): string {
   // JSON has no comments: the note goes in $comment, the keyword meant for it.
@@ -16,7 +17,7 @@ export function renderJsonSchema(): string {
 export function generatedFiles(): Record<string, string> {
   return {
     'schemas/gunicorn.schema.json': renderJsonSchema(),
-    'man/gunicorn-ts.1': renderManPage(SETTINGS),
+    'man/gunicorn-ts.1': renderManPage(SETTINGS, MASTER_SIGNALS),
     'docs/settings.md': renderSettingsMarkdown(SETTINGS),
     [INSTANCE_SCHEMA_PATH]: renderInstanceSchema(),
     'docs/signals.md': renderSignalsMarkdown(),

@@ -10,18 +10,6 @@ const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['GUNICORN_CMD_ARGS', 'Extra command-line arguments, e.g. `"-w 4 --timeout 60"`: they override the config file and are overridden by the real command line.'],
 ];
 
-const SIGNALS: ReadonlyArray<readonly [string, string]> = [
-  ['TERM', 'Graceful shutdown: workers finish their requests, up to `graceful_timeout`.'],
-  ['INT', 'Quick shutdown.'],
-  ['QUIT', 'Quick shutdown.'],
-  ['HUP', 'Reload: re-read the configuration and replace the workers with new ones.'],
-  ['TTIN', 'Add one worker.'],
-  ['TTOU', 'Remove one worker, the oldest first.'],
-  ['USR1', 'Reopen the log files.'],
-  ['USR2', 'Start a new master that inherits the sockets, for a binary or code upgrade.'],
-  ['WINCH', 'When daemonized, stop the workers gracefully and keep the master.'],
-];
-
 const EXIT_STATUS: ReadonlyArray<readonly [string, string]> = [
   ['0', 'Success.'],
   ['1', 'Configuration or startup error.'],
@@ -68,7 +56,13 @@ const DESCRIPTION = [
   'Each option below is also a setting of the same snake_case name (shown with it) that a config file can set. Sources override each other in this order, lowest first: defaults, environment, the `[server:main]` section of a `--paste` INI file, the config file, `GUNICORN_CMD_ARGS`, the command line. `--print-config` shows which source set each value.',
 ];
 
-export function renderManPage(settings: readonly SettingDecl[]): string {
+/** A signal and what it does, as the arbiter's signal table declares it. */
+export interface SignalDoc {
+  readonly signal: string;
+  readonly meaning: string;
+}
+
+export function renderManPage(settings: readonly SettingDecl[], signals: readonly SignalDoc[]): string {
   const lines = [
     // ASCII only: groff run without preconv warns about any other byte, even in a comment.
     `.\\" ${GENERATED_NOTE.replace('—', '--')}`,
@@ -87,7 +81,7 @@ export function renderManPage(settings: readonly SettingDecl[]): string {
     '.SH ENVIRONMENT',
     ...tagged(ENVIRONMENT),
     '.SH SIGNALS',
-    ...tagged(SIGNALS),
+    ...tagged(signals.map((row) => [row.signal.replace(/^SIG/, ''), row.meaning] as const)),
     '.SH EXIT STATUS',
     ...tagged(EXIT_STATUS),
     '.SH FILES',
