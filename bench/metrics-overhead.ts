@@ -4,15 +4,17 @@
 //  2. a bare node:http server with the worker's request recorder vs without: the per-request
 //     side, which runs in every worker (boot.ts attaches it whether or not metrics_bind is set,
 //     so comparison 1 cannot see it).
+//  2b. the recorder's nanoseconds per request in process, on real node:http objects.
 //  3. the CPU one /metrics scrape costs an idle gunicorn-ts -w 2 (arbiter and workers).
 // Beside req/s it reports CPU per request (utime+stime of the server's process group, from
 // /proc): on a shared machine it moves less with other load than throughput does, though
 // under heavy load both drift by tens of percent between rounds; read the per-round lines.
-// Run: npx tsc -p . && node dist/bench/metrics-overhead.js [seconds=5] [rounds=6]   (ONLY_SCRAPE=1: part 3 only)
+// Run: npx tsc -p . && node dist/bench/metrics-overhead.js [seconds=5] [rounds=6]   (ONLY_SCRAPE=1: parts 2b and 3 only)
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { attachRequestStats } from '../src/worker/request-stats.js';
@@ -146,6 +148,35 @@ async function scrapeCost(scrapes: number): Promise<void> {
     + `${((cpu / scrapes) / 10).toFixed(3)}% of one core at one scrape per second`);
 }
 
+/**
+ * The recorder's own cost per request, in process on real node:http objects (no sockets, no wrk):
+ * a 'request' emit plus the response's 'close', with and without the recorder attached. The
+ * fastest of several rounds is the least disturbed by other load on the machine.
+ */
+function recorderNs(requests = 200_000, rounds = 7): void {
+  const time = (withRecorder: boolean): number => {
+    const server = http.createServer(() => undefined);
+    if (withRecorder) attachRequestStats(server, () => ({ requests: 0, inFlight: 0 }));
+    const socket = new Socket();
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < requests; i++) {
+      const req = new http.IncomingMessage(socket);
+      req.method = 'GET';
+      const res = new http.ServerResponse(req);
+      server.emit('request', req, res);
+      res.emit('close');
+    }
+    return Number(process.hrtime.bigint() - t0) / requests;
+  };
+  const best = { off: Infinity, on: Infinity };
+  for (let r = 0; r < rounds; r++) {
+    best.off = Math.min(best.off, time(false));
+    best.on = Math.min(best.on, time(true));
+  }
+  console.log(`  per request: ${best.off.toFixed(0)} ns without, ${best.on.toFixed(0)} ns with the recorder: +${(best.on - best.off).toFixed(0)} ns `
+    + `(best of ${rounds} rounds of ${requests} on real IncomingMessage/ServerResponse objects)`);
+}
+
 /** Child mode: a hello-world node:http server, with or without the worker's recorder. */
 function serve(mode: string): void {
   const server = http.createServer((_req, res) => res.end('hello\n'));
@@ -158,11 +189,13 @@ async function main(): Promise<void> {
   const rounds = Number(process.argv[3] ?? 6);
   console.log(`load before: ${loadavg()} (${(await import('node:os')).availableParallelism()} CPUs)`);
   // ONLY_SCRAPE=1: part 3 alone (seconds, not minutes, and hardly affected by other load).
-  if (process.env['ONLY_SCRAPE'] === '1') { await scrapeCost(200); process.exit(0); }
+  if (process.env['ONLY_SCRAPE'] === '1') { recorderNs(); await scrapeCost(200); process.exit(0); }
   console.log('1. gunicorn-ts -w 2, hello app, wrk -t2 -c32, /metrics scraped every 1 s when on');
   await compare(await gunicorn(false), await gunicorn(true), seconds, rounds);
   console.log('2. bare node:http hello server (1 process), with vs without the worker request recorder');
   await compare(await bare(false), await bare(true), seconds, rounds);
+  console.log('2b. the recorder in process, without sockets or wrk');
+  recorderNs();
   console.log('3. the cost of one scrape, on an idle gunicorn-ts -w 2');
   await scrapeCost(200);
   process.exit(0);
