@@ -81,6 +81,8 @@ async function startPrometheus(target: string): Promise<string> {
     `--config.file=${config}`, `--storage.tsdb.path=${dir.path}/tsdb`,
     `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn',
   ], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let spawnError: Error | undefined;
+  child.once('error', (err) => (spawnError = err)); // ENOENT: Debian's `prometheus` package is missing
   const server = new ServerProcess(child);
   processes.push(server);
   const url = `http://127.0.0.1:${port}`;
@@ -88,6 +90,7 @@ async function startPrometheus(target: string): Promise<string> {
   for (;;) {
     const ready = await get(`${url}/-/ready`).then((r) => r.status === 200, () => false);
     if (ready) return url;
+    if (spawnError !== undefined) assert.fail(`cannot run prometheus (apt-get install prometheus): ${spawnError.message}`);
     if (child.exitCode !== null || Date.now() > deadline) assert.fail(`Prometheus did not become ready:\n${server.stderr.slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
