@@ -9,7 +9,7 @@
 // Beside req/s it reports CPU per request (utime+stime of the server's process group, from
 // /proc): on a shared machine it moves less with other load than throughput does, though
 // under heavy load both drift by tens of percent between rounds; read the per-round lines.
-// Run: npx tsc -p . && node dist/bench/metrics-overhead.js [seconds=5] [rounds=6]   (ONLY_SCRAPE=1: parts 2b and 3 only)
+// Run: npx tsc -p . && node dist/bench/metrics-overhead.js [seconds=5] [rounds=6]   (PARTS=2b,3: only those)
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -187,17 +187,25 @@ function serve(mode: string): void {
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 5);
   const rounds = Number(process.argv[3] ?? 6);
+  // PARTS=2b,3: only those parts (these two take seconds and hardly move with other load).
+  const parts = new Set((process.env['PARTS'] ?? '1,2,2b,3').split(','));
   console.log(`load before: ${loadavg()} (${(await import('node:os')).availableParallelism()} CPUs)`);
-  // ONLY_SCRAPE=1: part 3 alone (seconds, not minutes, and hardly affected by other load).
-  if (process.env['ONLY_SCRAPE'] === '1') { recorderNs(); await scrapeCost(200); process.exit(0); }
-  console.log('1. gunicorn-ts -w 2, hello app, wrk -t2 -c32, /metrics scraped every 1 s when on');
-  await compare(await gunicorn(false), await gunicorn(true), seconds, rounds);
-  console.log('2. bare node:http hello server (1 process), with vs without the worker request recorder');
-  await compare(await bare(false), await bare(true), seconds, rounds);
-  console.log('2b. the recorder in process, without sockets or wrk');
-  recorderNs();
-  console.log('3. the cost of one scrape, on an idle gunicorn-ts -w 2');
-  await scrapeCost(200);
+  if (parts.has('1')) {
+    console.log('1. gunicorn-ts -w 2, hello app, wrk -t2 -c32, /metrics scraped every 1 s when on');
+    await compare(await gunicorn(false), await gunicorn(true), seconds, rounds);
+  }
+  if (parts.has('2')) {
+    console.log('2. bare node:http hello server (1 process), with vs without the worker request recorder');
+    await compare(await bare(false), await bare(true), seconds, rounds);
+  }
+  if (parts.has('2b')) {
+    console.log('2b. the recorder in process, without sockets or wrk');
+    recorderNs();
+  }
+  if (parts.has('3')) {
+    console.log('3. the cost of one scrape, on an idle gunicorn-ts -w 2');
+    await scrapeCost(200);
+  }
   process.exit(0);
 }
 
