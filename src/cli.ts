@@ -1,31 +1,36 @@
 // The gunicorn-ts command: argv → configuration → one of help, version, --print-config,
 // --check-config, or the arbiter. Holds no other logic; errors become a message and an
-// exit status, never a stack trace.
-import { loadConfig } from './config/load.js';
+// exit status, never a stack trace. Each path imports only what it needs: `--version` loads
+// no settings, and the arbiter never loads --print-config or --check-config.
 import type { LoadInputs } from './config/load.js';
-import { helpText } from './config/sources/argv.js';
-import { formatConfig } from './config/print-config.js';
-import { checkConfig } from './commands/check-config.js';
 import { GunicornError } from './errors.js';
 import { VERSION } from './version.js';
 
+function printVersion(): number {
+  process.stdout.write(`gunicorn-ts ${VERSION} (Node ${process.version})\n`);
+  return 0;
+}
+
 async function run(inputs: LoadInputs): Promise<number> {
+  // `--version` alone is answered before the settings registry and yargs are loaded (~250 ms).
+  if (inputs.argv.length === 1 && inputs.argv[0] === '--version') return printVersion();
+  const { loadConfig } = await import('./config/load.js');
   const result = await loadConfig(inputs);
   if (result.kind === 'help') {
+    const { helpText } = await import('./config/sources/argv.js');
     process.stdout.write(`${await helpText()}\n`);
     return 0;
   }
-  if (result.kind === 'version') {
-    process.stdout.write(`gunicorn-ts ${VERSION} (Node ${process.version})\n`);
-    return 0;
-  }
+  if (result.kind === 'version') return printVersion();
   for (const warning of result.warnings) process.stderr.write(`gunicorn-ts: warning: ${warning}\n`);
   const settings = result.config as unknown as Record<string, unknown>;
   if (settings['print_config'] === true) {
+    const { formatConfig } = await import('./config/print-config.js');
     process.stdout.write(formatConfig(result.config, result.sources));
     return 0;
   }
   if (settings['check_config'] === true) {
+    const { checkConfig } = await import('./commands/check-config.js');
     process.stdout.write(`${await checkConfig(result, inputs.cwd)}\n`);
     return 0;
   }

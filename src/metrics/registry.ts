@@ -1,8 +1,9 @@
 // The Prometheus metrics the arbiter exposes, on a prom-client registry of their own. Values
 // that mirror state are filled in at scrape time (collect); life events are counted as the
 // arbiter reports them (record). The request histogram is merged from the workers' buckets.
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { MetricType } from 'prom-client';
+// prom-client (~13 MB of RSS, ~130 ms to load) is required on first use: only with metrics_bind.
+import { createRequire } from 'node:module';
+import type { Counter, Gauge, Histogram, MetricType, Registry } from 'prom-client';
 import type { PolicyState } from '../arbiter/policy/types.js';
 import { workersByState, workerSamples } from './gauges.js';
 import { RETIREMENT_CAUSES } from './lifecycle.js';
@@ -21,45 +22,60 @@ export interface MetricsSource {
 }
 
 type HistogramValue = { labels: Record<string, string | number>; value: number; metricName: string };
+type PromClient = typeof import('prom-client');
 
-/** A histogram whose buckets are already counted elsewhere (by the workers); prom-client only formats it. */
-class MergedHistogram extends Histogram<'le'> {
-  constructor(private readonly id: string, private readonly text: string, private readonly stats: () => RequestStatsSnapshot) {
-    super({ name: id, help: text, buckets: [...DURATION_BUCKETS], registers: [] });
-  }
+let promClient: PromClient | undefined;
+let mergedHistogram: ReturnType<typeof defineMergedHistogram> | undefined;
 
-  private values(): HistogramValue[] {
-    const { buckets, durationSum } = this.stats();
-    let cumulative = 0;
-    const values: HistogramValue[] = DURATION_BUCKETS.map((le, i) => {
-      cumulative += buckets[i] ?? 0;
-      return { labels: { le }, value: cumulative, metricName: `${this.id}_bucket` };
-    });
-    cumulative += buckets[DURATION_BUCKETS.length] ?? 0;
-    values.push({ labels: { le: '+Inf' }, value: cumulative, metricName: `${this.id}_bucket` });
-    values.push({ labels: {}, value: durationSum, metricName: `${this.id}_sum` });
-    values.push({ labels: {}, value: cumulative, metricName: `${this.id}_count` });
-    return values;
-  }
+/** prom-client is CommonJS: a synchronous require keeps the service's constructor synchronous. */
+function prom(): PromClient {
+  promClient ??= createRequire(import.meta.url)('prom-client') as PromClient;
+  return promClient;
+}
 
-  // prom-client's typings declare MetricType as a numeric enum; at run time it is the string.
-  override async get(): Promise<Awaited<ReturnType<Histogram<'le'>['get']>>> {
-    return { name: this.id, help: this.text, type: 'histogram' as unknown as MetricType, aggregator: 'sum', collect: () => undefined, values: this.values() };
-  }
+function defineMergedHistogram({ Histogram }: PromClient) {
+  /** A histogram whose buckets are already counted elsewhere (by the workers); prom-client only formats it. */
+  return class MergedHistogram extends Histogram<'le'> {
+    constructor(private readonly id: string, private readonly text: string, private readonly stats: () => RequestStatsSnapshot) {
+      super({ name: id, help: text, buckets: [...DURATION_BUCKETS], registers: [] });
+    }
 
-  /** prom-client's registry formats from this method when a metric has it. */
-  async getForPromString(): Promise<Awaited<ReturnType<Histogram<'le'>['get']>>> {
-    return this.get();
-  }
+    private values(): HistogramValue[] {
+      const { buckets, durationSum } = this.stats();
+      let cumulative = 0;
+      const values: HistogramValue[] = DURATION_BUCKETS.map((le, i) => {
+        cumulative += buckets[i] ?? 0;
+        return { labels: { le }, value: cumulative, metricName: `${this.id}_bucket` };
+      });
+      cumulative += buckets[DURATION_BUCKETS.length] ?? 0;
+      values.push({ labels: { le: '+Inf' }, value: cumulative, metricName: `${this.id}_bucket` });
+      values.push({ labels: {}, value: durationSum, metricName: `${this.id}_sum` });
+      values.push({ labels: {}, value: cumulative, metricName: `${this.id}_count` });
+      return values;
+    }
+
+    // prom-client's typings declare MetricType as a numeric enum; at run time it is the string.
+    override async get(): Promise<Awaited<ReturnType<Histogram<'le'>['get']>>> {
+      return { name: this.id, help: this.text, type: 'histogram' as unknown as MetricType, aggregator: 'sum', collect: () => undefined, values: this.values() };
+    }
+
+    /** prom-client's registry formats from this method when a metric has it. */
+    async getForPromString(): Promise<Awaited<ReturnType<Histogram<'le'>['get']>>> {
+      return this.get();
+    }
+  };
 }
 
 export class ArbiterMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   private readonly boots: Counter;
   private readonly retirements: Counter<'cause'>;
   private readonly replacement: Histogram;
 
   constructor(source: MetricsSource) {
+    const { Counter, Gauge, Histogram, Registry } = prom();
+    mergedHistogram ??= defineMergedHistogram(prom());
+    this.registry = new Registry();
     const registers = [this.registry];
     new Counter({
       name: `${PREFIX}requests_total`, help: 'Requests served by all workers, by method and status class.',
@@ -72,7 +88,7 @@ export class ArbiterMetrics {
         }
       },
     });
-    this.registry.registerMetric(new MergedHistogram(`${PREFIX}request_duration_seconds`, 'Time from request arrival to the end of its response, in seconds.', () => source.totals()));
+    this.registry.registerMetric(new mergedHistogram(`${PREFIX}request_duration_seconds`, 'Time from request arrival to the end of its response, in seconds.', () => source.totals()));
     new Gauge({
       name: `${PREFIX}requests_in_flight`, help: 'Requests being served, as of each worker\'s last report.', registers,
       collect() { this.set(source.inFlight()); },
@@ -96,6 +112,7 @@ export class ArbiterMetrics {
   }
 
   private workerGauges(source: MetricsSource, registers: Registry[]): void {
+    const { Gauge } = prom();
     new Gauge({
       name: `${PREFIX}workers`, help: 'Workers by state.', labelNames: ['state'], registers,
       collect() {

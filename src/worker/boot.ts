@@ -6,7 +6,7 @@ import type { RequestListener } from 'node:http';
 import type { WorkerInit } from '../ipc/messages.js';
 import type { HookLogger } from '../config/hook-types.js';
 import type { Config } from '../config/registry.js';
-import { loadHooks } from '../config/hooks-loader.js';
+import type { loadHooks } from '../config/hooks-loader.js';
 import { AppNotFoundError } from '../app/errors.js';
 import { loadApp } from '../app/load-app.js';
 import { attachRequestStats } from './request-stats.js';
@@ -47,7 +47,7 @@ export async function bootWorker(
     warmed: (requests) => send({ type: 'warmed', requests }),
     tired: (requests) => send({ type: 'tired', requests }),
   });
-  const hooks = new WorkerHooks(await loadHooks(init.configFile), workerSelf(init, log, () => counter.served), log);
+  const hooks = new WorkerHooks(await workerHookFunctions(init.configFile), workerSelf(init, log, () => counter.served), log);
   onHooks(hooks);
 
   let handler: RequestListener = () => undefined;
@@ -84,6 +84,13 @@ export async function bootWorker(
   counter.booted();
   stopBeats = startHeartbeat(beatInterval(settings.timeout), () => ({ requests: counter.served, inFlight: counter.inFlight, stats: stats.snapshot() }), send);
   return { drain, counter };
+}
+
+/** The config file's hooks; without a config file the settings registry and ajv stay unloaded. */
+async function workerHookFunctions(configFile: string | null): Promise<Awaited<ReturnType<typeof loadHooks>>> {
+  if (configFile === null) return {};
+  const { loadHooks } = await import('../config/hooks-loader.js');
+  return loadHooks(configFile);
 }
 
 /** APP_MODULE through loadApp; a --paste INI app through the paste composer. */
