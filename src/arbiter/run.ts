@@ -1,29 +1,29 @@
 // Startup and shutdown around the Arbiter: daemonize, logging, on_starting, preload, the
 // listening sockets (bound here, inherited from a previous master, or from systemd), the
 // pidfile, when_ready; then the arbiter runs until it halts, and everything is released.
+// The Arbiter's own modules load while the logger, the hooks and the listen helper start.
 import { fileURLToPath } from 'node:url';
 import type { LoadedConfig, LoadInputs } from '../config/load.js';
 import type { Config } from '../config/registry.js';
 import { createLogger } from '../log/index.js';
 import type { Logger, LogSettings } from '../log/index.js';
-import { appSource } from '../app/app-source.js';
-import { appErrorExitCode, describeThrown } from '../app/errors.js';
 import { GunicornError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { Arbiter } from './arbiter.js';
+import type { Arbiter, ArbiterOptions } from './arbiter.js';
 import { daemonize, isDaemonChild, reportToForeground } from './daemon.js';
 import { HookRunner } from './hooks.js';
 import { holdSignals } from './early-signals.js';
+import type { HeldSignals } from './early-signals.js';
 import { isLiveGunicorn, Pidfile } from './pidfile.js';
 import { handoverFds, OLD_MASTER, Reexec } from './reexec.js';
 import { bindAll, BindError, socketsFromFds, socketsFromSystemd } from './sockets/index.js';
 import type { ListeningSocket } from './sockets/index.js';
 import { assertCanSwitch, resolveIdentity } from '../worker/privileges.js';
 import { workerClassWarning } from '../worker/worker-class.js';
-import { startReloadWatch } from '../worker/reload-watch.js';
-import { validateMetricsBind } from '../metrics/index.js';
-import { startStatusSocket } from '../status/serve.js';
+import { validateMetricsBind } from '../metrics/validate.js';
 import { validateEdgeSettings } from '../http/index.js';
+import type { startStatusSocket } from '../status/serve.js';
+import type { startReloadWatch } from '../worker/reload-watch.js';
 
 const BIN_SCRIPT = fileURLToPath(new URL('../bin/gunicorn-ts.js', import.meta.url));
 
@@ -50,6 +50,7 @@ async function openSockets(config: Config, env: NodeJS.ProcessEnv, log: Logger):
 
 /** preload_app: load the app once in the arbiter so a broken app fails before any worker. */
 async function preload(config: Config, cwd: string): Promise<void> {
+  const [{ appSource }, { appErrorExitCode, describeThrown }] = await Promise.all([import('../app/app-source.js'), import('../app/errors.js')]);
   try {
     await appSource(config, cwd).load();
   } catch (err) {
@@ -71,20 +72,35 @@ export async function runArbiter(loaded: LoadedConfig, inputs: LoadInputs): Prom
   }
 }
 
-async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<number> {
-  const { config } = loaded;
-  const settings = config as unknown as Record<string, unknown>;
-  process.umask(config.umask);
-  process.title = `gunicorn-ts: master [${processName(config)}]`;
+type StatusSocket = Awaited<ReturnType<typeof startStatusSocket>>;
+
+/** What startup must refuse before anything is bound. */
+function checkBeforeBinding(config: Config, cwd: string): void {
   // workers (issue 3): what workers could not do stops startup here, before binding.
   if (config.reload && config.preload_app) {
     throw new GunicornError('GTS_ERR_USAGE', 'reload cannot be combined with preload_app: preloaded code lives in the arbiter, which a reload does not restart');
   }
   assertCanSwitch(resolveIdentity(config.user, config.group));
   // metrics (issue 8): a bad metrics_bind stops startup here, before the app's sockets are bound.
-  validateMetricsBind(config.metrics_bind, config.bind, inputs.cwd);
+  validateMetricsBind(config.metrics_bind, config.bind, cwd);
   // HTTP edge (issue 4): unusable TLS files, allow lists or limits stop startup before binding.
-  validateEdgeSettings(settings);
+  validateEdgeSettings(config as unknown as Record<string, unknown>);
+}
+
+/** Modules needed only once the sockets are bound: they load while the listen helper starts. */
+async function arbiterModules(): Promise<{ Arbiter: typeof Arbiter; startStatusSocket: typeof startStatusSocket }> {
+  const [{ Arbiter }, { startStatusSocket }] = await Promise.all([import('./arbiter.js'), import('../status/serve.js')]);
+  return { Arbiter, startStatusSocket };
+}
+
+async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<number> {
+  const { config } = loaded;
+  const settings = config as unknown as Record<string, unknown>;
+  process.umask(config.umask);
+  process.title = `gunicorn-ts: master [${processName(config)}]`;
+  checkBeforeBinding(config, inputs.cwd);
+  const modules = arbiterModules();
+  modules.catch(() => undefined); // awaited below; startup may fail before that
   const log = await createLogger(config as unknown as LogSettings, { role: 'arbiter', pid: process.pid });
   const hooks = new HookRunner(settings, log);
   const earlyServer = { pid: process.pid, numWorkers: config.workers, workers: [], log, cfg: settings };
@@ -94,19 +110,15 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   if (config.preload_app) await preload(config, inputs.cwd);
 
   const sockets = await openSockets(config, inputs.env, log);
+  const { Arbiter, startStatusSocket } = await modules;
   const pidfile = { current: config.pidfile ? new Pidfile(config.pidfile) : null };
   // Live status (issue 6): control_socket, or <pidfile>.ctl; answers once the arbiter exists.
-  let arbiter: Arbiter | undefined;
-  const control = await startStatusSocket(config, inputs.cwd, processName(config), () => arbiter?.policyState ?? null, log);
+  const arbiterRef: { current?: Arbiter } = {};
+  const control = await startStatusSocket(config, inputs.cwd, processName(config), () => arbiterRef.current?.policyState ?? null, log);
   const oldMaster = Number.parseInt(inputs.env[OLD_MASTER] ?? '', 10);
   pidfile.current?.create(process.pid, Number.isInteger(oldMaster) ? oldMaster : undefined);
   const held = holdSignals();
-
-  log.info(`Starting gunicorn-ts ${VERSION}`, { node: process.version });
-  for (const socket of sockets) log.info(`Listening at: ${socketUrl(socket, config)} (${process.pid})`);
-  log.info(`Using worker: ${config.worker_class}`);
-  const classWarning = workerClassWarning(config.worker_class);
-  if (classWarning !== null) log.warning(classWarning);
+  announce(config, sockets, log);
   try {
     await hooks.required('when_ready', earlyServer);
   } catch (err) {
@@ -117,16 +129,42 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
     await control?.close();
     throw err;
   }
-
   const reexec = new Reexec({
     inputs, script: BIN_SCRIPT, sockets, log, pidfile,
-    preExec: () => hooks.call('pre_exec', arbiter?.serverRef ?? earlyServer),
+    preExec: () => hooks.call('pre_exec', arbiterRef.current?.serverRef ?? earlyServer),
   });
+  const oldMasterPid = Number.isInteger(oldMaster) ? oldMaster : null;
+  arbiterRef.current = new Arbiter({ ...arbiterOptions({ loaded, inputs, sockets, log, pidfile, reexec, control, oldMaster: oldMasterPid }), reexec: () => void reexec.start() });
+  return runUntilHalt(arbiterRef.current, { config, inputs, log, reexec, held });
+}
+
+function announce(config: Config, sockets: readonly ListeningSocket[], log: Logger): void {
+  log.info(`Starting gunicorn-ts ${VERSION}`, { node: process.version });
+  for (const socket of sockets) log.info(`Listening at: ${socketUrl(socket, config)} (${process.pid})`);
+  log.info(`Using worker: ${config.worker_class}`);
+  const classWarning = workerClassWarning(config.worker_class);
+  if (classWarning !== null) log.warning(classWarning);
+}
+
+interface ArbiterParts {
+  readonly loaded: LoadedConfig;
+  readonly inputs: LoadInputs;
+  readonly sockets: ListeningSocket[];
+  readonly log: Logger;
+  readonly pidfile: { current: Pidfile | null };
+  readonly reexec: Reexec;
+  readonly control: StatusSocket;
+  /** The old master's pid when this master was started by USR2. */
+  readonly oldMaster: number | null;
+}
+
+/** The Arbiter's options other than `reexec`: daemon reporting and the cleanup once it halts. */
+function arbiterOptions(parts: ArbiterParts): Omit<ArbiterOptions, 'reexec'> {
+  const { loaded, inputs, sockets, log, pidfile, reexec, control, oldMaster } = parts;
   let bootError: string | undefined;
-  arbiter = new Arbiter({
+  return {
     loaded, inputs, sockets, log,
     daemonized: isDaemonChild(inputs.env),
-    reexec: () => void reexec.start(),
     onServing: () => isDaemonChild(inputs.env) && reportToForeground({ type: 'daemon-ready', pid: process.pid }),
     onBootFailed: (message) => (bootError ??= message),
     cleanup: async (code, reason) => {
@@ -136,14 +174,18 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
       // A new master serves on these sockets now: leave them (and their paths) alone.
       if (reexec.handedOver) reexec.release();
       // USR2 rolled back (this new master stopped): the old master still serves on them.
-      else if (Number.isInteger(oldMaster) && isLiveGunicorn(oldMaster)) log.info(`Leaving the sockets to the old master (pid ${oldMaster})`);
+      else if (oldMaster !== null && isLiveGunicorn(oldMaster)) log.info(`Leaving the sockets to the old master (pid ${oldMaster})`);
       else for (const socket of sockets) socket.close();
       await control?.close();
       await log.close();
     },
-  });
+  };
+}
+
+async function runUntilHalt(arbiter: Arbiter, ctx: { config: Config; inputs: LoadInputs; log: Logger; reexec: Reexec; held: HeldSignals }): Promise<number> {
+  const { config, inputs, log, reexec, held } = ctx;
   // reload (issue 3): a change to the app's files replaces the workers as HUP does.
-  const watcher = config.reload ? await startReloadWatch(config, inputs.cwd, log, () => arbiter?.dispatch({ type: 'reload' })) : null;
+  const watcher = config.reload ? await startWatch(config, inputs.cwd, log, () => arbiter.dispatch({ type: 'reload' })) : null;
   // Signal handlers and unpolled sockets do not keep Node's event loop alive: without this,
   // a master left with no worker and no timer (WINCH) would just exit.
   const keepAlive = setInterval(() => undefined, 2 ** 30);
@@ -157,6 +199,11 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   // that bound the Unix socket paths, and closing one unlinks its path (NODE-FACTS §3).
   if (reexec.handedOver) process.exit(code);
   return code;
+}
+
+async function startWatch(...args: Parameters<typeof startReloadWatch>): ReturnType<typeof startReloadWatch> {
+  const watch = await import('../worker/reload-watch.js');
+  return watch.startReloadWatch(...args);
 }
 
 function socketUrl(socket: ListeningSocket, config: Config): string {

@@ -30,7 +30,7 @@ export async function bindAll(addresses: readonly string[], opts: BindOptions): 
   const sockets: ListeningSocket[] = [];
   try {
     for (const text of addresses) sockets.push(await bindWithRetries(parse(text), opts));
-    const failures = listenInHelper(
+    const failures = await listenInHelper(
       sockets.map((s) => s.fd),
       opts.backlog,
     );

@@ -1,7 +1,8 @@
 // Puts bound sockets into LISTEN state from a one-shot child process, so that connections
 // queue in the kernel from the start while the arbiter itself never polls (and so never
 // accepts) them. If the arbiter called listen(), libuv would start accepting in the arbiter.
-import { spawnSync } from 'node:child_process';
+// It runs asynchronously, so the arbiter can load the rest of itself during the helper's start-up.
+import { spawn } from 'node:child_process';
 
 // Runs as `node -e`: listen() on fds 3.. is synchronous, and exiting before the event loop
 // turns means the helper can never accept a connection. Node errors come on nextTick.
@@ -27,27 +28,51 @@ export interface ListenFailure {
 }
 
 /**
- * listen(backlog) on every fd. Returns the failures (empty when all listen).
+ * listen(backlog) on every fd. Resolves with the failures (empty when all listen).
  * Calling listen() on a socket that already listens only updates its backlog.
  */
-export function listenInHelper(fds: readonly number[], backlog: number): ListenFailure[] {
+export async function listenInHelper(fds: readonly number[], backlog: number): Promise<ListenFailure[]> {
   if (fds.length === 0) return [];
-  // A minimal environment: no NODE_OPTIONS (loaders would slow it or break it) and no
-  // NODE_EXTRA_CA_CERTS (it costs ~70 ms per start, NODE-FACTS §9).
-  const result = spawnSync(process.execPath, ['-e', HELPER, String(backlog), String(fds.length)], {
-    stdio: ['ignore', 'pipe', 'pipe', ...fds],
-    env: {},
-    timeout: 30_000,
-  });
+  const result = await runHelper(fds, backlog);
   if (result.status === 0) return [];
   if (result.status === 1) {
     try {
-      const failures = JSON.parse(String(result.stdout)) as ListenFailure[];
+      const failures = JSON.parse(result.stdout) as ListenFailure[];
       return failures.map((f) => ({ ...f, fd: fds[f.fd - 3] ?? f.fd }));
     } catch {
       // fall through: report the raw output below
     }
   }
-  const why = result.error?.message ?? `exit ${result.status ?? result.signal}: ${String(result.stderr).trim() || String(result.stdout).trim()}`;
+  const why = result.error?.message ?? `exit ${result.status ?? result.signal}: ${result.stderr.trim() || result.stdout.trim()}`;
   return fds.map((fd) => ({ fd, code: 'EHELPER', message: `the listen helper failed (${why})` }));
+}
+
+interface HelperResult {
+  readonly status: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly error?: Error;
+}
+
+function runHelper(fds: readonly number[], backlog: number): Promise<HelperResult> {
+  return new Promise((resolve) => {
+    // A minimal environment: no NODE_OPTIONS (loaders would slow it or break it) and no
+    // NODE_EXTRA_CA_CERTS (it costs ~70 ms per start, NODE-FACTS §9).
+    const child = spawn(process.execPath, ['-e', HELPER, String(backlog), String(fds.length)], {
+      stdio: ['ignore', 'pipe', 'pipe', ...fds],
+      env: {},
+      timeout: 30_000,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
+    const done = (status: number | null, signal: NodeJS.Signals | null, error?: Error): void =>
+      resolve({ status, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), ...(error ? { error } : {}) });
+    // A failed spawn reports 'error' (and may never 'close'); otherwise 'close' comes after
+    // the exit and after both pipes ended. The promise settles on the first of the two.
+    child.once('error', (e) => done(null, null, e));
+    child.once('close', (status, signal) => done(status, signal));
+  });
 }
