@@ -5,11 +5,17 @@
 // (from /proc), which contention disturbs less than throughput. Target: ≤ 5%.
 // Run: npx tsc -p . && node dist/bench/access-log.js [seconds=3] [pairs=8] [workers=2]
 // (BENCH_ACCESS_FORMAT='...' measures another access_log_format.)
+// `node dist/bench/access-log.js micro` instead times the worker's per-request logging path
+// in process, on real IncomingMessage/ServerResponse objects (no sockets, no wrk).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_LOG_SETTINGS, Logger } from '../src/log/index.js';
+import { accessTracker, type AccessTracker } from '../src/worker/access-tracker.js';
 
 const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.js', import.meta.url));
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -78,7 +84,56 @@ function measure(server: Server): Sample {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/**
+ * Nanoseconds per request of the tracker + Logger.access() (+ the batched write), beside the
+ * same loop without a tracker: the fastest of `rounds` rounds of `requests`. The loop yields
+ * to the event loop every 32 requests so the log's file writes complete as in a server.
+ */
+async function micro(requests = 100_000, rounds = 7): Promise<void> {
+  const format = process.env['BENCH_ACCESS_FORMAT'] ?? DEFAULT_LOG_SETTINGS.access_log_format;
+  const who = { role: 'worker' as const, pid: process.pid };
+  const off = new Logger({ ...DEFAULT_LOG_SETTINGS }, who);
+  const on = new Logger({ ...DEFAULT_LOG_SETTINGS, accesslog: join(dir, 'micro.log'), access_log_format: format }, who);
+  const socket = new Socket();
+  const time = async (track: AccessTracker | null): Promise<number> => {
+    let ns = 0n;
+    for (let done = 0; done < requests; done += 32) {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < 32; i++) {
+        const req = new http.IncomingMessage(socket);
+        req.method = 'GET';
+        req.url = '/';
+        req.httpVersion = '1.1';
+        req.headers = { host: '127.0.0.1:8000', 'user-agent': 'wrk/4.2.0' };
+        const res = new http.ServerResponse(req);
+        track?.(req, res);
+        res.end('hello\n');
+        res.emit('close');
+      }
+      ns += process.hrtime.bigint() - t0;
+      await new Promise((r) => setImmediate(r));
+    }
+    return Number(ns) / requests;
+  };
+  const best = { none: Infinity, off: Infinity, on: Infinity };
+  const trackers = { none: null, off: accessTracker(off), on: accessTracker(on) };
+  for (let r = 0; r < rounds; r++) {
+    for (const k of ['none', 'off', 'on'] as const) best[k] = Math.min(best[k], await time(trackers[k]));
+  }
+  console.log(`per request, best of ${rounds} rounds of ${requests} (format ${JSON.stringify(format)}): ` +
+    `${best.none.toFixed(0)} ns without a tracker, ${best.off.toFixed(0)} ns with access log/statsd off ` +
+    `(+${(best.off - best.none).toFixed(0)}), ${best.on.toFixed(0)} ns with the access log on (+${(best.on - best.none).toFixed(0)})`);
+  await Promise.all([off.close(), on.close()]);
+  console.log(`load: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
+}
+
+if (process.argv[2] === 'micro') {
+  await micro();
+  process.exit(0);
+}
+
 const logFile = join(dir, 'access.log');
+console.log(`load before: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
 const offServer = await start(null);
 const onServer = await start(logFile);
 const off: Sample[] = [];
@@ -97,3 +152,5 @@ console.log(`access log on/off throughput, median of ${pairs} alternated pairs o
   `${ratio.toFixed(3)} (cost ${((1 - ratio) * 100).toFixed(1)}%)`);
 console.log(`worker CPU per request, medians: off ${cpuOff.toFixed(1)} µs, on ${cpuOn.toFixed(1)} µs (cost ${((cpuOn / cpuOff - 1) * 100).toFixed(1)}%)`);
 console.log(`access log: ${lines} lines, ${statSync(logFile).size} bytes; load on this machine: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
+// The servers' stderr pipes would keep this process alive: exit (the 'exit' handler kills them).
+process.exit(0);

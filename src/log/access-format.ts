@@ -1,6 +1,7 @@
 // Gunicorn's access-log format: `%(atom)s` placeholders filled from one finished request.
-// accessAtoms() turns a request/response pair into strings; formatAccessLine() is pure and
-// fills a format from them. Writing the line is logger.ts's job, not this module's.
+// compileAccessFormat() parses a format once into literal pieces and per-atom getters (the
+// per-request path: no regex, only the atoms used). accessAtoms() + formatAccessLine() are
+// the reference form of the same rules. Writing the line is logger.ts's job.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { edgeInfo } from '../http/forwarded.js';
 
@@ -50,8 +51,18 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
+/** The last second formatAccessTime() printed (the zone is read again each new second). */
+let timeCache = { second: NaN, text: '' };
+
 /** `[21/Nov/2026:23:15:30 +0000]` in local time, as Apache and Gunicorn print it. */
 export function formatAccessTime(d: Date): string {
+  // Every request of the same second prints the same text: build it once per second.
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== timeCache.second) timeCache = { second, text: buildAccessTime(d) };
+  return timeCache.text;
+}
+
+function buildAccessTime(d: Date): string {
   const off = -d.getTimezoneOffset();
   const sign = off >= 0 ? '+' : '-';
   const zone = `${sign}${pad(Math.floor(Math.abs(off) / 60))}${pad(Math.abs(off) % 60)}`;
@@ -106,15 +117,20 @@ const PLAIN: Readonly<Record<string, AtomFn>> = {
 /** Every plain atom accessAtoms() knows, for docs and for callers that want them all. */
 export const PLAIN_ATOMS: readonly string[] = Object.keys(PLAIN);
 
-function computeAtom(name: string, r: AccessRecord, ns: bigint): string {
+/** The getter of one atom name; every getter returns the printed text ('-' when empty). */
+function atomGetter(name: string): (r: AccessRecord, ns: bigint) => string {
   const plain = PLAIN[name];
-  if (plain !== undefined) return dash(plain(r, ns));
+  if (plain !== undefined) return (r, ns) => dash(plain(r, ns));
   const m = /^\{(.*)\}([ioe])$/.exec(name);
-  if (m === null) return '-';
+  if (m === null) return () => '-';
   const key = m[1] ?? '';
-  if (m[2] === 'i') return dash(headerValue(r.req.headers[key]));
-  if (m[2] === 'o') return dash(headerValue(r.res.getHeader(key)));
-  return dash(process.env[key]);
+  if (m[2] === 'i') return (r) => dash(headerValue(r.req.headers[key]));
+  if (m[2] === 'o') return (r) => dash(headerValue(r.res.getHeader(key)));
+  return () => dash(process.env[key]);
+}
+
+function computeAtom(name: string, r: AccessRecord, ns: bigint): string {
+  return atomGetter(name)(r, ns);
 }
 
 /**
@@ -135,4 +151,48 @@ export function accessAtoms(record: AccessRecord, names?: readonly string[]): Ac
   }
   for (const name of wanted) out[name] = computeAtom(name, record, ns);
   return out;
+}
+
+/** An access_log_format parsed once; line() fills it for one request. */
+export interface CompiledAccessFormat {
+  /** The atoms the format uses, as formatAtoms() lists them. */
+  readonly atoms: readonly string[];
+  /** The filled format followed by `suffix` (e.g. '\n'); same text as formatAccessLine(). */
+  line(record: AccessRecord): string;
+}
+
+const DURATION_ATOMS = new Set(['T', 'D', 'M', 'L']);
+
+/**
+ * Parses `format` into literal pieces and atom getters, so a line costs only the getters
+ * the format names and string concatenation. Same rules as formatAccessLine().
+ */
+export function compileAccessFormat(format: string, suffix = ''): CompiledAccessFormat {
+  const texts: string[] = [];
+  const getters: Array<(r: AccessRecord, ns: bigint) => string> = [];
+  let text = '';
+  let last = 0;
+  for (const m of format.matchAll(PLACEHOLDER)) {
+    text += format.slice(last, m.index);
+    last = (m.index ?? 0) + m[0].length;
+    if (m[1] === undefined) { text += '%'; continue; }
+    texts.push(text);
+    text = '';
+    getters.push(atomGetter(atomKey(m[1])));
+  }
+  texts.push(text + format.slice(last) + suffix);
+  const atoms = formatAtoms(format);
+  const timed = atoms.some((a) => DURATION_ATOMS.has(a));
+  const count = getters.length;
+  const first = texts[0] ?? '';
+  return {
+    atoms,
+    line(r: AccessRecord): string {
+      // The duration is a BigInt subtraction: only formats that print it pay for it.
+      const ns = timed ? r.finishedAt - r.startedAt : 0n;
+      let out = first;
+      for (let i = 0; i < count; i++) out += getters[i]!(r, ns) + texts[i + 1]!;
+      return out;
+    },
+  };
 }

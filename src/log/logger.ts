@@ -3,9 +3,9 @@
 // syslog and statsd. `logger_class` subclasses it. It never exits or throws on a failing
 // syslog or statsd server; signals (USR1 → reopen()) are the caller's to wire.
 import pino, { type LoggerOptions } from 'pino';
-import { accessAtoms, formatAccessLine, formatAtoms, type AccessRecord } from './access-format.js';
+import { compileAccessFormat, type AccessRecord, type CompiledAccessFormat } from './access-format.js';
 import { closeDestination, flushDestination, openDestination, reopenDestination, type FileDestination } from './destination.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { createMetrics, NO_METRICS, type Metrics } from './metrics.js';
 import { prettyLine } from './pretty.js';
 import { createSyslogSink, type SyslogSink } from './syslog.js';
 import { facilityNumber, parseSyslogAddr, syslogTag } from './syslog-addr.js';
@@ -41,7 +41,8 @@ export class Logger {
   protected readonly pino: pino.Logger;
   readonly #errorDest: FileDestination | null;
   readonly #accessDest: FileDestination | null;
-  readonly #accessAtoms: string[];
+  /** access_log_format parsed once, each line ending in '\n'. */
+  readonly #accessFormat: CompiledAccessFormat;
   readonly #syslog: SyslogSink | null;
 
   constructor(settings: LogSettings, who: Who, extras: LoggerExtras = {}) {
@@ -54,7 +55,7 @@ export class Logger {
     // one write(2) per request costs measurable throughput (docs/logging.md).
     this.#accessDest = settings.accesslog === null ? null
       : openDestination('accesslog', settings.accesslog, 1, false);
-    this.#accessAtoms = formatAtoms(settings.access_log_format);
+    this.#accessFormat = compileAccessFormat(settings.access_log_format, '\n');
     this.pino = this.#createPino(extras);
     this.#syslog = settings.syslog ? this.#createSyslog(extras) : null;
     this.metrics = createMetrics(settings, (m) => this.pino.warn(m));
@@ -123,14 +124,29 @@ export class Logger {
    * the formatted line when configured. Call it for every request.
    */
   access(record: AccessRecord): void {
-    const ms = Number(record.finishedAt - record.startedAt) / 1e6;
-    this.metrics.increment('requests');
-    this.metrics.timing('request.duration', ms);
-    this.metrics.increment(`request.status.${record.res.statusCode}`);
+    if (this.metrics !== NO_METRICS) {
+      this.metrics.increment('requests');
+      this.metrics.timing('request.duration', Number(record.finishedAt - record.startedAt) / 1e6);
+      this.metrics.increment(`request.status.${record.res.statusCode}`);
+    }
     if (this.#accessDest === null && this.#syslog === null) return;
-    const line = formatAccessLine(this.settings.access_log_format, accessAtoms(record, this.#accessAtoms));
-    this.#accessDest?.stream.write(line + '\n');
-    this.#syslog?.send(SYSLOG_SEVERITY.info, line);
+    const line = this.#accessFormat.line(record);
+    this.#accessDest?.write(line);
+    this.#syslog?.send(SYSLOG_SEVERITY.info, line.slice(0, -1));
+  }
+
+  /**
+   * Whether access() has anything to do (an access log, syslog or statsd), so the worker
+   * can skip timing requests. A subclass that overrides access() always gets every request.
+   */
+  get recordsRequests(): boolean {
+    return this.access !== Logger.prototype.access || this.#accessDest !== null
+      || this.#syslog !== null || this.metrics !== NO_METRICS;
+  }
+
+  /** The atoms access_log_format uses (the worker tracks only what they need). */
+  get accessAtoms(): readonly string[] {
+    return this.#accessFormat.atoms;
   }
 
   /** USR1: reopens errorlog and accesslog files by name, for logrotate's move-then-signal. */

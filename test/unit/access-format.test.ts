@@ -3,13 +3,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  accessAtoms, formatAccessLine, formatAtoms, formatAccessTime, type AccessRecord,
+  accessAtoms, compileAccessFormat, formatAccessLine, formatAtoms, formatAccessTime, type AccessRecord,
 } from '../../src/log/access-format.js';
 import { DEFAULT_LOG_SETTINGS } from '../../src/log/types.js';
 
 interface Fake {
   method?: string; url?: string; headers?: Record<string, string>; status?: number;
-  resHeaders?: Record<string, string>; bytes?: number; ns?: bigint; remote?: string;
+  resHeaders?: Record<string, string | string[]>; bytes?: number; ns?: bigint; remote?: string;
 }
 
 function record(f: Fake = {}): AccessRecord {
@@ -107,5 +107,60 @@ describe('formatAccessLine', () => {
   });
   it('formatAccessTime pads the day and prints the zone offset', () => {
     assert.match(formatAccessTime(new Date(2026, 0, 5, 1, 2, 3)), /^\[05\/Jan\/2026:01:02:03 [+-]\d{4}\]$/);
+  });
+});
+
+describe('compileAccessFormat', () => {
+  // The reference: the regex fill of formatAccessLine over the atoms the format names.
+  const reference = (fmt: string, r: AccessRecord): string => formatAccessLine(fmt, accessAtoms(r, formatAtoms(fmt)));
+  const formats = [
+    DEFAULT_LOG_SETTINGS.access_log_format,
+    '',
+    'no atoms at all',
+    '%%',
+    '100%% %(s)s',
+    '%%(s)s',
+    '%(s)s%(s)s%%%(b)s',
+    '%(zz)s %()s %(unknown atom)s',
+    '%(h)d %(s) %(s %(s)x %',
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(B)s "%(f)s" "%(a)s" %(T)s %(M)s %(D)s %(L)s %(p)s %(m)s %(U)s %(q)s %(H)s',
+    '%({User-Agent}i)s|%({x-missing}i)s|%({AUTHORIZATION}i)s|%({Content-Type}o)s|%({X-List}o)s|%({x-none}o)s',
+    '%({GTS_COMPILE_TEST}e)s %({GTS_NOT_SET_ANYWHERE}e)s %({gts_compile_test}e)s',
+    '%({}i)s %({Header}x)s %({Header}I)s',
+    'tail text after %(s)s and ünïcödé %(a)s',
+  ];
+  const fakes: Fake[] = [
+    {},
+    { method: 'HEAD', url: '/plain', status: 404, bytes: 0, headers: {}, resHeaders: {} },
+    { method: 'POST', url: '/a?', remote: '203.0.113.9', ns: 5_000n, resHeaders: { 'x-list': ['a', 'b'] },
+      headers: { authorization: 'Basic ' + Buffer.from('alice:pw').toString('base64'), 'user-agent': 'ü agent' } },
+    { url: '/x?q=%20&r', ns: 61_000_000_123n, status: 500, bytes: 1_234_567 },
+  ];
+  it('fills every format of the table exactly as formatAccessLine does', () => {
+    process.env.GTS_COMPILE_TEST = 'env-value';
+    for (const fmt of formats) {
+      const compiled = compileAccessFormat(fmt);
+      for (const f of fakes) assert.equal(compiled.line(record(f)), reference(fmt, record(f)), `format ${JSON.stringify(fmt)}`);
+    }
+  });
+  it('appends the suffix after the filled format', () => {
+    assert.equal(compileAccessFormat('%(s)s %%', '\n').line(record()), '200 %\n');
+  });
+  it('lists the atoms the format uses, as formatAtoms does', () => {
+    for (const fmt of formats) assert.deepEqual(compileAccessFormat(fmt).atoms, formatAtoms(fmt));
+  });
+});
+
+describe('formatAccessTime once per second', () => {
+  it('gives each second its own text, also when seconds alternate', () => {
+    const a = new Date(2026, 10, 21, 23, 15, 30, 1);
+    const a2 = new Date(2026, 10, 21, 23, 15, 30, 999);
+    const b = new Date(2026, 10, 21, 23, 15, 31, 0);
+    const c = new Date(2026, 0, 5, 1, 2, 3);
+    assert.match(formatAccessTime(a), /^\[21\/Nov\/2026:23:15:30 [+-]\d{4}\]$/);
+    assert.equal(formatAccessTime(a2), formatAccessTime(a));
+    assert.match(formatAccessTime(b), /^\[21\/Nov\/2026:23:15:31 [+-]\d{4}\]$/);
+    assert.match(formatAccessTime(c), /^\[05\/Jan\/2026:01:02:03 [+-]\d{4}\]$/);
+    assert.match(formatAccessTime(a), /:23:15:30 /);
   });
 });
