@@ -2,7 +2,10 @@
 // `gunicorn-ts -w 1 -b 127.0.0.1:0 hello.cjs` and of `node plain.cjs` (same handler), alternated,
 // then the idle VmRSS of the master, its worker and the plain server; plus `gunicorn-ts --version`
 // against `node -e ''`. NODE_EXTRA_CA_CERTS is unset for every measured process (NODE-FACTS §9).
-// Run: npx tsc -p . && node dist/bench/startup.js [rounds=9] [--ts] (--ts adds the hello.ts app, loaded through jiti)
+// Run: npx tsc -p . && node dist/bench/startup.js [rounds=9] [--ts] [--settle] [--compare=BIN]
+// (--ts adds the hello.ts app, loaded through jiti; --settle reads memory again 12 s later, once
+// V8's memory reducer has shrunk the young generation that start-up grew, ~8 s after the last GC;
+// --compare adds another build's dist/src/bin/gunicorn-ts.js, e.g. a worktree of an older commit.)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,13 +18,20 @@ const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.js', import.meta.url))
 const HELLO_TS = fileURLToPath(new URL('../../config-examples/apps/hello.ts', import.meta.url));
 const rounds = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 9);
 const withTs = process.argv.includes('--ts');
+const settle = process.argv.includes('--settle');
+const compareBin = process.argv.find((a) => a.startsWith('--compare='))?.slice('--compare='.length);
 /** Idle time after the first 200 before memory is read: start-up garbage has had time to go. */
 const IDLE_MS = 1000;
+const SETTLE_MS = 12_000;
 
-interface Sample {
-  readonly launchMs: number;
+interface Memory {
   readonly managerMb: number;
   readonly workerMb: number;
+}
+
+interface Sample extends Memory {
+  readonly launchMs: number;
+  readonly settled: Memory;
 }
 
 interface Target {
@@ -45,6 +55,7 @@ server.listen(0, '127.0.0.1', () => console.log('port ' + server.address().port)
 
 const PLAIN: Target = { name: 'node plain.cjs', args: () => ['plain.cjs'], portLine: /^port (\d+)$/m, managed: false };
 const GTS: Target = { name: 'gunicorn-ts -w 1', args: () => [BIN, '-w', '1', '-b', '127.0.0.1:0', 'hello.cjs'], portLine: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/, managed: true };
+const compare = (bin: string): Target => ({ name: 'gunicorn-ts -w 1 (--compare)', args: () => [bin, '-w', '1', '-b', '127.0.0.1:0', 'hello.cjs'], portLine: GTS.portLine, managed: true });
 const GTS_TS: Target = { name: 'gunicorn-ts -w 1 (hello.ts)', args: () => [BIN, '-w', '1', '-b', '127.0.0.1:0', `${HELLO_TS}:app`], portLine: GTS.portLine, managed: true };
 
 /** Resolves with the port once the process logs it (stdout or stderr), keeps draining both after. */
@@ -69,13 +80,19 @@ async function measure(target: Target, dir: string): Promise<Sample> {
     const port = await portOf(child, target.portLine);
     const launchMs = await msUntil200(`http://127.0.0.1:${port}/`, t0);
     await sleep(IDLE_MS);
-    if (!target.managed) return { launchMs, managerMb: Number.NaN, workerMb: rssMb(child.pid!) };
-    const workers = childPids(child.pid!);
-    if (workers.length !== 1) throw new Error(`expected 1 worker, found ${workers.length}`);
-    return { launchMs, managerMb: rssMb(child.pid!), workerMb: rssMb(workers[0]!) };
+    const early = memoryOf(child.pid!, target.managed);
+    if (settle) await sleep(SETTLE_MS - IDLE_MS);
+    return { launchMs, ...early, settled: settle ? memoryOf(child.pid!, target.managed) : { managerMb: Number.NaN, workerMb: Number.NaN } };
   } finally {
     killGroup(child);
   }
+}
+
+function memoryOf(pid: number, managed: boolean): Memory {
+  if (!managed) return { managerMb: Number.NaN, workerMb: rssMb(pid) };
+  const workers = childPids(pid);
+  if (workers.length !== 1) throw new Error(`expected 1 worker, found ${workers.length}`);
+  return { managerMb: rssMb(pid), workerMb: rssMb(workers[0]!) };
 }
 
 /** Wall time of one short command, in ms. */
@@ -92,26 +109,33 @@ function report(targets: readonly Target[], samples: Map<Target, Sample[]>, vers
   const base = samples.get(PLAIN)!;
   const baseLaunch = median(base.map((s) => s.launchMs));
   const baseMb = median(base.map((s) => s.workerMb));
-  const rows = [['config', 'first 200 ms', 'x', 'master MB', 'x', 'worker MB', 'x']];
+  const baseSettled = median(base.map((s) => s.settled.workerMb));
+  const rows = [['config', 'first 200 ms', 'x', 'master MB', 'x', 'worker MB', 'x', ...(settle ? ['settled master/worker MB', 'x'] : [])]];
   for (const t of targets) {
     const s = samples.get(t)!;
     const launch = median(s.map((x) => x.launchMs));
     const mgr = t.managed ? median(s.map((x) => x.managerMb)) : Number.NaN;
     const wrk = median(s.map((x) => x.workerMb));
-    rows.push([t.name, fmt(launch), fmt(launch / baseLaunch, 2), fmt(mgr, 1), fmt(mgr / baseMb, 2), fmt(wrk, 1), fmt(wrk / baseMb, 2)]);
+    const row = [t.name, fmt(launch), fmt(launch / baseLaunch, 2), fmt(mgr, 1), fmt(mgr / baseMb, 2), fmt(wrk, 1), fmt(wrk / baseMb, 2)];
+    if (settle) {
+      const sm = t.managed ? median(s.map((x) => x.settled.managerMb)) : Number.NaN;
+      const sw = median(s.map((x) => x.settled.workerMb));
+      row.push(`${fmt(sm, 1)}/${fmt(sw, 1)}`, `${fmt(sm / baseSettled, 2)}/${fmt(sw / baseSettled, 2)}`);
+    }
+    rows.push(row);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
   const node = median(version.node);
   const gts = median(version.gts);
   console.log(`\nnode -e '': ${fmt(node)} ms; gunicorn-ts --version: ${fmt(gts)} ms (x${fmt(gts / node, 2)})`);
-  console.log(`medians of ${rounds} alternating rounds; MB = VmRSS ${IDLE_MS} ms after the first 200; x = ratio to plain node (MB: to its server process)`);
+  console.log(`medians of ${rounds} alternating rounds; MB = VmRSS ${IDLE_MS} ms (settled: ${SETTLE_MS} ms) after the first 200; x = ratio to plain node (MB: to its server process)`);
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gts-startup-'));
   writeApps(dir);
-  const targets = withTs ? [PLAIN, GTS, GTS_TS] : [PLAIN, GTS];
+  const targets = [PLAIN, GTS, ...(compareBin ? [compare(compareBin)] : []), ...(withTs ? [GTS_TS] : [])];
   const samples = new Map<Target, Sample[]>(targets.map((t) => [t, []]));
   const version = { node: [] as number[], gts: [] as number[] };
   try {
