@@ -26,5 +26,6 @@ if (files.length === 0) {
   process.exit(1);
 }
 // Process tests start servers; running files one at a time keeps a 2-core machine honest.
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
+// No test may hang CI: each gets at most three minutes, then fails.
+const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=180000', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

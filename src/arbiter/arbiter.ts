@@ -13,7 +13,7 @@ import { requestWorkerStats, startMetrics } from '../metrics/index.js';
 import type { MetricsService } from '../metrics/index.js';
 import { HookRunner } from './hooks.js';
 import { policyParams } from './policy-params.js';
-import { initialState, nextDeadline, step } from './policy/index.js';
+import { initialState, nextDeadline, sheddingPids, step } from './policy/index.js';
 import type { PolicyCommand, PolicyEvent, PolicyState } from './policy/index.js';
 import { MASTER_SIGNALS } from './signals.js';
 import type { SignalAction } from './signals.js';
@@ -58,6 +58,8 @@ export class Arbiter {
   private readonly hooks: HookRunner;
   private readonly live = new Map<number, LiveWorker>();
   private readonly idByPid = new Map<number, number>();
+  /** Pids last told to shed their keep-alive connections. */
+  private readonly shedding = new Set<number>();
   private readonly queue: PolicyEvent[] = [];
   private dispatching = false;
   private timer: NodeJS.Timeout | undefined;
@@ -171,6 +173,7 @@ export class Arbiter {
       this.dispatching = false;
     }
     this.metrics?.observe(this.state);
+    this.syncShedding();
     this.schedule();
   }
 
@@ -271,7 +274,6 @@ export class Arbiter {
         this.opts.log.metrics.increment('workers.booted');
         this.opts.log.metrics.gauge('workers', this.live.size);
         this.dispatch({ type: 'booted', pid });
-        this.shedFor(pid);
         if (!this.served) {
           this.served = true;
           this.opts.onServing?.();
@@ -315,17 +317,23 @@ export class Arbiter {
    * connections one response at a time, so clients reconnect and reach the replacement (else
    * keep-alive clients never leave the old worker and warmup_requests is never reached).
    */
-  private shedFor(pid: number): void {
-    const replacement = this.state.workers.find((w) => w.pid === pid && w.state !== 'booting');
-    const tired = this.state.workers.find((w) => w.id === replacement?.replacementFor && w.state === 'tired');
-    const child = tired ? this.live.get(tired.id)?.child : undefined;
-    if (child?.connected) child.send({ type: 'shed' }, () => undefined);
+  /** Tells each worker whether to shed its keep-alive connections (see sheddingPids), on changes only. */
+  private syncShedding(): void {
+    const wanted = sheddingPids(this.state.workers);
+    for (const { child, ref } of this.live.values()) {
+      const active = wanted.has(ref.pid);
+      if (active === this.shedding.has(ref.pid) || !child.connected) continue;
+      if (active) this.shedding.add(ref.pid);
+      else this.shedding.delete(ref.pid);
+      child.send({ type: 'shed', active }, () => undefined);
+    }
   }
 
   private onWorkerExit(id: number, pid: number, code: number | null, signal: NodeJS.Signals | null): void {
     const worker = this.live.get(id);
     this.live.delete(id);
     this.idByPid.delete(pid);
+    this.shedding.delete(pid);
     const how = signal ? `signal ${signal}` : `code ${code}`;
     this.opts.log.info(`Worker exiting (pid: ${pid})`, { worker: id, exit: how });
     // The exit hooks come first: the last worker's exit halts the arbiter, and on_exit is last.

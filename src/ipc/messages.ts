@@ -33,7 +33,7 @@ export type ToWorker =
   | { readonly type: 'retire' }
   | { readonly type: 'reopen-logs' }
   /** Issue 5: your replacement is accepting; close each keep-alive connection after its next response so clients spread onto it. */
-  | { readonly type: 'shed' }
+  | { readonly type: 'shed'; readonly active: boolean }
   /** metrics (issue 8): answer with a beat carrying fresh stats (src/worker/request-stats.ts). */
   | { readonly type: 'stats' };
 

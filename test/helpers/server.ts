@@ -3,6 +3,9 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const BIN = fileURLToPath(new URL('../../src/bin/gunicorn-ts.js', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/', import.meta.url));
@@ -86,7 +89,12 @@ export class ServerProcess {
     for (;;) {
       const value = predicate();
       if (value !== undefined && value !== false) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nstderr:\n${this.stderr.slice(-4000)}\nstdout:\n${this.stdout.slice(-2000)}`);
+      if (Date.now() > deadline) {
+        // The whole output goes to a file: the tail in the message rarely shows the cause.
+        const dump = join(tmpdir(), `gunicorn-ts-test-${this.pid}.log`);
+        writeFileSync(dump, `stderr:\n${this.stderr}\nstdout:\n${this.stdout}`);
+        throw new Error(`timed out waiting for ${what} (full output in ${dump})\nstderr:\n${this.stderr.slice(-4000)}\nstdout:\n${this.stdout.slice(-2000)}`);
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 100);
         this.waiters.push(() => {

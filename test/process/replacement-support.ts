@@ -50,7 +50,8 @@ export class LoadClient {
 
   #get(): Promise<Served> {
     return new Promise((resolve, reject) => {
-      request(this.url, { agent: this.#agent }, (res) => {
+      // Bounded: a request that never gets an answer is a failure, not a hung test.
+      const req = request(this.url, { agent: this.#agent, timeout: 15_000 }, (res) => {
         let text = '';
         res.setEncoding('utf8').on('data', (d: string) => { text += d; });
         res.on('error', reject);
@@ -64,7 +65,9 @@ export class LoadClient {
             reject(err as Error);
           }
         });
-      }).on('error', reject).end();
+      });
+      req.on('timeout', () => req.destroy(new Error('no response within 15 s')));
+      req.on('error', reject).end();
     });
   }
 }

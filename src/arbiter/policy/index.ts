@@ -6,7 +6,7 @@ export type {
 } from './types.js';
 export { initialState, step } from './step.js';
 export { nextDeadline, ESCALATION_GRACE_MS } from './timeouts.js';
-export { capacity, underway } from './replacement.js';
+export { capacity, sheddingPids, underway } from './replacement.js';
 export { backoffMs } from './backoff.js';
 export { maxRequestsWithJitter } from './jitter.js';
 export { TRANSITIONS, transitionsDiagram } from './transitions.js';

@@ -92,3 +92,15 @@ export function excessCandidates(state: PolicyState): WorkerRecord[] {
     .filter(actionable)
     .sort((a, b) => rank(a) - rank(b) || a.generation - b.generation || a.id - b.id);
 }
+
+/**
+ * Workers that should answer with `Connection: close` right now. Keep-alive clients never
+ * move by themselves, so while a worker warms up (it must serve warmup_requests before it
+ * counts as ready) every other accepting worker sheds its connections: clients reconnect
+ * through the shared socket and some land on the warming worker. Shedding only its own
+ * predecessor is not enough: the connections can all settle on another old worker.
+ */
+export function sheddingPids(workers: Workers): ReadonlySet<number> {
+  if (!workers.some((w) => w.state === 'warming')) return new Set();
+  return new Set(workers.filter((w) => (w.state === 'ready' || w.state === 'tired') && w.pid !== null).map((w) => w.pid!));
+}
