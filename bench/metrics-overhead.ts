@@ -10,6 +10,7 @@
 // /proc): on a shared machine it moves less with other load than throughput does, though
 // under heavy load both drift by tens of percent between rounds; read the per-round lines.
 // Run: npx tsc -p . && node dist/bench/metrics-overhead.js [seconds=5] [rounds=6]   (PARTS=2b,3: only those)
+import './lib/exit-on-signal.js';
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';

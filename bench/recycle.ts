@@ -5,6 +5,7 @@
 // worker 20 ms slower. Load: wrk -t2 -c32 -d20s --latency on 127.0.0.1, plus a 4-loop probe
 // for the latency-over-time plot (bench/out/recycle.png).
 // Run: npx tsc -p . && node dist/bench/recycle.js [seconds=20]
+import './lib/exit-on-signal.js';
 import { fileURLToPath } from 'node:url';
 import { startGunicorn, type ServerProcess } from '../test/helpers/server.js';
 import { runWrk, type WrkFigures } from './lib/recycle-wrk.js';
