@@ -1,7 +1,7 @@
 // Start-up time and idle memory of gunicorn-ts against plain node: launch → first 200 of
-// `gunicorn-ts -w 1 -b 127.0.0.1:0 hello.cjs` and of `node plain.cjs` (same handler), alternated,
-// then the idle VmRSS of the master, its worker and the plain server; plus `gunicorn-ts --version`
-// against `node -e ''`. NODE_EXTRA_CA_CERTS is unset for every measured process (NODE-FACTS §9).
+// `gunicorn-ts -w 1 -b 127.0.0.1:0 hello.cjs`, `node plain.cjs` (same handler) and Node's cluster
+// with 1 worker (the two-process floor), alternated; the idle VmRSS of each manager and worker;
+// `gunicorn-ts --version` against `node -e ''`. NODE_EXTRA_CA_CERTS is unset (NODE-FACTS §9).
 // Run: npx tsc -p . && node dist/bench/startup.js [rounds=9] [--ts] [--settle] [--compare=BIN]
 // (--ts adds the hello.ts app, loaded through jiti; --settle reads memory again 12 s later, once
 // V8's memory reducer has shrunk the young generation that start-up grew, ~8 s after the last GC;
@@ -51,9 +51,19 @@ function writeApps(dir: string): void {
   writeFileSync(join(dir, 'plain.cjs'), `const server = require('node:http').createServer(require('./hello.cjs'));
 server.listen(0, '127.0.0.1', () => console.log('port ' + server.address().port));
 `);
+  writeFileSync(join(dir, 'cluster.cjs'), `const cluster = require('node:cluster');
+if (cluster.isPrimary) {
+  cluster.fork();
+  cluster.on('listening', (worker, address) => console.log('port ' + address.port));
+} else {
+  require('node:http').createServer(require('./hello.cjs')).listen(0, '127.0.0.1');
+}
+`);
 }
 
 const PLAIN: Target = { name: 'node plain.cjs', args: () => ['plain.cjs'], portLine: /^port (\d+)$/m, managed: false };
+/** The floor for any manager + worker design: two Node start-ups and nothing else. */
+const CLUSTER: Target = { name: 'node cluster.cjs (1 worker)', args: () => ['cluster.cjs'], portLine: /^port (\d+)$/m, managed: true };
 const GTS: Target = { name: 'gunicorn-ts -w 1', args: () => [BIN, '-w', '1', '-b', '127.0.0.1:0', 'hello.cjs'], portLine: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/, managed: true };
 const compare = (bin: string): Target => ({ name: 'gunicorn-ts -w 1 (--compare)', args: () => [bin, '-w', '1', '-b', '127.0.0.1:0', 'hello.cjs'], portLine: GTS.portLine, managed: true });
 const GTS_TS: Target = { name: 'gunicorn-ts -w 1 (hello.ts)', args: () => [BIN, '-w', '1', '-b', '127.0.0.1:0', `${HELLO_TS}:app`], portLine: GTS.portLine, managed: true };
@@ -77,7 +87,9 @@ async function measure(target: Target, dir: string): Promise<Sample> {
   const t0 = performance.now();
   const child = spawn(process.execPath, target.args(dir), { cwd: dir, env: benchEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   try {
-    const port = await portOf(child, target.portLine);
+    const port = await portOf(child, target.portLine).catch((err: Error) => {
+      throw new Error(`${target.name}: ${err.message}`);
+    });
     const launchMs = await msUntil200(`http://127.0.0.1:${port}/`, t0);
     await sleep(IDLE_MS);
     const early = memoryOf(child.pid!, target.managed);
@@ -135,7 +147,7 @@ function report(targets: readonly Target[], samples: Map<Target, Sample[]>, vers
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gts-startup-'));
   writeApps(dir);
-  const targets = [PLAIN, GTS, ...(compareBin ? [compare(compareBin)] : []), ...(withTs ? [GTS_TS] : [])];
+  const targets = [PLAIN, CLUSTER, GTS, ...(compareBin ? [compare(compareBin)] : []), ...(withTs ? [GTS_TS] : [])];
   const samples = new Map<Target, Sample[]>(targets.map((t) => [t, []]));
   const version = { node: [] as number[], gts: [] as number[] };
   try {

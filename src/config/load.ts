@@ -11,7 +11,6 @@ import { didYouMean } from './suggest.js';
 import { parseArgv, splitShellWords } from './sources/argv.js';
 import { findConfigFile, readConfigFile } from './sources/config-file.js';
 import { environmentValues } from './sources/environment.js';
-import { parsePasteSpec, readPasteServerSettings } from '../paste/index.js';
 import { ConfigError } from '../errors.js';
 import type { SettingProblem } from '../errors.js';
 
@@ -61,6 +60,8 @@ async function readLayers(inputs: LoadInputs): Promise<{ layers: Layer[]; help: 
   const pasteText = peek(file ? [file, ...upper] : upper, 'paste');
   let ini: Layer | undefined;
   if (typeof pasteText === 'string' && pasteText !== '') {
+    // The paste modules (and their INI parser) load only for --paste.
+    const { parsePasteSpec, readPasteServerSettings } = await import('../paste/index.js');
     const server = readPasteServerSettings(parsePasteSpec(pasteText, inputs.cwd));
     ini = { source: { kind: 'ini', file: server.file, section: server.section }, values: new Map(Object.entries(server.values)) };
   }
