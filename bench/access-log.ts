@@ -1,10 +1,13 @@
 // Throughput cost of the access log on a hello-world app: two servers, the same binary and
 // app with `accesslog` off and on (a file, Gunicorn's default format), both running at once
-// and measured alternately (off, on, off, on, ...) with short bounded wrk runs on 127.0.0.1,
-// so drifting machine load hits both alike. Also reports the workers' CPU time per request
-// (from /proc), which contention disturbs less than throughput. Target: ≤ 5%.
+// and measured alternately (ABBA: off on, on off, ...) with short bounded wrk runs on
+// 127.0.0.1, so drifting machine load hits both alike; results are medians of paired ratios.
+// Also reports the workers' CPU time per request (from /proc). Target: ≤ 5%. On a shared
+// 2-CPU machine both figures move by tens of percent between rounds: read the pair lines.
 // Run: npx tsc -p . && node dist/bench/access-log.js [seconds=3] [pairs=8] [workers=2]
-// (BENCH_ACCESS_FORMAT='...' measures another access_log_format.)
+// (BENCH_ACCESS_FORMAT='...' measures another access_log_format; BENCH_ACCESS_LOG=/dev/null
+// writes the lines nowhere, which separates the logging path from the disk's own cost;
+// BENCH_AA=1 compares two servers without the access log: the noise floor of this machine.)
 // `node dist/bench/access-log.js micro` instead times the worker's per-request logging path
 // in process, on real IncomingMessage/ServerResponse objects (no sockets, no wrk).
 import { execFileSync, spawn } from 'node:child_process';
@@ -82,7 +85,10 @@ function measure(server: Server): Sample {
   return { rps, cpuUsPerRequest: ((cpuSeconds(server.workerPids) - before) / requests) * 1e6 };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
 
 /**
  * Nanoseconds per request of the tracker + Logger.access() (+ the batched write), beside the
@@ -132,25 +138,31 @@ if (process.argv[2] === 'micro') {
   process.exit(0);
 }
 
-const logFile = join(dir, 'access.log');
+const logFile = process.env['BENCH_ACCESS_LOG'] ?? join(dir, 'access.log');
 console.log(`load before: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
 const offServer = await start(null);
-const onServer = await start(logFile);
+// BENCH_AA=1: the "on" server runs without the access log too, which shows the noise floor.
+const onServer = await start(process.env['BENCH_AA'] === '1' ? null : logFile);
 const off: Sample[] = [];
 const on: Sample[] = [];
 for (let i = 0; i < pairs; i++) {
-  off.push(measure(offServer));
-  on.push(measure(onServer));
+  // ABBA order: whichever runs second in a pair (warmer caches, drifting load) alternates.
+  if (i % 2 === 0) { off.push(measure(offServer)); on.push(measure(onServer)); }
+  else { on.push(measure(onServer)); off.push(measure(offServer)); }
   console.log(`pair ${i + 1}: off ${off.at(-1)!.rps.toFixed(0)} req/s ${off.at(-1)!.cpuUsPerRequest.toFixed(1)} µs cpu/req, ` +
     `on ${on.at(-1)!.rps.toFixed(0)} req/s ${on.at(-1)!.cpuUsPerRequest.toFixed(1)} µs cpu/req`);
 }
-const lines = readFileSync(logFile, 'utf8').split('\n').length - 1;
+// Paired ratios: each pair ran under the same machine load, which moves both figures a lot.
 const ratio = median(on.map((s, i) => s.rps / off[i]!.rps));
+const cpuRatio = median(on.map((s, i) => s.cpuUsPerRequest / off[i]!.cpuUsPerRequest));
 const cpuOff = median(off.map((s) => s.cpuUsPerRequest));
 const cpuOn = median(on.map((s) => s.cpuUsPerRequest));
-console.log(`access log on/off throughput, median of ${pairs} alternated pairs of ${seconds}s, ${workers} workers: ` +
+console.log(`access log on/off throughput, median of ${pairs} paired ratios (ABBA rounds of ${seconds}s), ${workers} workers: ` +
   `${ratio.toFixed(3)} (cost ${((1 - ratio) * 100).toFixed(1)}%)`);
-console.log(`worker CPU per request, medians: off ${cpuOff.toFixed(1)} µs, on ${cpuOn.toFixed(1)} µs (cost ${((cpuOn / cpuOff - 1) * 100).toFixed(1)}%)`);
-console.log(`access log: ${lines} lines, ${statSync(logFile).size} bytes; load on this machine: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
+console.log(`worker CPU per request: median of paired ratios ${cpuRatio.toFixed(3)} (cost ${((cpuRatio - 1) * 100).toFixed(1)}%); ` +
+  `medians off ${cpuOff.toFixed(1)} µs, on ${cpuOn.toFixed(1)} µs`);
+const written = process.env['BENCH_AA'] === '1' ? 'off in both (A/A)' : logFile === '/dev/null' ? 'written to /dev/null'
+  : `${readFileSync(logFile, 'utf8').split('\n').length - 1} lines, ${statSync(logFile).size} bytes`;
+console.log(`access log: ${written}; load on this machine: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
 // The servers' stderr pipes would keep this process alive: exit (the 'exit' handler kills them).
 process.exit(0);

@@ -117,10 +117,16 @@ const PLAIN: Readonly<Record<string, AtomFn>> = {
 /** Every plain atom accessAtoms() knows, for docs and for callers that want them all. */
 export const PLAIN_ATOMS: readonly string[] = Object.keys(PLAIN);
 
+/** Plain atoms whose getter always returns non-empty text. */
+const NEVER_EMPTY = new Set(['l', 't', 'r', 's', 'b', 'B', 'T', 'D', 'M', 'L', 'p', 'H']);
+
 /** The getter of one atom name; every getter returns the printed text ('-' when empty). */
 function atomGetter(name: string): (r: AccessRecord, ns: bigint) => string {
   const plain = PLAIN[name];
-  if (plain !== undefined) return (r, ns) => dash(plain(r, ns));
+  if (plain !== undefined) {
+    // One call per atom on the per-request path: only atoms that can be empty need dash().
+    return NEVER_EMPTY.has(name) ? plain as (r: AccessRecord, ns: bigint) => string : (r, ns) => dash(plain(r, ns));
+  }
   const m = /^\{(.*)\}([ioe])$/.exec(name);
   if (m === null) return () => '-';
   const key = m[1] ?? '';
@@ -162,6 +168,8 @@ export interface CompiledAccessFormat {
 }
 
 const DURATION_ATOMS = new Set(['T', 'D', 'M', 'L']);
+/** `l` and `p` read nothing from the record. */
+const EMPTY_RECORD = {} as AccessRecord;
 
 /**
  * Parses `format` into literal pieces and atom getters, so a line costs only the getters
@@ -176,9 +184,12 @@ export function compileAccessFormat(format: string, suffix = ''): CompiledAccess
     text += format.slice(last, m.index);
     last = (m.index ?? 0) + m[0].length;
     if (m[1] === undefined) { text += '%'; continue; }
+    const name = atomKey(m[1]);
+    // `l` and `p` print the same text on every line of this process: part of the literal.
+    if (name === 'l' || name === 'p') { text += atomGetter(name)(EMPTY_RECORD, 0n); continue; }
     texts.push(text);
     text = '';
-    getters.push(atomGetter(atomKey(m[1])));
+    getters.push(atomGetter(name));
   }
   texts.push(text + format.slice(last) + suffix);
   const atoms = formatAtoms(format);

@@ -16,22 +16,27 @@ export interface FileDestination {
   reopened: Promise<void>;
 }
 
-const BATCH = 4096;
-
 /**
- * An asynchronous destination (the access log) writes in batches: one write(2) per line
- * costs a hello-world worker a measurable share of its CPU (bench/access-log.ts). Lines wait
- * for 4 KiB or at most 200 ms; flush() and the exit flush write out the rest.
+ * An asynchronous destination (the access log) writes in batches of 4 KiB, or whatever has
+ * gathered after 200 ms (sonic-boom's periodic flush); flush() and the exit flush write out
+ * the rest. Each write is handed to libuv's thread pool, and that hand-off costs more than
+ * the write itself: under wrk, a bare node:http server with the access tracker spent ~1.3 µs
+ * more system CPU per request with 4 KiB batches than without the access log, with 16 or
+ * 64 KiB no measurable difference. 4 KiB stays while test/process/logging-access.test.ts
+ * expects a few requests to reach the file before a USR1 (see docs/logging.md).
  */
+const BATCH = 4 * 1024;
+
+/** sonic-boom flushes only when minLength > 0; our own batching decides when to write. */
 function batching(sync: boolean): { minLength?: number; periodicFlush?: number } {
-  return sync ? {} : { minLength: BATCH, periodicFlush: 200 };
+  return sync ? {} : { minLength: 4096, periodicFlush: 200 };
 }
 
 /**
- * Gathers lines in one string and hands sonic-boom a write per ~4 KiB (counted in UTF-16
+ * Gathers lines in one string and hands sonic-boom a write per BATCH (counted in UTF-16
  * units). Per line, sonic-boom's own write measures the byte length of its whole pending
- * buffer (~1 µs a line, bench/access-log.ts). Its flush() and flushSync(), which its
- * periodic timer, pino's exit handler and flushDestination() call, take the gathered text first.
+ * buffer (~1 µs a line). Its flush() and flushSync(), which its periodic timer, pino's exit
+ * handler and flushDestination() call, take the gathered text first.
  */
 function batchWrites(stream: Destination): (text: string) => void {
   let pending = '';
