@@ -2,14 +2,18 @@
 // into the HTTP server at a time (worker_connections; 1 for the sync class). It also tracks
 // every admitted connection's idle time, which the lazy drain needs.
 //
-// Node cannot pause accepting on a listening handle, and an inherited fd cannot be reopened
-// once closed. So connections over the limit are accepted, kept paused (nothing read, so no
-// request starts) and admitted in arrival order as slots free up. They wait in this worker,
-// not in the kernel queue: another idle worker cannot take them.
+// At the limit the gate stops accepting (accept-pause.ts), so further connections wait in
+// the kernel queue, where any worker with room can take them, and it accepts again as soon
+// as one of its connections closes. Pausing inside the accept callback also ends libuv's
+// loop over already-queued connections (test/unit/accept-pause.test.ts checks it). Should a
+// connection still arrive over the limit (a handle that cannot pause, or two listeners
+// ready in the same poll), it is kept paused (nothing read, so no request starts) and
+// admitted in arrival order as slots free up.
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import type { InheritedSocket } from '../ipc/messages.js';
 import { acceptedSocketOf } from '../http/index.js';
+import { acceptPauseOf, type AcceptPause } from './accept-pause.js';
 
 interface Conn {
   /** Requests on this connection whose response has not closed yet. */
@@ -20,6 +24,8 @@ interface Conn {
 
 export class ConnectionGate {
   readonly #listeners: NetServer[] = [];
+  #pauses: AcceptPause[] = [];
+  #accepting = false;
   readonly #admitted = new Map<Socket, Conn>();
   readonly #parked: Socket[] = [];
   #emptyWaiters: (() => void)[] = [];
@@ -36,7 +42,10 @@ export class ConnectionGate {
         server.listen({ fd: sock.fd }, backlog, () => { server.off('error', reject); resolve(); });
       });
       this.#listeners.push(server);
+      const pause = acceptPauseOf(server);
+      if (pause) this.#pauses.push(pause);
     }
+    this.#accepting = true;
     // http.Server starts its headers/request timeout checks on 'listening'; it never listens
     // itself here, so it is told once the gate is accepting.
     this.http.emit('listening');
@@ -47,9 +56,14 @@ export class ConnectionGate {
    * other workers, so queued and new connections go there; no http idle-connection sweep runs.
    */
   stopAccepting(): void {
+    this.#accepting = false;
     for (const server of this.#listeners) server.close();
     this.#listeners.length = 0;
+    this.#pauses = [];
   }
+
+  /** Connections accepted over the limit in a burst, waiting in this worker for a slot. */
+  get parked(): number { return this.#parked.length; }
 
   get connections(): number { return this.#admitted.size + this.#parked.length; }
 
@@ -91,11 +105,15 @@ export class ConnectionGate {
 
   #admit(socket: Socket): void {
     this.#admitted.set(socket, { busy: 0, idleSince: performance.now() });
+    if (this.#admitted.size >= this.limit) for (const pause of this.#pauses) pause.pause();
     socket.once('close', () => {
       this.#admitted.delete(socket);
       const next = this.#parked.shift();
       if (next) this.#admit(next);
-      else if (this.connections === 0) this.#notifyEmpty();
+      else {
+        if (this.#accepting) for (const pause of this.#pauses) pause.resume();
+        if (this.connections === 0) this.#notifyEmpty();
+      }
     });
     this.http.emit('connection', socket);
     // pauseOnConnect left the socket paused; the http parser only reads once it flows.
