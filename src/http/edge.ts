@@ -6,7 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { parseAllowList } from './ip-allow-list.js';
 import { installProxyProtocol } from './proxy-accept.js';
-import { applyForwarded, compileForwarded, type ForwardedPolicy } from './forwarded.js';
+import { applyForwarded, clientAddress, compileForwarded, type ForwardedPolicy } from './forwarded.js';
 import { checkRequestLimits, maxHeadersCountFor, resolveLimits, serverOptionsFor, type Limits, type LimitSettings } from './limits.js';
 import { createClientErrorHandler, errorBody } from './client-error.js';
 import { tlsServerOptions, type TlsSettings } from './tls.js';
@@ -72,13 +72,13 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog)
 
 function guardListener(listener: Listener, forwarded: ForwardedPolicy, limits: Limits, log: EdgeLog): Listener {
   return (req, res) => {
-    const info = applyForwarded(req, forwarded);
+    applyForwarded(req, forwarded);
     const violation = checkRequestLimits(req, limits);
     if (violation === null) {
       listener(req, res);
       return;
     }
-    log('debug', 'request over a limit rejected', { peer: info.clientAddress, status: violation.status, reason: violation.reason });
+    log('debug', 'request over a limit rejected', { peer: clientAddress(req), status: violation.status, reason: violation.reason });
     // Connection: close makes Node close the socket after this response; the request
     // body, if any, is never read.
     const body = errorBody(violation.status, violation.reason);

@@ -4,7 +4,6 @@
 
 import type { IncomingMessage } from 'node:http';
 import { isAllowed, type AllowList } from './ip-allow-list.js';
-import { sharedWeakMap } from './shared-state.js';
 
 export interface ForwardedPolicy {
   readonly allow: AllowList;
@@ -33,7 +32,19 @@ export function compileForwarded(allow: AllowList, secureSchemeHeaders: Readonly
   return Object.freeze({ allow, secureHeaders, stripped });
 }
 
-const infos = sharedWeakMap<IncomingMessage, RequestEdgeInfo>('request-info');
+// The trust decision is made once per connection (its peer does not change) and kept on the
+// socket under a registered symbol, so a second copy of this module (an app loaded through
+// jiti, see shared-state.ts) reads the same record. Scheme and client are derived only when
+// asked (access log, app), so a request nobody asks about costs one property read.
+const TRUST = Symbol.for('gunicorn-ts.http.connection-trust');
+
+interface ConnectionTrust {
+  readonly policy: ForwardedPolicy;
+  readonly peerAddress: string | undefined;
+  readonly trusted: boolean;
+}
+
+type TrustedSocket = IncomingMessage['socket'] & { [TRUST]?: ConnectionTrust };
 
 /** Removes `names` from both req.rawHeaders and req.headers (the latter may already be built). */
 export function removeHeaders(req: IncomingMessage, names: ReadonlySet<string>): void {
@@ -44,6 +55,8 @@ export function removeHeaders(req: IncomingMessage, names: ReadonlySet<string>):
     raw[kept++] = raw[i]!;
     raw[kept++] = raw[i + 1]!;
   }
+  // Nothing to strip (the usual case): leave req.headers unbuilt, Node builds it on demand.
+  if (kept === raw.length) return;
   raw.length = kept;
   for (const name of names) delete req.headers[name];
 }
@@ -66,38 +79,42 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
-/** Decides scheme and client for `req`, strips forgeable headers when untrusted, and records the result. */
-export function applyForwarded(req: IncomingMessage, policy: ForwardedPolicy): RequestEdgeInfo {
-  const peerAddress = req.socket.remoteAddress;
-  const tlsConnection = (req.socket as { encrypted?: boolean }).encrypted === true;
-  const trusted = isAllowed(policy.allow, peerAddress);
-  let scheme: 'http' | 'https' = tlsConnection ? 'https' : 'http';
-  let clientAddress = peerAddress;
+/** Decides whether the connection is a trusted proxy and strips forgeable headers when it is not. */
+export function applyForwarded(req: IncomingMessage, policy: ForwardedPolicy): void {
+  const socket = req.socket as TrustedSocket;
+  let trust = socket[TRUST];
+  if (trust === undefined || trust.policy !== policy) {
+    // The PROXY protocol, when on, has set remoteAddress to the header's source by now.
+    const peerAddress = socket.remoteAddress;
+    trust = { policy, peerAddress, trusted: isAllowed(policy.allow, peerAddress) };
+    socket[TRUST] = trust;
+  }
+  if (!trust.trusted) removeHeaders(req, policy.stripped);
+}
+
+/** What the edge decided for `req`: undefined when its connection did not go through applyForwarded. */
+export function edgeInfo(req: IncomingMessage): RequestEdgeInfo | undefined {
+  const trust = (req.socket as TrustedSocket | null)?.[TRUST];
+  if (trust === undefined) return undefined;
+  const { policy, peerAddress, trusted } = trust;
+  let scheme: 'http' | 'https' = (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
+  let client = peerAddress;
   if (trusted) {
     for (const [name, expected] of policy.secureHeaders) {
       if (headerValue(req, name) === expected) scheme = 'https';
     }
     const xff = headerValue(req, 'x-forwarded-for');
-    if (xff !== undefined) clientAddress = clientFromForwardedFor(xff, policy.allow) ?? peerAddress;
-  } else {
-    removeHeaders(req, policy.stripped);
+    if (xff !== undefined) client = clientFromForwardedFor(xff, policy.allow) ?? peerAddress;
   }
-  const info: RequestEdgeInfo = Object.freeze({ scheme, clientAddress, peerAddress, trusted });
-  infos.set(req, info);
-  return info;
-}
-
-/** What applyForwarded decided for `req`, if it ran. */
-export function edgeInfo(req: IncomingMessage): RequestEdgeInfo | undefined {
-  return infos.get(req);
+  return { scheme, clientAddress: client, peerAddress, trusted };
 }
 
 /** 'https' on a TLS connection or when a trusted proxy's secure_scheme_headers say so. */
 export function requestScheme(req: IncomingMessage): 'http' | 'https' {
-  return infos.get(req)?.scheme ?? ((req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http');
+  return edgeInfo(req)?.scheme ?? ((req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http');
 }
 
 /** The client address for the app and the access log's %(h)s. */
 export function clientAddress(req: IncomingMessage): string | undefined {
-  return infos.get(req)?.clientAddress ?? req.socket.remoteAddress;
+  return edgeInfo(req)?.clientAddress ?? req.socket.remoteAddress;
 }

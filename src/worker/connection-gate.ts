@@ -15,7 +15,10 @@ import type { InheritedSocket } from '../ipc/messages.js';
 import { acceptedSocketOf } from '../http/index.js';
 import { acceptPauseOf, type AcceptPause } from './accept-pause.js';
 
-interface Conn {
+/** A connection's record in the gate, opaque outside it. */
+export interface ConnectionSlot { readonly busy: number }
+
+interface Conn extends ConnectionSlot {
   /** Requests on this connection whose response has not closed yet. */
   busy: number;
   /** performance.now() when it last became idle (admission counts). */
@@ -35,7 +38,9 @@ export class ConnectionGate {
   /** Starts accepting on every inherited fd. */
   async listen(sockets: readonly InheritedSocket[], backlog: number): Promise<void> {
     for (const sock of sockets) {
-      const server = createNetServer({ pauseOnConnect: true }, (s) => this.#accepted(s));
+      // noDelay as http.createServer sets it: the server that accepts applies it, and this one
+      // accepts for the http server. Without it Nagle's algorithm holds back small responses.
+      const server = createNetServer({ pauseOnConnect: true, noDelay: true }, (s) => this.#accepted(s));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         // The backlog must be passed here: listen() on the inherited socket would reset it to 511.
@@ -67,16 +72,22 @@ export class ConnectionGate {
 
   get connections(): number { return this.#admitted.size + this.#parked.length; }
 
-  /** Marks a request started on `socket` until `done` fires (its response closed). */
-  requestStarted(socket: Socket, onDone: (cb: () => void) => void): void {
+  /**
+   * Marks a request started on `socket`; hand the returned slot to requestDone() when its
+   * response closes. Undefined for a socket this gate did not admit.
+   */
+  requestStarted(socket: Socket): ConnectionSlot | undefined {
     // Under TLS (and PROXY) the request's socket wraps the one this gate accepted.
     const conn = this.#admitted.get(acceptedSocketOf(socket) as Socket);
-    if (!conn) return;
-    conn.busy++;
-    onDone(() => {
-      conn.busy--;
-      if (conn.busy === 0) conn.idleSince = performance.now();
-    });
+    if (conn) conn.busy++;
+    return conn;
+  }
+
+  requestDone(conn: ConnectionSlot | undefined): void {
+    if (conn === undefined) return;
+    const c = conn as Conn;
+    c.busy--;
+    if (c.busy === 0) c.idleSince = performance.now();
   }
 
   /** Destroys admitted connections idle for at least `idleMs` (no request in flight). */

@@ -34,7 +34,11 @@ export class Drain {
       return;
     }
     this.#open.add(res);
-    res.once('close', () => this.#open.delete(res));
+  }
+
+  /** Called when a prepared response closes. */
+  finished(res: ServerResponse): void {
+    this.#open.delete(res);
   }
 
   start(): void {

@@ -30,14 +30,15 @@ export class RequestCounter {
     this.#check();
   }
 
-  /** Tracks one request from arrival to the end of its response (finished or aborted). */
-  track(_req: IncomingMessage, res: ServerResponse): void {
+  /** A request arrived; call finished() when its response ends (finished or aborted). */
+  started(): void {
     this.#inFlight++;
-    res.once('close', () => {
-      this.#inFlight--;
-      this.#served++;
-      this.#check();
-    });
+  }
+
+  finished(): void {
+    this.#inFlight--;
+    this.#served++;
+    this.#check();
   }
 
   #check(): void {

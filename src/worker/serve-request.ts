@@ -3,7 +3,7 @@
 // pre_request/post_request hooks run, and an app that throws gets a 500 instead of
 // taking the worker (and every other request in it) down.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { ConnectionGate } from './connection-gate.js';
+import type { ConnectionGate, ConnectionSlot } from './connection-gate.js';
 import type { Drain } from './drain.js';
 import type { RequestCounter } from './request-counter.js';
 import type { WorkerHooks } from './worker-hooks.js';
@@ -27,8 +27,18 @@ export interface RequestParts {
   readonly shed?: ConnectionShedding;
 }
 
+const SLOT = Symbol('gunicorn-ts.connection-slot');
+type TrackedResponse = ServerResponse & { [SLOT]?: ConnectionSlot | undefined };
+
 export function serveRequest(app: RequestListener, parts: RequestParts): RequestListener {
   const { gate, drain, counter, hooks, log, access } = parts;
+  // One listener function shared by every response (no closure per request): the request is
+  // over for the counter and for the gate's idle tracking when its response closes.
+  const closed = function (this: TrackedResponse): void {
+    counter.finished();
+    gate.requestDone(this[SLOT]);
+    drain.finished(this);
+  };
   const run = (req: IncomingMessage, res: ServerResponse, enriched?: EnrichedRequest): void => {
     enriched?.appCalled();
     try {
@@ -44,8 +54,9 @@ export function serveRequest(app: RequestListener, parts: RequestParts): Request
     const enriched = parts.enrich?.begin(req, res);
     drain.prepare(res);
     parts.shed?.prepare(res);
-    gate.requestStarted(req.socket, (done) => res.once('close', done));
-    counter.track(req, res);
+    (res as TrackedResponse)[SLOT] = gate.requestStarted(req.socket);
+    counter.started();
+    res.on('close', closed);
     access?.(req, res);
     if (postRequest) res.once('close', () => void hooks.call('post_request', req, res));
     if (preRequest) void hooks.call('pre_request', req).then(() => run(req, res, enriched));
