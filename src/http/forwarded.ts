@@ -32,11 +32,13 @@ export function compileForwarded(allow: AllowList, secureSchemeHeaders: Readonly
   return Object.freeze({ allow, secureHeaders, stripped });
 }
 
-// The trust decision is made once per connection (its peer does not change) and kept on the
-// socket under a registered symbol, so a second copy of this module (an app loaded through
-// jiti, see shared-state.ts) reads the same record. Scheme and client are derived only when
-// asked (access log, app), so a request nobody asks about costs one property read.
+// The trust decision needs the peer address (a getpeername() system call), so it is made
+// only when a request carries a header it governs, at most once per connection, and kept on
+// the socket under a registered symbol, so a second copy of this module (an app loaded
+// through jiti, see shared-state.ts) reads the same record. Scheme and client are derived
+// only when asked (access log, app).
 const TRUST = Symbol.for('gunicorn-ts.http.connection-trust');
+const POLICY = Symbol.for('gunicorn-ts.http.forwarded-policy');
 
 interface ConnectionTrust {
   readonly policy: ForwardedPolicy;
@@ -44,7 +46,24 @@ interface ConnectionTrust {
   readonly trusted: boolean;
 }
 
-type TrustedSocket = IncomingMessage['socket'] & { [TRUST]?: ConnectionTrust };
+type EdgeSocket = IncomingMessage['socket'] & { [TRUST]?: ConnectionTrust; [POLICY]?: ForwardedPolicy };
+
+function trustOf(socket: EdgeSocket, policy: ForwardedPolicy): ConnectionTrust {
+  let trust = socket[TRUST];
+  if (trust === undefined || trust.policy !== policy) {
+    // The PROXY protocol, when on, has set remoteAddress to the header's source by now.
+    const peerAddress = socket.remoteAddress;
+    trust = { policy, peerAddress, trusted: isAllowed(policy.allow, peerAddress) };
+    socket[TRUST] = trust;
+  }
+  return trust;
+}
+
+/** Whether any raw header name is one of `names` (lower case). */
+function hasAny(raw: readonly string[], names: ReadonlySet<string>): boolean {
+  for (let i = 0; i < raw.length; i += 2) if (names.has(raw[i]!.toLowerCase())) return true;
+  return false;
+}
 
 /** Removes `names` from both req.rawHeaders and req.headers (the latter may already be built). */
 export function removeHeaders(req: IncomingMessage, names: ReadonlySet<string>): void {
@@ -79,25 +98,20 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
-/** Decides whether the connection is a trusted proxy and strips forgeable headers when it is not. */
+/** Strips the headers a client could forge unless the connection is a trusted proxy. */
 export function applyForwarded(req: IncomingMessage, policy: ForwardedPolicy): void {
-  const socket = req.socket as TrustedSocket;
-  let trust = socket[TRUST];
-  if (trust === undefined || trust.policy !== policy) {
-    // The PROXY protocol, when on, has set remoteAddress to the header's source by now.
-    const peerAddress = socket.remoteAddress;
-    trust = { policy, peerAddress, trusted: isAllowed(policy.allow, peerAddress) };
-    socket[TRUST] = trust;
-  }
-  if (!trust.trusted) removeHeaders(req, policy.stripped);
+  const socket = req.socket as EdgeSocket;
+  socket[POLICY] = policy;
+  if (hasAny(req.rawHeaders, policy.stripped) && !trustOf(socket, policy).trusted) removeHeaders(req, policy.stripped);
 }
 
 /** What the edge decided for `req`: undefined when its connection did not go through applyForwarded. */
 export function edgeInfo(req: IncomingMessage): RequestEdgeInfo | undefined {
-  const trust = (req.socket as TrustedSocket | null)?.[TRUST];
-  if (trust === undefined) return undefined;
-  const { policy, peerAddress, trusted } = trust;
-  let scheme: 'http' | 'https' = (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
+  const socket = req.socket as EdgeSocket | null;
+  const policy = socket?.[POLICY];
+  if (!socket || policy === undefined) return undefined;
+  const { peerAddress, trusted } = trustOf(socket, policy);
+  let scheme: 'http' | 'https' = (socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
   let client = peerAddress;
   if (trusted) {
     for (const [name, expected] of policy.secureHeaders) {

@@ -78,6 +78,19 @@ function basicUser(header: string | undefined): string | undefined {
   return colon > 0 ? decoded.slice(0, colon) : undefined;
 }
 
+/**
+ * The first value of a request header, read from rawHeaders: for the headers Node keeps only
+ * once (authorization, referer, user-agent) this is what req.headers holds, without making
+ * Node build req.headers for a request whose app never looked at it.
+ */
+function firstRawHeader(raw: readonly string[], lowerName: string): string | undefined {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === lowerName.length && name.toLowerCase() === lowerName) return raw[i + 1];
+  }
+  return undefined;
+}
+
 function headerValue(v: string | string[] | number | undefined): string | undefined {
   if (v === undefined) return undefined;
   return Array.isArray(v) ? v.join(', ') : String(v);
@@ -91,14 +104,14 @@ const PLAIN: Readonly<Record<string, AtomFn>> = {
   // The HTTP edge's client (PROXY protocol source, or X-Forwarded-For from a trusted proxy) first.
   h: (r) => edgeInfo(r.req)?.clientAddress ?? r.remoteAddress ?? r.req.socket.remoteAddress,
   l: () => '-',
-  u: (r) => basicUser(r.req.headers.authorization),
+  u: (r) => basicUser(firstRawHeader(r.req.rawHeaders, 'authorization')),
   t: (r) => formatAccessTime(r.startedWall),
   r: (r) => `${r.req.method} ${r.req.url} HTTP/${r.req.httpVersion}`,
   s: (r) => String(r.res.statusCode),
   b: (r) => (r.responseBytes > 0 ? String(r.responseBytes) : '-'),
   B: (r) => String(r.responseBytes),
-  f: (r) => r.req.headers.referer,
-  a: (r) => r.req.headers['user-agent'],
+  f: (r) => firstRawHeader(r.req.rawHeaders, 'referer'),
+  a: (r) => firstRawHeader(r.req.rawHeaders, 'user-agent'),
   T: (_r, ns) => String(ns / 1_000_000_000n),
   D: (_r, ns) => String(ns / 1_000n),
   M: (_r, ns) => String(ns / 1_000_000n),

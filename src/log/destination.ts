@@ -10,6 +10,8 @@ export interface FileDestination {
   stream: Destination;
   /** Writes text; an asynchronous destination gathers it into batches (see batchWrites). */
   write: (text: string) => void;
+  /** Hands what write() has gathered to the stream now (before a reopen). */
+  push: () => void;
   /** null for stdout/stderr. */
   path: string | null;
   /** Settles when the last reopen() has opened the new file (see closeDestination). */
@@ -17,19 +19,19 @@ export interface FileDestination {
 }
 
 /**
- * An asynchronous destination (the access log) writes in batches of 4 KiB, or whatever has
- * gathered after 200 ms (sonic-boom's periodic flush); flush() and the exit flush write out
- * the rest. Each write is handed to libuv's thread pool, and that hand-off costs more than
- * the write itself: under wrk, a bare node:http server with the access tracker spent ~1.3 µs
- * more system CPU per request with 4 KiB batches than without the access log, with 16 or
- * 64 KiB no measurable difference. 4 KiB stays while test/process/logging-access.test.ts
- * expects a few requests to reach the file before a USR1 (see docs/logging.md).
+ * An asynchronous destination (the access log) writes in batches of 64 KiB, or whatever has
+ * gathered after 200 ms (sonic-boom's periodic flush); flush(), a reopen and the exit flush
+ * write out the rest. Each write is handed to libuv's thread pool, and that hand-off costs
+ * more than the write itself: under wrk, a bare node:http server with the access tracker
+ * spent ~1.3 µs more system CPU per request with 4 KiB batches than without the access log,
+ * with 16 or 64 KiB no measurable difference (docs/logging.md).
  */
-const BATCH = 4 * 1024;
+const BATCH = 64 * 1024;
 
 /** sonic-boom flushes only when minLength > 0; our own batching decides when to write. */
-function batching(sync: boolean): { minLength?: number; periodicFlush?: number } {
-  return sync ? {} : { minLength: 4096, periodicFlush: 200 };
+function batching(sync: boolean): { minLength?: number; maxWrite?: number; periodicFlush?: number } {
+  // maxWrite: sonic-boom would otherwise cut each batch into 16 KiB writes.
+  return sync ? {} : { minLength: 4096, maxWrite: BATCH * 2, periodicFlush: 200 };
 }
 
 /**
@@ -38,7 +40,7 @@ function batching(sync: boolean): { minLength?: number; periodicFlush?: number }
  * buffer (~1 µs a line). Its flush() and flushSync(), which its periodic timer, pino's exit
  * handler and flushDestination() call, take the gathered text first.
  */
-function batchWrites(stream: Destination): (text: string) => void {
+function batchWrites(stream: Destination): { write: (text: string) => void; push: () => void } {
   let pending = '';
   const push = (): void => {
     if (pending === '') return;
@@ -55,15 +57,16 @@ function batchWrites(stream: Destination): (text: string) => void {
     push();
     flushSync.call(this);
   };
-  return (text) => {
+  const write = (text: string): void => {
     pending += text;
     if (pending.length >= BATCH) push();
   };
+  return { write, push };
 }
 
 function destination(stream: Destination, path: string | null, sync: boolean): FileDestination {
-  const write = sync ? (text: string): void => void stream.write(text) : batchWrites(stream);
-  return { stream, write, path, reopened: Promise.resolve() };
+  const { write, push } = sync ? { write: (text: string): void => void stream.write(text), push: (): void => undefined } : batchWrites(stream);
+  return { stream, write, push, path, reopened: Promise.resolve() };
 }
 
 /** A failing disk must not crash the server: sonic-boom's 'error' is reported once. */
@@ -113,6 +116,9 @@ export function reopenDestination(d: FileDestination): void {
     stream.on('ready', done);
     stream.on('error', done);
   });
+  // Lines gathered before the signal belong to the file that was moved away: hand them to
+  // the stream first (sonic-boom finishes a write in progress before it reopens).
+  d.push();
   d.stream.reopen(d.path);
 }
 

@@ -115,8 +115,8 @@ describe('access log through the binary', () => {
     const ids = (text: string): number[] => [...text.matchAll(/GET \/\?id=(\d+) /g)].map((m) => Number(m[1]));
     const oldIds = ids(read(`${access}.1`));
     const newIds = ids(read(access));
-    // The access log is written in batches: lines still buffered at the signal go to the new file.
-    assert.ok(oldIds.length > 0, 'the moved file keeps the lines written before the move');
+    // Lines gathered in a worker's batch when the signal arrives are written to the moved file.
+    assert.ok(oldIds.length >= 150, 'the moved file has every line of the requests before the move');
     assert.ok(newIds.length > 0, 'new file has the requests after the signal');
     const all = [...oldIds, ...newIds].sort((a, b) => a - b);
     assert.deepEqual(all, Array.from({ length: total }, (_, i) => i), 'every request exactly once across both files');
