@@ -93,9 +93,20 @@ export function clientFromForwardedFor(value: string, allow: AllowList): string 
   return hops[0];
 }
 
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v.join(', ') : v;
+/**
+ * A request header's values joined with ', ', read from rawHeaders: what req.headers holds for
+ * X-Forwarded-For and the X- scheme headers, without making Node build req.headers for every
+ * request (the access log's %(h)s asks for each one).
+ */
+function headerValue(req: IncomingMessage, lowerName: string): string | undefined {
+  const raw = req.rawHeaders;
+  let value: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length !== lowerName.length || name.toLowerCase() !== lowerName) continue;
+    value = value === undefined ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
+  }
+  return value;
 }
 
 /** Strips the headers a client could forge unless the connection is a trusted proxy. */

@@ -13,9 +13,12 @@ interface Fake {
 }
 
 function record(f: Fake = {}): AccessRecord {
+  const headers = f.headers ?? { 'user-agent': 'curl/8.0', referer: 'http://ref.example/' };
   const req = {
     method: f.method ?? 'GET', url: f.url ?? '/hello?x=1&y=2', httpVersion: '1.1',
-    headers: f.headers ?? { 'user-agent': 'curl/8.0', referer: 'http://ref.example/' },
+    headers,
+    // As Node sends them: names in the client's case, which the atoms must ignore.
+    rawHeaders: Object.entries(headers).flatMap(([name, value]) => [name.replace(/(^|-)[a-z]/g, (c) => c.toUpperCase()), value]),
     socket: { remoteAddress: '127.0.0.1' },
   } as unknown as IncomingMessage;
   const resHeaders = f.resHeaders ?? { 'content-type': 'text/plain' };
