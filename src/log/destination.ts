@@ -10,8 +10,6 @@ export interface FileDestination {
   stream: Destination;
   /** Writes text; an asynchronous destination gathers it into batches (see batchWrites). */
   write: (text: string) => void;
-  /** Hands what write() has gathered to the stream now (before a reopen). */
-  push: () => void;
   /** null for stdout/stderr. */
   path: string | null;
   /** Settles when the last reopen() has opened the new file (see closeDestination). */
@@ -40,7 +38,7 @@ function batching(sync: boolean): { minLength?: number; maxWrite?: number; perio
  * buffer (~1 µs a line). Its flush() and flushSync(), which its periodic timer, pino's exit
  * handler and flushDestination() call, take the gathered text first.
  */
-function batchWrites(stream: Destination): { write: (text: string) => void; push: () => void } {
+function batchWrites(stream: Destination): (text: string) => void {
   let pending = '';
   const push = (): void => {
     if (pending === '') return;
@@ -57,16 +55,15 @@ function batchWrites(stream: Destination): { write: (text: string) => void; push
     push();
     flushSync.call(this);
   };
-  const write = (text: string): void => {
+  return (text) => {
     pending += text;
     if (pending.length >= BATCH) push();
   };
-  return { write, push };
 }
 
 function destination(stream: Destination, path: string | null, sync: boolean): FileDestination {
-  const { write, push } = sync ? { write: (text: string): void => void stream.write(text), push: (): void => undefined } : batchWrites(stream);
-  return { stream, write, push, path, reopened: Promise.resolve() };
+  const write = sync ? (text: string): void => void stream.write(text) : batchWrites(stream);
+  return { stream, write, path, reopened: Promise.resolve() };
 }
 
 /** A failing disk must not crash the server: sonic-boom's 'error' is reported once. */
@@ -116,9 +113,15 @@ export function reopenDestination(d: FileDestination): void {
     stream.on('ready', done);
     stream.on('error', done);
   });
-  // Lines gathered before the signal belong to the file that was moved away: hand them to
-  // the stream first (sonic-boom finishes a write in progress before it reopens).
-  d.push();
+  // Lines gathered before the signal belong to the file that was moved away: start writing
+  // them first (flush() takes what batchWrites gathered; sonic-boom would otherwise hold
+  // less than its minLength until after the reopen), then reopen, which sonic-boom defers
+  // until that write has completed.
+  try {
+    d.stream.flush();
+  } catch {
+    // "not ready yet": the stream was opened this very tick and holds nothing written.
+  }
   d.stream.reopen(d.path);
 }
 
