@@ -67,9 +67,6 @@ export class ConnectionGate {
     this.#pauses = [];
   }
 
-  /** Connections accepted over the limit in a burst, waiting in this worker for a slot. */
-  get parked(): number { return this.#parked.length; }
-
   get connections(): number { return this.#admitted.size + this.#parked.length; }
 
   /**
