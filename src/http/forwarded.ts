@@ -123,15 +123,27 @@ export function edgeInfo(req: IncomingMessage): RequestEdgeInfo | undefined {
   if (!socket || policy === undefined) return undefined;
   const { peerAddress, trusted } = trustOf(socket, policy);
   let scheme: 'http' | 'https' = (socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
-  let client = peerAddress;
   if (trusted) {
     for (const [name, expected] of policy.secureHeaders) {
       if (headerValue(req, name) === expected) scheme = 'https';
     }
-    const xff = headerValue(req, 'x-forwarded-for');
-    if (xff !== undefined) client = clientFromForwardedFor(xff, policy.allow) ?? peerAddress;
   }
-  return { scheme, clientAddress: client, peerAddress, trusted };
+  return { scheme, clientAddress: edgeClientAddress(req), peerAddress, trusted };
+}
+
+/**
+ * Only the client address of edgeInfo(), without deciding the scheme or building a record:
+ * the access log's %(h)s asks for it on every request. Undefined when the connection did
+ * not go through applyForwarded.
+ */
+export function edgeClientAddress(req: IncomingMessage): string | undefined {
+  const socket = req.socket as EdgeSocket | null;
+  const policy = socket?.[POLICY];
+  if (!socket || policy === undefined) return undefined;
+  const { peerAddress, trusted } = trustOf(socket, policy);
+  if (!trusted) return peerAddress;
+  const xff = headerValue(req, 'x-forwarded-for');
+  return xff === undefined ? peerAddress : clientFromForwardedFor(xff, policy.allow) ?? peerAddress;
 }
 
 /** 'https' on a TLS connection or when a trusted proxy's secure_scheme_headers say so. */
@@ -141,5 +153,5 @@ export function requestScheme(req: IncomingMessage): 'http' | 'https' {
 
 /** The client address for the app and the access log's %(h)s. */
 export function clientAddress(req: IncomingMessage): string | undefined {
-  return edgeInfo(req)?.clientAddress ?? req.socket.remoteAddress;
+  return edgeClientAddress(req) ?? req.socket.remoteAddress;
 }

@@ -3,7 +3,7 @@
 // per-request path: no regex, only the atoms used). accessAtoms() + formatAccessLine() are
 // the reference form of the same rules. Writing the line is logger.ts's job.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { edgeInfo } from '../http/forwarded.js';
+import { edgeClientAddress } from '../http/forwarded.js';
 
 /** What the worker knows about a finished request. */
 export interface AccessRecord {
@@ -102,7 +102,7 @@ const dash = (v: string | undefined): string => (v === undefined || v === '' ? '
 
 const PLAIN: Readonly<Record<string, AtomFn>> = {
   // The HTTP edge's client (PROXY protocol source, or X-Forwarded-For from a trusted proxy) first.
-  h: (r) => edgeInfo(r.req)?.clientAddress ?? r.remoteAddress ?? r.req.socket.remoteAddress,
+  h: (r) => edgeClientAddress(r.req) ?? r.remoteAddress ?? r.req.socket.remoteAddress,
   l: () => '-',
   u: (r) => basicUser(firstRawHeader(r.req.rawHeaders, 'authorization')),
   t: (r) => formatAccessTime(r.startedWall),
