@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_LOG_SETTINGS, Logger } from '../src/log/index.js';
-import { accessTracker, type AccessTracker } from '../src/worker/access-tracker.js';
+import { accessTracker, type AccessTracking } from '../src/worker/access-tracker.js';
 
 const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.js', import.meta.url));
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -101,7 +101,8 @@ async function micro(requests = 100_000, rounds = 7): Promise<void> {
   const off = new Logger({ ...DEFAULT_LOG_SETTINGS }, who);
   const on = new Logger({ ...DEFAULT_LOG_SETTINGS, accesslog: join(dir, 'micro.log'), access_log_format: format }, who);
   const socket = new Socket();
-  const time = async (track: AccessTracker | null): Promise<number> => {
+  const time = async (tracking: AccessTracking | null): Promise<number> => {
+    const Response = tracking?.ServerResponse ?? http.ServerResponse;
     let ns = 0n;
     for (let done = 0; done < requests; done += 32) {
       const t0 = process.hrtime.bigint();
@@ -111,8 +112,8 @@ async function micro(requests = 100_000, rounds = 7): Promise<void> {
         req.url = '/';
         req.httpVersion = '1.1';
         req.headers = { host: '127.0.0.1:8000', 'user-agent': 'wrk/4.2.0' };
-        const res = new http.ServerResponse(req);
-        track?.(req, res);
+        const res = new Response(req);
+        tracking?.track(req, res);
         res.end('hello\n');
         res.emit('close');
       }

@@ -32,8 +32,11 @@ export interface HttpEdge {
   guard(listener: Listener): Listener;
   /** Hooks the edge into a server made with serverOptions: maxHeadersCount, clientError, PROXY protocol. */
   install(server: EdgeServer): void;
-  /** All of the above: a ready server for `listener` (not listening yet). */
-  createServer(listener: Listener): EdgeServer;
+  /**
+   * All of the above: a ready server for `listener` (not listening yet), creating its
+   * responses with `responseClass` when given (a ServerResponse subclass).
+   */
+  createServer(listener: Listener, responseClass?: typeof http.ServerResponse): EdgeServer;
 }
 
 /** Throws AllowListError, LimitSettingError or TlsSettingError (each names the setting). */
@@ -59,10 +62,11 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog)
       }
       if (proxyAllow !== null) installProxyProtocol(server, { allow: proxyAllow, log });
     },
-    createServer(listener) {
+    createServer(listener, responseClass) {
+      const options = responseClass === undefined ? serverOptions : { ...serverOptions, ServerResponse: responseClass };
       const server = tlsOptions !== null
-        ? https.createServer(serverOptions, edge.guard(listener))
-        : http.createServer(serverOptions, edge.guard(listener));
+        ? https.createServer(options, edge.guard(listener))
+        : http.createServer(options, edge.guard(listener));
       edge.install(server);
       return server;
     },

@@ -51,7 +51,9 @@ export async function bootWorker(
   onHooks(hooks);
 
   let handler: RequestListener = () => undefined;
-  const http = createHttpServer(settings, (req, res) => handler(req, res), log);
+  const logger = workerLogger();
+  const access = logger ? accessTracker(logger) : null;
+  const http = createHttpServer(settings, (req, res) => handler(req, res), log, access?.ServerResponse);
   // Per-status/method counts and durations for the arbiter's /metrics, sent with each beat.
   const stats = attachRequestStats(http, () => ({ requests: counter.served, inFlight: counter.inFlight }));
   const limit = custom?.maxConnections ?? (settings.workerClass === 'sync' ? 1 : settings.workerConnections);
@@ -68,12 +70,11 @@ export async function bootWorker(
       void stats.flush().then(() => process.exit(0));
     },
   });
-  const logger = workerLogger();
   // enrich_response (issue 5): the fork's per-response telemetry.
   const enrich = settings.all['enrich_response'] === true ? { enrich: new ResponseEnricher(init.maxRequests) } : {};
   const shed = new ConnectionShedding();
   shed.listen();
-  handler = serveRequest(app, { gate, drain, counter, hooks, log, ...enrich, shed, ...(logger ? { access: accessTracker(logger) } : {}) });
+  handler = serveRequest(app, { gate, drain, counter, hooks, log, ...enrich, shed, ...(access ? { access: access.track } : {}) });
 
   // post_worker_init resolves before this worker accepts (issue 5): an app warms its caches
   // there, and no request reaches it cold in the meantime (Gunicorn's order too).

@@ -1,7 +1,7 @@
 // Creates the worker's HTTP server around the app's request listener. The server never
 // listens itself: the connection gate accepts on the inherited sockets and hands connections
 // over. Request limits, TLS and the PROXY protocol plug in here.
-import type { RequestListener, Server } from 'node:http';
+import type { RequestListener, Server, ServerResponse } from 'node:http';
 import type { HookLogger } from '../config/hook-types.js';
 import { createHttpEdge, edgeSettingsFrom } from '../http/index.js';
 import type { WorkerSettings } from './worker-settings.js';
@@ -11,11 +11,12 @@ export function keepsAlive(settings: WorkerSettings): boolean {
   return settings.keepalive > 0 && settings.workerClass === 'async';
 }
 
-export function createHttpServer(settings: WorkerSettings, listener: RequestListener, log: HookLogger): Server {
+/** `responseClass`: the access tracker's ServerResponse subclass, when it needs one. */
+export function createHttpServer(settings: WorkerSettings, listener: RequestListener, log: HookLogger, responseClass?: typeof ServerResponse): Server {
   // HTTP edge (issue 4): limits, timeouts, TLS, PROXY protocol, trusted proxies. The arbiter
   // validated these settings before binding, so this only throws on a file changed since.
   const edge = createHttpEdge(edgeSettingsFrom(settings.all), (level, msg, fields) => log[level](msg, fields));
-  const server = edge.createServer(listener);
+  const server = edge.createServer(listener, responseClass);
   // Node advertises this in `Keep-Alive: timeout=N` and closes idle connections after it;
   // the drain relies on never closing an idle connection earlier than that.
   server.keepAliveTimeout = Math.max(1, settings.keepalive) * 1000;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Logger } from '../../src/log/logger.js';
 import type { AccessRecord } from '../../src/log/access-format.js';
 import { DEFAULT_LOG_SETTINGS, type LogSettings } from '../../src/log/types.js';
-import { accessTracker } from '../../src/worker/access-tracker.js';
+import { accessTracker, type AccessTracking } from '../../src/worker/access-tracker.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gts-tracker-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,13 +25,14 @@ class Capture extends Logger {
   }
 }
 
-function request(method = 'GET', url = '/p?q=1'): { req: http.IncomingMessage; res: http.ServerResponse } {
+/** A request and its response, made with the tracker's response class as the worker's server would. */
+function request(tracking: AccessTracking, method = 'GET', url = '/p?q=1'): { req: http.IncomingMessage; res: http.ServerResponse } {
   const req = new http.IncomingMessage(new Socket());
   req.method = method;
   req.url = url;
   req.httpVersion = '1.1';
   req.headers = { 'user-agent': 'ua/1' };
-  return { req, res: new http.ServerResponse(req) };
+  return { req, res: new tracking.ServerResponse(req) };
 }
 
 let n = 0;
@@ -44,16 +45,16 @@ describe('accessTracker', () => {
   it('counts body bytes of write() and end(), strings in their encoding and buffers; HEAD counts 0', async () => {
     const s = settings('%(m)s %(s)s %(b)s %(B)s');
     const log = new Capture(s, who);
-    const track = accessTracker(log);
-    const get = request();
-    track(get.req, get.res);
+    const tracking = accessTracker(log);
+    const get = request(tracking);
+    tracking.track(get.req, get.res);
     get.res.write('héllo');
     get.res.write(Buffer.from([1, 2, 3]));
     get.res.write('68656c6c6f', 'hex');
     get.res.end('!');
     get.res.emit('close');
-    const head = request('HEAD');
-    track(head.req, head.res);
+    const head = request(tracking, 'HEAD');
+    tracking.track(head.req, head.res);
     head.res.statusCode = 204;
     head.res.end('ignored');
     head.res.emit('close');
@@ -61,14 +62,17 @@ describe('accessTracker', () => {
     assert.deepEqual(log.records.map((r) => r.responseBytes), [6 + 3 + 5 + 1, 0]);
     assert.equal(log.records[0]?.res, get.res);
     assert.ok((log.records[0]?.finishedAt ?? 0n) >= (log.records[0]?.startedAt ?? 1n));
+    // Counting lives on the subclass's prototype, never on each response.
+    assert.equal(Object.hasOwn(get.res, 'write'), false);
+    assert.equal(Object.hasOwn(get.res, 'end'), false);
     assert.deepEqual(readFileSync(s.accesslog ?? '', 'utf8'), 'GET 200 15 15\nHEAD 204 - 0\n');
   });
   it('headers given to writeHead() as an object are visible to {Header}o', async () => {
     const s = settings('%({X-Out}o)s %({content-type}o)s');
     const log = new Capture(s, who);
-    const track = accessTracker(log);
-    const { req, res } = request();
-    track(req, res);
+    const tracking = accessTracker(log);
+    const { req, res } = request(tracking);
+    tracking.track(req, res);
     res.setHeader('Content-Type', 'text/plain');
     res.writeHead(201, 'Made', { 'X-Out': 'v1' });
     res.end();
@@ -81,15 +85,16 @@ describe('accessTracker', () => {
   it('does nothing when nothing records requests, and always tracks for a subclass overriding access()', async () => {
     const off = new Logger({ ...DEFAULT_LOG_SETTINGS, errorlog: join(dir, 'error-off.log') }, who);
     assert.equal(off.recordsRequests, false);
-    const { req, res } = request();
-    const write = res.write;
-    accessTracker(off)(req, res);
+    const tracking = accessTracker(off);
+    assert.equal(tracking.ServerResponse, http.ServerResponse, 'no response subclass');
+    const { req, res } = request(tracking);
+    tracking.track(req, res);
     assert.equal(res.listenerCount('close'), 0);
-    assert.equal(res.write, write);
     const sub = new Capture({ ...DEFAULT_LOG_SETTINGS, errorlog: join(dir, 'error-sub.log') }, who);
     assert.equal(sub.recordsRequests, true);
-    const other = request();
-    accessTracker(sub)(other.req, other.res);
+    const subTracking = accessTracker(sub);
+    const other = request(subTracking);
+    subTracking.track(other.req, other.res);
     other.res.emit('close');
     assert.equal(sub.records.length, 1);
     await Promise.all([off.close(), sub.close()]);
