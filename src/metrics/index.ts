@@ -11,7 +11,7 @@ import { health } from './health.js';
 import type { Health } from './health.js';
 import { lifecycleChanges } from './lifecycle.js';
 import { ArbiterMetrics } from './registry.js';
-import { emptyStats, isRequestStats } from './request-stats.js';
+import { isRequestStats } from './request-stats.js';
 import { startMetricsServer } from './server.js';
 import type { MetricsListener } from './server.js';
 import { StatsLedger } from './stats-ledger.js';
@@ -41,7 +41,7 @@ export class MetricsService {
   readonly #listener: MetricsListener;
   readonly #backlog: BacklogTarget[];
 
-  constructor(private readonly opts: MetricsServiceOptions) {
+  constructor(opts: MetricsServiceOptions) {
     const address = parseBindAddress(opts.bind);
     this.#backlog = opts.sockets.map((s) => ({ label: s.label, inode: socketInode(s.fd) }));
     this.#metrics = new ArbiterMetrics({

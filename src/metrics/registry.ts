@@ -3,7 +3,7 @@
 // arbiter reports them (record). The request histogram is merged from the workers' buckets.
 // prom-client (~13 MB of RSS, ~130 ms to load) is required on first use: only with metrics_bind.
 import { createRequire } from 'node:module';
-import type { Counter, Gauge, Histogram, MetricType, Registry } from 'prom-client';
+import type { Counter, Histogram, MetricType, Registry } from 'prom-client';
 import type { PolicyState } from '../arbiter/policy/types.js';
 import { workersByState, workerSamples } from './gauges.js';
 import { RETIREMENT_CAUSES } from './lifecycle.js';

@@ -6,7 +6,7 @@ import type { RequestListener } from 'node:http';
 import type { WorkerInit } from '../ipc/messages.js';
 import type { HookLogger } from '../config/hook-types.js';
 import type { Config } from '../config/registry.js';
-import type { loadHooks } from '../config/hooks-loader.js';
+import type { HookFunction } from '../config/hooks-loader.js';
 import { AppNotFoundError } from '../app/errors.js';
 import { loadApp } from '../app/load-app.js';
 import { attachRequestStats } from './request-stats.js';
@@ -88,7 +88,7 @@ export async function bootWorker(
 }
 
 /** The config file's hooks; without a config file the settings registry and ajv stay unloaded. */
-async function workerHookFunctions(configFile: string | null): Promise<Awaited<ReturnType<typeof loadHooks>>> {
+async function workerHookFunctions(configFile: string | null): Promise<Partial<Record<string, HookFunction>>> {
   if (configFile === null) return {};
   const { loadHooks } = await import('../config/hooks-loader.js');
   return loadHooks(configFile);

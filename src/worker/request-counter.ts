@@ -1,7 +1,6 @@
 // Counts the requests this worker has served and the ones in flight, and fires the
 // one-shot milestones the arbiter cares about: warmed (warmup_requests served) and
 // tired (maxRequests served). It never stops serving: retiring is the arbiter's decision.
-import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface CounterEvents {
   warmed(requests: number): void;
