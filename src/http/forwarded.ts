@@ -4,6 +4,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import { isAllowed, type AllowList } from './ip-allow-list.js';
+import { joinedRawHeader } from './raw-headers.js';
 
 export interface ForwardedPolicy {
   readonly allow: AllowList;
@@ -74,8 +75,6 @@ export function removeHeaders(req: IncomingMessage, names: ReadonlySet<string>):
     raw[kept++] = raw[i]!;
     raw[kept++] = raw[i + 1]!;
   }
-  // Nothing to strip (the usual case): leave req.headers unbuilt, Node builds it on demand.
-  if (kept === raw.length) return;
   raw.length = kept;
   for (const name of names) delete req.headers[name];
 }
@@ -91,22 +90,6 @@ export function clientFromForwardedFor(value: string, allow: AllowList): string 
     if (!isAllowed(allow, hops[i])) return hops[i];
   }
   return hops[0];
-}
-
-/**
- * A request header's values joined with ', ', read from rawHeaders: what req.headers holds for
- * X-Forwarded-For and the X- scheme headers, without making Node build req.headers for every
- * request (the access log's %(h)s asks for each one).
- */
-function headerValue(req: IncomingMessage, lowerName: string): string | undefined {
-  const raw = req.rawHeaders;
-  let value: string | undefined;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length !== lowerName.length || name.toLowerCase() !== lowerName) continue;
-    value = value === undefined ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
-  }
-  return value;
 }
 
 /** Strips the headers a client could forge unless the connection is a trusted proxy. */
@@ -125,7 +108,7 @@ export function edgeInfo(req: IncomingMessage): RequestEdgeInfo | undefined {
   let scheme: 'http' | 'https' = (socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
   if (trusted) {
     for (const [name, expected] of policy.secureHeaders) {
-      if (headerValue(req, name) === expected) scheme = 'https';
+      if (joinedRawHeader(req.rawHeaders, name) === expected) scheme = 'https';
     }
   }
   return { scheme, clientAddress: edgeClientAddress(req), peerAddress, trusted };
@@ -142,7 +125,7 @@ export function edgeClientAddress(req: IncomingMessage): string | undefined {
   if (!socket || policy === undefined) return undefined;
   const { peerAddress, trusted } = trustOf(socket, policy);
   if (!trusted) return peerAddress;
-  const xff = headerValue(req, 'x-forwarded-for');
+  const xff = joinedRawHeader(req.rawHeaders, 'x-forwarded-for');
   return xff === undefined ? peerAddress : clientFromForwardedFor(xff, policy.allow) ?? peerAddress;
 }
 

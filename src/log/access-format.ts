@@ -4,6 +4,7 @@
 // the reference form of the same rules. Writing the line is logger.ts's job.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { edgeClientAddress } from '../http/forwarded.js';
+import { firstRawHeader } from '../http/raw-headers.js';
 
 /** What the worker knows about a finished request. */
 export interface AccessRecord {
@@ -76,19 +77,6 @@ function basicUser(header: string | undefined): string | undefined {
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   return colon > 0 ? decoded.slice(0, colon) : undefined;
-}
-
-/**
- * The first value of a request header, read from rawHeaders: for the headers Node keeps only
- * once (authorization, referer, user-agent) this is what req.headers holds, without making
- * Node build req.headers for a request whose app never looked at it.
- */
-function firstRawHeader(raw: readonly string[], lowerName: string): string | undefined {
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === lowerName.length && name.toLowerCase() === lowerName) return raw[i + 1];
-  }
-  return undefined;
 }
 
 function headerValue(v: string | string[] | number | undefined): string | undefined {

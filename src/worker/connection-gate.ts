@@ -27,8 +27,8 @@ interface Conn extends ConnectionSlot {
 
 export class ConnectionGate {
   readonly #listeners: NetServer[] = [];
+  /** Pause controls of the listeners this worker accepts on; emptied when it stops accepting. */
   #pauses: AcceptPause[] = [];
-  #accepting = false;
   readonly #admitted = new Map<Socket, Conn>();
   readonly #parked: Socket[] = [];
   #emptyWaiters: (() => void)[] = [];
@@ -50,7 +50,6 @@ export class ConnectionGate {
       const pause = acceptPauseOf(server);
       if (pause) this.#pauses.push(pause);
     }
-    this.#accepting = true;
     // http.Server starts its headers/request timeout checks on 'listening'; it never listens
     // itself here, so it is told once the gate is accepting.
     this.http.emit('listening');
@@ -61,7 +60,6 @@ export class ConnectionGate {
    * other workers, so queued and new connections go there; no http idle-connection sweep runs.
    */
   stopAccepting(): void {
-    this.#accepting = false;
     for (const server of this.#listeners) server.close();
     this.#listeners.length = 0;
     this.#pauses = [];
@@ -119,7 +117,7 @@ export class ConnectionGate {
       const next = this.#parked.shift();
       if (next) this.#admit(next);
       else {
-        if (this.#accepting) for (const pause of this.#pauses) pause.resume();
+        for (const pause of this.#pauses) pause.resume();
         if (this.connections === 0) this.#notifyEmpty();
       }
     });
