@@ -9,6 +9,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { FIXTURES, startGunicorn, type ServerProcess } from '../helpers/server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { waitUntil } from '../helpers/debian.js';
 
 const servers: ServerProcess[] = [];
 const dir = makeTempDir('gunicorn-ts-kernel-queue-');
@@ -40,14 +41,6 @@ function listenQueueDepth(port: number): number {
   throw new Error(`no LISTEN row for 127.0.0.1:${port}`);
 }
 
-async function until(what: string, ok: () => boolean): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 async function serve(args: readonly string[], workers: number): Promise<{ server: ServerProcess; url: string; port: number }> {
   const server = startGunicorn(['-b', '127.0.0.1:0', ...args, 'workers/hold-app.mjs'], { cwd: FIXTURES });
   servers.push(server);
@@ -62,7 +55,7 @@ describe('connections over a worker\'s limit wait in the kernel queue', () => {
     const release = join(dir.path, 'release-sync');
     const started = join(dir.path, 'started-sync');
     const held = get(`${url}/hold?file=${encodeURIComponent(release)}&started=${encodeURIComponent(started)}`, 60_000);
-    await until('the held request in a worker', () => existsSync(started));
+    await waitUntil('the held request in a worker', () => existsSync(started), 15_000);
     const served: string[] = [];
     for (let i = 0; i < 12; i++) served.push(await get(`${url}/`));
     const pids = new Set(served);
@@ -79,9 +72,9 @@ describe('connections over a worker\'s limit wait in the kernel queue', () => {
     const started = join(dir.path, 'started-async');
     const holdUrl = `${url}/hold?file=${encodeURIComponent(release)}&started=${encodeURIComponent(started)}`;
     const holds = [get(holdUrl, 60_000), get(holdUrl, 60_000)];
-    await until('both held requests in the worker', () => existsSync(started) && readFileSync(started, 'utf8').split('\n').length === 3);
+    await waitUntil('both held requests in the worker', () => existsSync(started) && readFileSync(started, 'utf8').split('\n').length === 3, 15_000);
     const queued = [get(`${url}/`, 30_000), get(`${url}/`, 30_000), get(`${url}/`, 30_000)];
-    await until('3 connections in the listen queue', () => listenQueueDepth(port) === 3);
+    await waitUntil('3 connections in the listen queue', () => listenQueueDepth(port) === 3, 15_000);
 
     server.signal('SIGTTIN');
     const served = await Promise.all(queued);
