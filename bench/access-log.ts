@@ -10,21 +10,30 @@
 // BENCH_AA=1 compares two servers without the access log: the noise floor of this machine.)
 // `node dist/bench/access-log.js micro` instead times the worker's per-request logging path
 // in process, on real IncomingMessage/ServerResponse objects (no sockets, no wrk).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_LOG_SETTINGS, Logger } from '../src/log/index.js';
-import { accessTracker, type AccessTracking } from '../src/worker/access-tracker.js';
+import { accessRecorder, type AccessRecorder } from '../src/worker/access-tracker.js';
+import { arrivedAt, workerResponseClass } from '../src/worker/worker-response.js';
 
 const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.js', import.meta.url));
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const seconds = Number(process.argv[2] ?? 3);
 const pairs = Number(process.argv[3] ?? 8);
-const workers = Number(process.argv[4] ?? 2);
+const workers = Number(process.argv[4] ?? (availableParallelism() >= 2 ? 1 : 2));
+// With 2+ CPUs the servers' processes are pinned to CPU 0 and wrk to the others, so wrk never
+// takes CPU from a worker. BENCH_MODE=abba (the default): one server at a time, in
+// alternating order (off on, on off, ...). BENCH_MODE=together: both servers loaded at once,
+// sharing CPU 0; whatever else the machine does hits both alike, but the two workers preempt
+// each other all the time, which makes every request dearer than when a worker has the CPU
+// to itself (read its ratio as the cost under that contention).
+const mode = process.env['BENCH_MODE'] ?? 'abba';
+const pinned = availableParallelism() >= 2;
 const dir = mkdtempSync(join(tmpdir(), 'gts-bench-access-'));
 const stops: Array<() => void> = [];
 process.once('exit', () => {
@@ -40,7 +49,9 @@ function start(accessLog: string | null): Promise<Server> {
   // BENCH_ACCESS_FORMAT: measure another access_log_format than Gunicorn's default.
   const format = process.env['BENCH_ACCESS_FORMAT'];
   if (accessLog !== null && format !== undefined) args.push('--access-logformat', format);
-  const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const child = pinned
+    ? spawn('taskset', ['-c', '0', process.execPath, ...args], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'], detached: true })
+    : spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   const stop = (): void => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } };
   stops.push(stop);
   return new Promise((resolve, reject) => {
@@ -69,20 +80,39 @@ function cpuSeconds(pids: readonly number[]): number {
   return ticks / 100;
 }
 
-function wrk(url: string): { rps: number; requests: number } {
-  const out = execFileSync('wrk', ['-t2', '-c32', `-d${seconds}s`, `${url}/`], { encoding: 'utf8' });
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out)?.[1];
-  const requests = /(\d+) requests in/.exec(out)?.[1];
-  if (rps === undefined || requests === undefined) throw new Error(`cannot read wrk output:\n${out}`);
-  return { rps: Number(rps), requests: Number(requests) };
+function wrk(url: string): Promise<{ rps: number; requests: number }> {
+  const args = ['-t1', '-c32', `-d${seconds}s`, `${url}/`];
+  const [cmd, argv] = pinned ? ['taskset', ['-c', `1-${availableParallelism() - 1}`, 'wrk', ...args]] : ['wrk', ['-t2', ...args.slice(1)]];
+  return new Promise((resolve, reject) => {
+    execFile(cmd, argv as string[], { encoding: 'utf8', timeout: (seconds + 30) * 1000 }, (err, out) => {
+      const rps = /Requests\/sec:\s+([\d.]+)/.exec(out)?.[1];
+      const requests = /(\d+) requests in/.exec(out)?.[1];
+      if (err !== null || rps === undefined || requests === undefined) reject(err ?? new Error(`cannot read wrk output:\n${out}`));
+      else resolve({ rps: Number(rps), requests: Number(requests) });
+    });
+  });
 }
 
 interface Sample { readonly rps: number; readonly cpuUsPerRequest: number }
 
-function measure(server: Server): Sample {
-  const before = cpuSeconds(server.workerPids);
-  const { rps, requests } = wrk(server.url);
-  return { rps, cpuUsPerRequest: ((cpuSeconds(server.workerPids) - before) / requests) * 1e6 };
+/** Loads each server (all at once, or one after the other) and samples its workers' CPU. */
+async function measure(servers: readonly Server[], atOnce: boolean): Promise<Sample[]> {
+  const before = servers.map((s) => cpuSeconds(s.workerPids));
+  const loads = atOnce ? await Promise.all(servers.map((s) => wrk(s.url))) : [];
+  if (!atOnce) for (const s of servers) loads.push(await wrk(s.url));
+  return servers.map((s, i) => ({
+    rps: loads[i]!.rps,
+    cpuUsPerRequest: ((cpuSeconds(s.workerPids) - before[i]!) / loads[i]!.requests) * 1e6,
+  }));
+}
+
+/** The part of serve-request.ts's shared 'close' listener that times the request. */
+function closedListener(recorder: AccessRecorder | null): (this: http.ServerResponse) => void {
+  return function (this: http.ServerResponse): void {
+    const now = performance.now();
+    const arrived = arrivedAt(this, now);
+    recorder?.finished(this, arrived, now - arrived);
+  };
 }
 
 const median = (xs: number[]): number => {
@@ -91,18 +121,26 @@ const median = (xs: number[]): number => {
 };
 
 /**
- * Nanoseconds per request of the tracker + Logger.access() (+ the batched write), beside the
- * same loop without a tracker: the fastest of `rounds` rounds of `requests`. The loop yields
- * to the event loop every 32 requests so the log's file writes complete as in a server.
+ * Nanoseconds per request of the access log in process, on real IncomingMessage/ServerResponse
+ * objects: `off` is what every worker does without it (the worker's response class notes the
+ * arrival, one shared 'close' listener reads the clock once); `on` adds the access recorder,
+ * Logger.access() and the batched write; `none` is plain node:http objects. The fastest of
+ * `rounds` rounds of `requests`; the loop yields to the event loop every 32 requests so the
+ * log's file writes complete as in a server.
  */
 async function micro(requests = 100_000, rounds = 7): Promise<void> {
   const format = process.env['BENCH_ACCESS_FORMAT'] ?? DEFAULT_LOG_SETTINGS.access_log_format;
   const who = { role: 'worker' as const, pid: process.pid };
-  const off = new Logger({ ...DEFAULT_LOG_SETTINGS }, who);
-  const on = new Logger({ ...DEFAULT_LOG_SETTINGS, accesslog: join(dir, 'micro.log'), access_log_format: format }, who);
+  const log = new Logger({ ...DEFAULT_LOG_SETTINGS, accesslog: join(dir, 'micro.log'), access_log_format: format }, who);
+  const recorder = accessRecorder(log);
   const socket = new Socket();
-  const time = async (tracking: AccessTracking | null): Promise<number> => {
-    const Response = tracking?.ServerResponse ?? http.ServerResponse;
+  const variants = {
+    none: { Response: http.ServerResponse, closed: null },
+    off: { Response: workerResponseClass(), closed: closedListener(null) },
+    on: { Response: workerResponseClass(recorder?.features), closed: closedListener(recorder) },
+  };
+  const time = async (variant: typeof variants[keyof typeof variants]): Promise<number> => {
+    const { Response, closed } = variant;
     let ns = 0n;
     for (let done = 0; done < requests; done += 32) {
       const t0 = process.hrtime.bigint();
@@ -111,9 +149,9 @@ async function micro(requests = 100_000, rounds = 7): Promise<void> {
         req.method = 'GET';
         req.url = '/';
         req.httpVersion = '1.1';
-        req.headers = { host: '127.0.0.1:8000', 'user-agent': 'wrk/4.2.0' };
+        req.rawHeaders = ['Host', '127.0.0.1:8000', 'User-Agent', 'wrk/4.2.0'];
         const res = new Response(req);
-        tracking?.track(req, res);
+        if (closed !== null) res.on('close', closed);
         res.end('hello\n');
         res.emit('close');
       }
@@ -123,14 +161,13 @@ async function micro(requests = 100_000, rounds = 7): Promise<void> {
     return Number(ns) / requests;
   };
   const best = { none: Infinity, off: Infinity, on: Infinity };
-  const trackers = { none: null, off: accessTracker(off), on: accessTracker(on) };
   for (let r = 0; r < rounds; r++) {
-    for (const k of ['none', 'off', 'on'] as const) best[k] = Math.min(best[k], await time(trackers[k]));
+    for (const k of ['none', 'off', 'on'] as const) best[k] = Math.min(best[k], await time(variants[k]));
   }
   console.log(`per request, best of ${rounds} rounds of ${requests} (format ${JSON.stringify(format)}): ` +
-    `${best.none.toFixed(0)} ns without a tracker, ${best.off.toFixed(0)} ns with access log/statsd off ` +
-    `(+${(best.off - best.none).toFixed(0)}), ${best.on.toFixed(0)} ns with the access log on (+${(best.on - best.none).toFixed(0)})`);
-  await Promise.all([off.close(), on.close()]);
+    `${best.none.toFixed(0)} ns plain node:http objects, ${best.off.toFixed(0)} ns as a worker without the access log, ` +
+    `${best.on.toFixed(0)} ns with it (+${(best.on - best.off).toFixed(0)} ns)`);
+  await log.close();
   console.log(`load: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
 }
 
@@ -148,17 +185,22 @@ const off: Sample[] = [];
 const on: Sample[] = [];
 for (let i = 0; i < pairs; i++) {
   // ABBA order: whichever runs second in a pair (warmer caches, drifting load) alternates.
-  if (i % 2 === 0) { off.push(measure(offServer)); on.push(measure(onServer)); }
-  else { on.push(measure(onServer)); off.push(measure(offServer)); }
-  console.log(`pair ${i + 1}: off ${off.at(-1)!.rps.toFixed(0)} req/s ${off.at(-1)!.cpuUsPerRequest.toFixed(1)} µs cpu/req, ` +
-    `on ${on.at(-1)!.rps.toFixed(0)} req/s ${on.at(-1)!.cpuUsPerRequest.toFixed(1)} µs cpu/req`);
+  const together = mode === 'together';
+  const [a, b] = i % 2 === 0 || together
+    ? await measure([offServer, onServer], together)
+    : (await measure([onServer, offServer], false)).reverse();
+  off.push(a!);
+  on.push(b!);
+  console.log(`pair ${i + 1}: off ${a!.rps.toFixed(0)} req/s ${a!.cpuUsPerRequest.toFixed(1)} µs cpu/req, ` +
+    `on ${b!.rps.toFixed(0)} req/s ${b!.cpuUsPerRequest.toFixed(1)} µs cpu/req`);
 }
 // Paired ratios: each pair ran under the same machine load, which moves both figures a lot.
 const ratio = median(on.map((s, i) => s.rps / off[i]!.rps));
 const cpuRatio = median(on.map((s, i) => s.cpuUsPerRequest / off[i]!.cpuUsPerRequest));
 const cpuOff = median(off.map((s) => s.cpuUsPerRequest));
 const cpuOn = median(on.map((s) => s.cpuUsPerRequest));
-console.log(`access log on/off throughput, median of ${pairs} paired ratios (ABBA rounds of ${seconds}s), ${workers} workers: ` +
+const how = `${mode === 'together' ? 'both at once' : 'ABBA'} rounds of ${seconds}s${pinned ? ', servers on CPU 0, wrk on the others' : ''}`;
+console.log(`access log on/off throughput, median of ${pairs} paired ratios (${how}), ${workers} workers: ` +
   `${ratio.toFixed(3)} (cost ${((1 - ratio) * 100).toFixed(1)}%)`);
 console.log(`worker CPU per request: median of paired ratios ${cpuRatio.toFixed(3)} (cost ${((cpuRatio - 1) * 100).toFixed(1)}%); ` +
   `medians off ${cpuOff.toFixed(1)} µs, on ${cpuOn.toFixed(1)} µs`);

@@ -19,6 +19,7 @@ import { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { attachRequestStats } from '../src/worker/request-stats.js';
+import { arrivedAt, workerResponseClass } from '../src/worker/worker-response.js';
 
 const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.js', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
@@ -150,20 +151,37 @@ async function scrapeCost(scrapes: number): Promise<void> {
 }
 
 /**
+ * A request listener that records each request as a worker does: the worker's response class
+ * notes the arrival, one 'close' listener shared by every response hands the duration to the
+ * recorder (serve-request.ts). Create the server with `{ ServerResponse: workerResponseClass() }`.
+ */
+function recording(handler: http.RequestListener): http.RequestListener {
+  const stats = attachRequestStats(() => ({ requests: 0, inFlight: 0 }));
+  const closed = function (this: http.ServerResponse): void {
+    const now = performance.now();
+    stats.record(this, now - arrivedAt(this, now));
+  };
+  return (req, res) => {
+    res.on('close', closed);
+    handler(req, res);
+  };
+}
+
+/**
  * The recorder's own cost per request, in process on real node:http objects (no sockets, no wrk):
- * a 'request' emit plus the response's 'close', with and without the recorder attached. The
- * fastest of several rounds is the least disturbed by other load on the machine.
+ * a 'request' emit plus the response's 'close', with and without the recorder. The fastest of
+ * several rounds is the least disturbed by other load on the machine.
  */
 function recorderNs(requests = 200_000, rounds = 7): void {
   const time = (withRecorder: boolean): number => {
-    const server = http.createServer(() => undefined);
-    if (withRecorder) attachRequestStats(server, () => ({ requests: 0, inFlight: 0 }));
+    const Response = withRecorder ? workerResponseClass() : http.ServerResponse;
+    const server = http.createServer(withRecorder ? recording(() => undefined) : () => undefined);
     const socket = new Socket();
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < requests; i++) {
       const req = new http.IncomingMessage(socket);
       req.method = 'GET';
-      const res = new http.ServerResponse(req);
+      const res = new Response(req);
       server.emit('request', req, res);
       res.emit('close');
     }
@@ -180,8 +198,10 @@ function recorderNs(requests = 200_000, rounds = 7): void {
 
 /** Child mode: a hello-world node:http server, with or without the worker's recorder. */
 function serve(mode: string): void {
-  const server = http.createServer((_req, res) => res.end('hello\n'));
-  if (mode === 'recorder') attachRequestStats(server, () => ({ requests: 0, inFlight: 0 }));
+  const hello: http.RequestListener = (_req, res) => res.end('hello\n');
+  const server = mode === 'recorder'
+    ? http.createServer({ ServerResponse: workerResponseClass() }, recording(hello))
+    : http.createServer(hello);
   server.listen(0, '127.0.0.1', () => console.log(`port ${(server.address() as AddressInfo).port}`));
 }
 

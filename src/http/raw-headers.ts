@@ -5,7 +5,10 @@
 
 /** Whether a raw header name is `lowerName` (given in lower case), ignoring case. */
 function named(name: string, lowerName: string): boolean {
-  return name.length === lowerName.length && name.toLowerCase() === lowerName;
+  // Header names are ASCII tokens: `| 0x20` lower-cases a letter and leaves digits and '-'
+  // alone, so most names are told apart without allocating a lower-cased copy.
+  return name.length === lowerName.length && (name.charCodeAt(0) | 0x20) === lowerName.charCodeAt(0)
+    && name.toLowerCase() === lowerName;
 }
 
 /** The first value: what req.headers holds for headers Node keeps once (authorization, referer, user-agent). */

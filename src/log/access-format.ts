@@ -10,15 +10,13 @@ import { firstRawHeader } from '../http/raw-headers.js';
 export interface AccessRecord {
   req: IncomingMessage;
   res: ServerResponse;
-  /** process.hrtime.bigint() when the request arrived. */
-  startedAt: bigint;
-  /** process.hrtime.bigint() when the response finished. */
-  finishedAt: bigint;
-  /** Wall-clock time of arrival, for the `t` atom. */
-  startedWall: Date;
+  /** Wall-clock time the request arrived, in milliseconds since the epoch (`new Date(startedMs)`). */
+  startedMs: number;
+  /** Milliseconds from the request's arrival until its response closed (sub-microsecond resolution). */
+  durationMs: number;
   responseBytes: number;
-  /** The client address after the PROXY protocol, when it differs from the socket's. */
-  remoteAddress?: string;
+  /** The peer address read when the request arrived (a closed connection's socket has none). */
+  remoteAddress?: string | undefined;
 }
 
 /**
@@ -55,11 +53,11 @@ function pad(n: number, width = 2): string {
 /** The last second formatAccessTime() printed (the zone is read again each new second). */
 let timeCache = { second: NaN, text: '' };
 
-/** `[21/Nov/2026:23:15:30 +0000]` in local time, as Apache and Gunicorn print it. */
-export function formatAccessTime(d: Date): string {
+/** `[21/Nov/2026:23:15:30 +0000]` in local time for `ms` since the epoch, as Apache and Gunicorn print it. */
+export function formatAccessTime(ms: number): string {
   // Every request of the same second prints the same text: build it once per second.
-  const second = Math.floor(d.getTime() / 1000);
-  if (second !== timeCache.second) timeCache = { second, text: buildAccessTime(d) };
+  const second = Math.floor(ms / 1000);
+  if (second !== timeCache.second) timeCache = { second, text: buildAccessTime(new Date(ms)) };
   return timeCache.text;
 }
 
@@ -84,26 +82,31 @@ function headerValue(v: string | string[] | number | undefined): string | undefi
   return Array.isArray(v) ? v.join(', ') : String(v);
 }
 
-type AtomFn = (r: AccessRecord, durationNs: bigint) => string | undefined;
+type AtomFn = (r: AccessRecord) => string | undefined;
 
 const dash = (v: string | undefined): string => (v === undefined || v === '' ? '-' : v);
+/** Whole microseconds of a duration, truncated as Gunicorn's timedelta arithmetic does. */
+const micros = (r: AccessRecord): number => Math.floor(r.durationMs * 1000);
 
 const PLAIN: Readonly<Record<string, AtomFn>> = {
   // The HTTP edge's client (PROXY protocol source, or X-Forwarded-For from a trusted proxy) first.
   h: (r) => edgeClientAddress(r.req) ?? r.remoteAddress ?? r.req.socket.remoteAddress,
   l: () => '-',
   u: (r) => basicUser(firstRawHeader(r.req.rawHeaders, 'authorization')),
-  t: (r) => formatAccessTime(r.startedWall),
+  t: (r) => formatAccessTime(r.startedMs),
   r: (r) => `${r.req.method} ${r.req.url} HTTP/${r.req.httpVersion}`,
   s: (r) => String(r.res.statusCode),
   b: (r) => (r.responseBytes > 0 ? String(r.responseBytes) : '-'),
   B: (r) => String(r.responseBytes),
   f: (r) => firstRawHeader(r.req.rawHeaders, 'referer'),
   a: (r) => firstRawHeader(r.req.rawHeaders, 'user-agent'),
-  T: (_r, ns) => String(ns / 1_000_000_000n),
-  D: (_r, ns) => String(ns / 1_000n),
-  M: (_r, ns) => String(ns / 1_000_000n),
-  L: (_r, ns) => `${ns / 1_000_000_000n}.${pad(Number((ns % 1_000_000_000n) / 1_000n), 6)}`,
+  T: (r) => String(Math.floor(micros(r) / 1_000_000)),
+  D: (r) => String(micros(r)),
+  M: (r) => String(Math.floor(micros(r) / 1000)),
+  L: (r) => {
+    const us = micros(r);
+    return `${Math.floor(us / 1_000_000)}.${pad(us % 1_000_000, 6)}`;
+  },
   p: () => `<${process.pid}>`,
   m: (r) => r.req.method,
   U: (r) => (r.req.url ?? '').split('?', 1)[0],
@@ -122,11 +125,11 @@ export const PLAIN_ATOMS: readonly string[] = Object.keys(PLAIN);
 const NEVER_EMPTY = new Set(['l', 't', 'r', 's', 'b', 'B', 'T', 'D', 'M', 'L', 'p', 'H']);
 
 /** The getter of one atom name; every getter returns the printed text ('-' when empty). */
-function atomGetter(name: string): (r: AccessRecord, ns: bigint) => string {
+function atomGetter(name: string): (r: AccessRecord) => string {
   const plain = PLAIN[name];
   if (plain !== undefined) {
     // One call per atom on the per-request path: only atoms that can be empty need dash().
-    return NEVER_EMPTY.has(name) ? plain as (r: AccessRecord, ns: bigint) => string : (r, ns) => dash(plain(r, ns));
+    return NEVER_EMPTY.has(name) ? plain as (r: AccessRecord) => string : (r) => dash(plain(r));
   }
   const m = /^\{(.*)\}([ioe])$/.exec(name);
   if (m === null) return () => '-';
@@ -136,8 +139,8 @@ function atomGetter(name: string): (r: AccessRecord, ns: bigint) => string {
   return () => dash(process.env[key]);
 }
 
-function computeAtom(name: string, r: AccessRecord, ns: bigint): string {
-  return atomGetter(name)(r, ns);
+function computeAtom(name: string, r: AccessRecord): string {
+  return atomGetter(name)(r);
 }
 
 /**
@@ -146,7 +149,6 @@ function computeAtom(name: string, r: AccessRecord, ns: bigint): string {
  * Reads process.pid and process.env, otherwise pure.
  */
 export function accessAtoms(record: AccessRecord, names?: readonly string[]): AccessAtoms {
-  const ns = record.finishedAt - record.startedAt;
   const out: Record<string, string> = {};
   let wanted = names;
   if (wanted === undefined) {
@@ -156,7 +158,7 @@ export function accessAtoms(record: AccessRecord, names?: readonly string[]): Ac
       ...Object.keys(record.res.getHeaders()).map((h) => `{${h}}o`),
     ];
   }
-  for (const name of wanted) out[name] = computeAtom(name, record, ns);
+  for (const name of wanted) out[name] = computeAtom(name, record);
   return out;
 }
 
@@ -168,7 +170,6 @@ export interface CompiledAccessFormat {
   line(record: AccessRecord): string;
 }
 
-const DURATION_ATOMS = new Set(['T', 'D', 'M', 'L']);
 /** `l` and `p` read nothing from the record. */
 const EMPTY_RECORD = {} as AccessRecord;
 
@@ -178,7 +179,7 @@ const EMPTY_RECORD = {} as AccessRecord;
  */
 export function compileAccessFormat(format: string, suffix = ''): CompiledAccessFormat {
   const texts: string[] = [];
-  const getters: Array<(r: AccessRecord, ns: bigint) => string> = [];
+  const getters: Array<(r: AccessRecord) => string> = [];
   let text = '';
   let last = 0;
   for (const m of format.matchAll(PLACEHOLDER)) {
@@ -187,23 +188,20 @@ export function compileAccessFormat(format: string, suffix = ''): CompiledAccess
     if (m[1] === undefined) { text += '%'; continue; }
     const name = atomKey(m[1]);
     // `l` and `p` print the same text on every line of this process: part of the literal.
-    if (name === 'l' || name === 'p') { text += atomGetter(name)(EMPTY_RECORD, 0n); continue; }
+    if (name === 'l' || name === 'p') { text += atomGetter(name)(EMPTY_RECORD); continue; }
     texts.push(text);
     text = '';
     getters.push(atomGetter(name));
   }
   texts.push(text + format.slice(last) + suffix);
   const atoms = formatAtoms(format);
-  const timed = atoms.some((a) => DURATION_ATOMS.has(a));
   const count = getters.length;
   const first = texts[0] ?? '';
   return {
     atoms,
     line(r: AccessRecord): string {
-      // The duration is a BigInt subtraction: only formats that print it pay for it.
-      const ns = timed ? r.finishedAt - r.startedAt : 0n;
       let out = first;
-      for (let i = 0; i < count; i++) out += getters[i]!(r, ns) + texts[i + 1]!;
+      for (let i = 0; i < count; i++) out += getters[i]!(r) + texts[i + 1]!;
       return out;
     },
   };

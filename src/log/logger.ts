@@ -126,7 +126,7 @@ export class Logger {
   access(record: AccessRecord): void {
     if (this.metrics !== NO_METRICS) {
       this.metrics.increment('requests');
-      this.metrics.timing('request.duration', Number(record.finishedAt - record.startedAt) / 1e6);
+      this.metrics.timing('request.duration', record.durationMs);
       this.metrics.increment(`request.status.${record.res.statusCode}`);
     }
     if (this.#accessDest === null && this.#syslog === null) return;
@@ -135,13 +135,17 @@ export class Logger {
     this.#syslog?.send(SYSLOG_SEVERITY.info, line.slice(0, -1));
   }
 
+  /** Whether a subclass (logger_class) overrides access(): it then gets every request, every field filled. */
+  get overridesAccess(): boolean {
+    return this.access !== Logger.prototype.access;
+  }
+
   /**
-   * Whether access() has anything to do (an access log, syslog or statsd), so the worker
-   * can skip timing requests. A subclass that overrides access() always gets every request.
+   * Whether access() has anything to do (an access log, syslog or statsd, or an override), so
+   * the worker can skip recording requests.
    */
   get recordsRequests(): boolean {
-    return this.access !== Logger.prototype.access || this.#accessDest !== null
-      || this.#syslog !== null || this.metrics !== NO_METRICS;
+    return this.overridesAccess || this.#accessDest !== null || this.#syslog !== null || this.metrics !== NO_METRICS;
   }
 
   /** The atoms access_log_format uses (the worker tracks only what they need). */

@@ -22,7 +22,8 @@ import { ResponseEnricher } from './enrich-response.js';
 import { ConnectionShedding } from './connection-shedding.js';
 import { WorkerHooks, workerSelf } from './worker-hooks.js';
 import { loadCustomWorker, withCustomWorker } from './worker-class.js';
-import { accessTracker } from './access-tracker.js';
+import { accessRecorder } from './access-tracker.js';
+import { workerResponseClass } from './worker-response.js';
 import { workerLogger } from './worker-log.js';
 import { applyEnvironment, type WorkerSettings } from './worker-settings.js';
 
@@ -52,10 +53,10 @@ export async function bootWorker(
 
   let handler: RequestListener = () => undefined;
   const logger = workerLogger();
-  const access = logger ? accessTracker(logger) : null;
-  const http = createHttpServer(settings, (req, res) => handler(req, res), log, access?.ServerResponse);
+  const access = logger ? accessRecorder(logger) : null;
+  const http = createHttpServer(settings, (req, res) => handler(req, res), log, workerResponseClass(access?.features));
   // Per-status/method counts and durations for the arbiter's /metrics, sent with each beat.
-  const stats = attachRequestStats(http, () => ({ requests: counter.served, inFlight: counter.inFlight }));
+  const stats = attachRequestStats(() => ({ requests: counter.served, inFlight: counter.inFlight }));
   const limit = custom?.maxConnections ?? (settings.workerClass === 'sync' ? 1 : settings.workerConnections);
   const gate = new ConnectionGate(http, limit);
   let stopBeats = (): void => undefined;
@@ -74,7 +75,7 @@ export async function bootWorker(
   const enrich = settings.all['enrich_response'] === true ? { enrich: new ResponseEnricher(init.maxRequests) } : {};
   const shed = new ConnectionShedding();
   shed.listen();
-  handler = serveRequest(app, { gate, drain, counter, hooks, log, ...enrich, shed, ...(access ? { access: access.track } : {}) });
+  handler = serveRequest(app, { gate, drain, counter, hooks, log, stats, access, ...enrich, shed });
 
   // post_worker_init resolves before this worker accepts (issue 5): an app warms its caches
   // there, and no request reaches it cold in the meantime (Gunicorn's order too).

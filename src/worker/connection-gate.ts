@@ -78,11 +78,12 @@ export class ConnectionGate {
     return conn;
   }
 
-  requestDone(conn: ConnectionSlot | undefined): void {
+  /** `now`: performance.now(), when the caller has just read it. */
+  requestDone(conn: ConnectionSlot | undefined, now = performance.now()): void {
     if (conn === undefined) return;
     const c = conn as Conn;
     c.busy--;
-    if (c.busy === 0) c.idleSince = performance.now();
+    if (c.busy === 0) c.idleSince = now;
   }
 
   /** Destroys admitted connections idle for at least `idleMs` (no request in flight). */

@@ -11,7 +11,7 @@ export function keepsAlive(settings: WorkerSettings): boolean {
   return settings.keepalive > 0 && settings.workerClass === 'async';
 }
 
-/** `responseClass`: the access tracker's ServerResponse subclass, when it needs one. */
+/** `responseClass`: the worker's ServerResponse subclass (worker-response.ts). */
 export function createHttpServer(settings: WorkerSettings, listener: RequestListener, log: HookLogger, responseClass?: typeof ServerResponse): Server {
   // HTTP edge (issue 4): limits, timeouts, TLS, PROXY protocol, trusted proxies. The arbiter
   // validated these settings before binding, so this only throws on a file changed since.

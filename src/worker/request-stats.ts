@@ -1,30 +1,19 @@
 // Records, in the worker, what the arbiter's /metrics reports: each finished request by
-// method and status class, and its duration in the histogram buckets. Cheap per request;
-// the cumulative snapshot travels in the beat (and in answers to `stats`), never per request.
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+// method and status class, and its duration in the histogram buckets. Cheap per request
+// (serve-request.ts hands it each closed response with the time worker-response.ts noted at
+// arrival); the cumulative snapshot travels in the beat (and in answers to `stats`), never
+// per request.
+import type { ServerResponse } from 'node:http';
 import type { FromWorker } from '../ipc/messages.js';
 import { RequestRecorder } from '../metrics/recorder.js';
 import type { RequestStatsSnapshot } from '../metrics/request-stats.js';
 
-const START = Symbol('gunicorn-ts.requestStart');
-type TimedResponse = ServerResponse & { [START]?: number };
-
 export class RequestStats {
   readonly #recorder = new RequestRecorder();
-  readonly #onClose: (this: TimedResponse) => void;
 
-  constructor() {
-    const recorder = this.#recorder;
-    // One listener shared by every response, no closure per request (bench/metrics-overhead.ts).
-    this.#onClose = function (this: TimedResponse): void {
-      recorder.record(this.req.method, this.statusCode, this.writableFinished, (performance.now() - (this[START] ?? 0)) / 1000);
-    };
-  }
-
-  /** Call once per request, as it arrives (before the app runs). */
-  track(_req: IncomingMessage, res: ServerResponse): void {
-    (res as TimedResponse)[START] = performance.now();
-    res.on('close', this.#onClose);
+  /** One response closed, `ms` after its request arrived (serve-request.ts calls it for every request). */
+  record(res: ServerResponse, ms: number): void {
+    this.#recorder.record(res.req.method, res.statusCode, res.writableFinished, ms / 1000);
   }
 
   /** Cumulative since the worker started; send it whole (in the beat and in a final flush). */
@@ -40,23 +29,22 @@ function beat(stats: RequestStats, counts: Counts): FromWorker {
 }
 
 export interface AttachedStats {
+  /** Call when each response closes, with the milliseconds since its request arrived. */
+  record(res: ServerResponse, ms: number): void;
   /** For the heartbeat: `stats: attached.snapshot()` in the beat. */
   snapshot(): RequestStatsSnapshot;
   /** Sends a final beat and resolves once it is handed to the channel: call before exiting. */
   flush(): Promise<void>;
 }
 
-/**
- * Tracks every request of `server` (its listener runs first, so the time includes the app's
- * synchronous work) and answers the arbiter's `stats` requests with a beat.
- */
-export function attachRequestStats(server: Server, counts: Counts): AttachedStats {
+/** The worker's request stats, answering the arbiter's `stats` requests with a beat. */
+export function attachRequestStats(counts: Counts): AttachedStats {
   const stats = new RequestStats();
-  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => stats.track(req, res));
   process.on('message', (msg: unknown) => {
     if ((msg as { type?: unknown } | null)?.type === 'stats' && process.connected) process.send?.(beat(stats, counts));
   });
   return {
+    record: (res, ms) => stats.record(res, ms),
     snapshot: () => stats.snapshot(),
     flush: () => new Promise<void>((resolve) => {
       if (!process.connected || !process.send) return resolve();

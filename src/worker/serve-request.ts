@@ -1,7 +1,9 @@
 // Wraps the app's request listener with what the worker does around every request:
 // the drain decides the Connection header, the gate and the counter track it, the
 // pre_request/post_request hooks run, and an app that throws gets a 500 instead of
-// taking the worker (and every other request in it) down.
+// taking the worker (and every other request in it) down. When the response closes, one
+// listener shared by every response tells them all, with one clock read: the duration
+// (from the arrival time worker-response.ts noted) goes to /metrics and the access log.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { ConnectionGate, ConnectionSlot } from './connection-gate.js';
 import type { Drain } from './drain.js';
@@ -11,7 +13,9 @@ import type { HookLogger } from '../config/hook-types.js';
 import { internalError } from '../app/internal-error.js';
 import type { EnrichedRequest, ResponseEnricher } from './enrich-response.js';
 import type { ConnectionShedding } from './connection-shedding.js';
-import type { AccessTracker } from './access-tracker.js';
+import type { AccessRecorder } from './access-tracker.js';
+import type { AttachedStats } from './request-stats.js';
+import { arrivedAt } from './worker-response.js';
 
 export interface RequestParts {
   readonly gate: ConnectionGate;
@@ -19,8 +23,10 @@ export interface RequestParts {
   readonly counter: RequestCounter;
   readonly hooks: WorkerHooks;
   readonly log: HookLogger;
-  /** The access log (and statsd request metrics): called as each request arrives. */
-  readonly access?: AccessTracker;
+  /** /metrics: each closed response and its duration. */
+  readonly stats: Pick<AttachedStats, 'record'>;
+  /** The access log (and statsd request metrics), when anything wants the requests. */
+  readonly access?: AccessRecorder | null;
   /** enrich_response (issue 5): wraps each body with the worker's telemetry. */
   readonly enrich?: ResponseEnricher;
   /** Issue 5: a tired worker whose replacement accepts closes keep-alive connections. */
@@ -31,13 +37,18 @@ const SLOT = Symbol('gunicorn-ts.connection-slot');
 type TrackedResponse = ServerResponse & { [SLOT]?: ConnectionSlot | undefined };
 
 export function serveRequest(app: RequestListener, parts: RequestParts): RequestListener {
-  const { gate, drain, counter, hooks, log, access } = parts;
+  const { gate, drain, counter, hooks, log, stats } = parts;
+  const access = parts.access ?? null;
   // One listener function shared by every response (no closure per request): the request is
-  // over for the counter and for the gate's idle tracking when its response closes.
+  // over for /metrics, the counter, the gate's idle tracking and the access log.
   const closed = function (this: TrackedResponse): void {
+    const now = performance.now();
+    const arrived = arrivedAt(this, now);
+    stats.record(this, now - arrived);
     counter.finished();
-    gate.requestDone(this[SLOT]);
+    gate.requestDone(this[SLOT], now);
     drain.finished(this);
+    access?.finished(this, arrived, now - arrived);
   };
   const run = (req: IncomingMessage, res: ServerResponse, enriched?: EnrichedRequest): void => {
     enriched?.appCalled();
@@ -57,7 +68,6 @@ export function serveRequest(app: RequestListener, parts: RequestParts): Request
     (res as TrackedResponse)[SLOT] = gate.requestStarted(req.socket);
     counter.started();
     res.on('close', closed);
-    access?.(req, res);
     if (postRequest) res.once('close', () => void hooks.call('post_request', req, res));
     if (preRequest) void hooks.call('pre_request', req).then(() => run(req, res, enriched));
     else run(req, res, enriched);

@@ -53,7 +53,7 @@ describe('statsd', () => {
       log.error('e');
       log.critical('c');
       log.exception('x', new Error('x'));
-      log.access({ req, res, startedAt: 0n, finishedAt: 2_500_000n, startedWall: new Date(), responseBytes: 0 });
+      log.access({ req, res, startedMs: Date.now(), durationMs: 2.5, responseBytes: 0 });
       log.metrics.gauge('workers', 3);
       log.metrics.increment('workers.booted');
       log.metrics.increment('workers.retired.max_requests', ['worker:2']);

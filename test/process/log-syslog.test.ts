@@ -38,7 +38,7 @@ async function waitFor(ok: () => boolean, what: string, ms = 5000): Promise<void
 function accessRecord(): Parameters<Logger['access']>[0] {
   const req = { method: 'GET', url: '/ping', httpVersion: '1.1', headers: {}, socket: {} } as unknown as IncomingMessage;
   const res = { statusCode: 204, getHeader: () => undefined, getHeaders: () => ({}) } as unknown as ServerResponse;
-  return { req, res, startedAt: 0n, finishedAt: 1n, startedWall: new Date(), responseBytes: 0 };
+  return { req, res, startedMs: Date.now(), durationMs: 0.000001, responseBytes: 0 };
 }
 
 /** Logs an error and an access line, then checks both arrived with the right PRI and tag. */

@@ -9,7 +9,7 @@ import { DEFAULT_LOG_SETTINGS } from '../../src/log/types.js';
 
 interface Fake {
   method?: string; url?: string; headers?: Record<string, string>; status?: number;
-  resHeaders?: Record<string, string | string[]>; bytes?: number; ns?: bigint; remote?: string;
+  resHeaders?: Record<string, string | string[]>; bytes?: number; ms?: number; remote?: string;
 }
 
 function record(f: Fake = {}): AccessRecord {
@@ -27,10 +27,9 @@ function record(f: Fake = {}): AccessRecord {
     getHeader: (n: string) => resHeaders[n.toLowerCase()],
     getHeaders: () => resHeaders,
   } as unknown as ServerResponse;
-  const startedAt = 1_000_000_000_000n;
   return {
-    req, res, startedAt, finishedAt: startedAt + (f.ns ?? 2_345_678_901n),
-    startedWall: new Date(2026, 10, 21, 23, 15, 30), responseBytes: f.bytes ?? 12,
+    req, res, startedMs: new Date(2026, 10, 21, 23, 15, 30, 250).getTime(), durationMs: f.ms ?? 2345.678901,
+    responseBytes: f.bytes ?? 12,
     ...(f.remote === undefined ? {} : { remoteAddress: f.remote }),
   };
 }
@@ -68,7 +67,9 @@ describe('access-log atoms', () => {
     assert.equal(atom('D'), '2345678');
     assert.equal(atom('L'), '2.345678');
     assert.equal(atom('M'), '2345');
-    assert.equal(atom('L', { ns: 5_000n }), '0.000005');
+    assert.equal(atom('L', { ms: 0.005 }), '0.000005');
+    assert.equal(atom('D', { ms: 0.0009 }), '0', 'below a microsecond');
+    assert.equal(atom('T', { ms: 61_999.9 }), '61', 'whole seconds are truncated, not rounded');
   });
   it('p is <pid>', () => assert.equal(atom('p'), `<${process.pid}>`));
   it('m, U, q, H are method, path, query, protocol', () => {
@@ -109,7 +110,7 @@ describe('formatAccessLine', () => {
     assert.equal(formatAccessLine(fmt, accessAtoms(record(), formatAtoms(fmt))), formatAccessLine(fmt, accessAtoms(record())));
   });
   it('formatAccessTime pads the day and prints the zone offset', () => {
-    assert.match(formatAccessTime(new Date(2026, 0, 5, 1, 2, 3)), /^\[05\/Jan\/2026:01:02:03 [+-]\d{4}\]$/);
+    assert.match(formatAccessTime(new Date(2026, 0, 5, 1, 2, 3).getTime()), /^\[05\/Jan\/2026:01:02:03 [+-]\d{4}\]$/);
   });
 });
 
@@ -135,9 +136,9 @@ describe('compileAccessFormat', () => {
   const fakes: Fake[] = [
     {},
     { method: 'HEAD', url: '/plain', status: 404, bytes: 0, headers: {}, resHeaders: {} },
-    { method: 'POST', url: '/a?', remote: '203.0.113.9', ns: 5_000n, resHeaders: { 'x-list': ['a', 'b'] },
+    { method: 'POST', url: '/a?', remote: '203.0.113.9', ms: 0.005, resHeaders: { 'x-list': ['a', 'b'] },
       headers: { authorization: 'Basic ' + Buffer.from('alice:pw').toString('base64'), 'user-agent': 'ü agent' } },
-    { url: '/x?q=%20&r', ns: 61_000_000_123n, status: 500, bytes: 1_234_567 },
+    { url: '/x?q=%20&r', ms: 61_000.000123, status: 500, bytes: 1_234_567 },
   ];
   it('fills every format of the table exactly as formatAccessLine does', () => {
     process.env.GTS_COMPILE_TEST = 'env-value';
@@ -156,10 +157,10 @@ describe('compileAccessFormat', () => {
 
 describe('formatAccessTime once per second', () => {
   it('gives each second its own text, also when seconds alternate', () => {
-    const a = new Date(2026, 10, 21, 23, 15, 30, 1);
-    const a2 = new Date(2026, 10, 21, 23, 15, 30, 999);
-    const b = new Date(2026, 10, 21, 23, 15, 31, 0);
-    const c = new Date(2026, 0, 5, 1, 2, 3);
+    const a = new Date(2026, 10, 21, 23, 15, 30, 1).getTime();
+    const a2 = new Date(2026, 10, 21, 23, 15, 30, 999.5).getTime() + 0.4;
+    const b = new Date(2026, 10, 21, 23, 15, 31, 0).getTime();
+    const c = new Date(2026, 0, 5, 1, 2, 3).getTime();
     assert.match(formatAccessTime(a), /^\[21\/Nov\/2026:23:15:30 [+-]\d{4}\]$/);
     assert.equal(formatAccessTime(a2), formatAccessTime(a));
     assert.match(formatAccessTime(b), /^\[21\/Nov\/2026:23:15:31 [+-]\d{4}\]$/);

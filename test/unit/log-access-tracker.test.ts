@@ -1,6 +1,7 @@
-// The worker's access tracker on real node:http request/response objects (no sockets): what
-// it hands Logger.access(), the bytes it counts, the head headers it keeps, and that it
-// does nothing when no access log, syslog or statsd wants the requests (issue 6).
+// The worker's access recorder and response class on real node:http request/response objects
+// (no sockets): what it hands Logger.access(), the bytes it counts, the head headers it keeps,
+// the arrival it notes, and that it does nothing when no access log, syslog or statsd wants
+// the requests (issue 6).
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -11,7 +12,8 @@ import { join } from 'node:path';
 import { Logger } from '../../src/log/logger.js';
 import type { AccessRecord } from '../../src/log/access-format.js';
 import { DEFAULT_LOG_SETTINGS, type LogSettings } from '../../src/log/types.js';
-import { accessTracker, type AccessTracking } from '../../src/worker/access-tracker.js';
+import { accessRecorder, type AccessRecorder } from '../../src/worker/access-tracker.js';
+import { arrivedAt, wallClockMs, workerResponseClass } from '../../src/worker/worker-response.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gts-tracker-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,14 +27,31 @@ class Capture extends Logger {
   }
 }
 
-/** A request and its response, made with the tracker's response class as the worker's server would. */
-function request(tracking: AccessTracking, method = 'GET', url = '/p?q=1'): { req: http.IncomingMessage; res: http.ServerResponse } {
+interface Tracking {
+  readonly recorder: AccessRecorder;
+  readonly Response: typeof http.ServerResponse;
+}
+
+function tracking(log: Logger): Tracking {
+  const recorder = accessRecorder(log);
+  assert.ok(recorder);
+  return { recorder, Response: workerResponseClass(recorder.features) };
+}
+
+/** A request and its response, made with the worker's response class as its server would. */
+function request(t: Tracking, method = 'GET', url = '/p?q=1'): { req: http.IncomingMessage; res: http.ServerResponse } {
   const req = new http.IncomingMessage(new Socket());
   req.method = method;
   req.url = url;
   req.httpVersion = '1.1';
   req.headers = { 'user-agent': 'ua/1' };
-  return { req, res: new tracking.ServerResponse(req) };
+  return { req, res: new t.Response(req) };
+}
+
+/** What serve-request.ts does when a response closes. */
+function close(t: Tracking, res: http.ServerResponse): void {
+  const now = performance.now();
+  t.recorder.finished(res, arrivedAt(res, now), now - arrivedAt(res, now));
 }
 
 let n = 0;
@@ -41,27 +60,24 @@ function settings(format: string): LogSettings {
   return { ...DEFAULT_LOG_SETTINGS, errorlog: join(dir, `error-${n}.log`), accesslog: join(dir, `access-${n}.log`), access_log_format: format };
 }
 
-describe('accessTracker', () => {
+describe('accessRecorder', () => {
   it('counts body bytes of write() and end(), strings in their encoding and buffers; HEAD counts 0', async () => {
     const s = settings('%(m)s %(s)s %(b)s %(B)s');
     const log = new Capture(s, who);
-    const tracking = accessTracker(log);
-    const get = request(tracking);
-    tracking.track(get.req, get.res);
+    const t = tracking(log);
+    const get = request(t);
     get.res.write('héllo');
     get.res.write(Buffer.from([1, 2, 3]));
     get.res.write('68656c6c6f', 'hex');
     get.res.end('!');
-    get.res.emit('close');
-    const head = request(tracking, 'HEAD');
-    tracking.track(head.req, head.res);
+    close(t, get.res);
+    const head = request(t, 'HEAD');
     head.res.statusCode = 204;
     head.res.end('ignored');
-    head.res.emit('close');
+    close(t, head.res);
     await log.close();
     assert.deepEqual(log.records.map((r) => r.responseBytes), [6 + 3 + 5 + 1, 0]);
     assert.equal(log.records[0]?.res, get.res);
-    assert.ok((log.records[0]?.finishedAt ?? 0n) >= (log.records[0]?.startedAt ?? 1n));
     // Counting lives on the subclass's prototype, never on each response.
     assert.equal(Object.hasOwn(get.res, 'write'), false);
     assert.equal(Object.hasOwn(get.res, 'end'), false);
@@ -70,33 +86,55 @@ describe('accessTracker', () => {
   it('headers given to writeHead() as an object are visible to {Header}o', async () => {
     const s = settings('%({X-Out}o)s %({content-type}o)s');
     const log = new Capture(s, who);
-    const tracking = accessTracker(log);
-    const { req, res } = request(tracking);
-    tracking.track(req, res);
+    const t = tracking(log);
+    const { res } = request(t);
     res.setHeader('Content-Type', 'text/plain');
     res.writeHead(201, 'Made', { 'X-Out': 'v1' });
     res.end();
-    res.emit('close');
+    close(t, res);
     await log.close();
     assert.equal(res.statusCode, 201);
     assert.equal(res.statusMessage, 'Made');
     assert.equal(readFileSync(s.accesslog ?? '', 'utf8'), 'v1 text/plain\n');
   });
-  it('does nothing when nothing records requests, and always tracks for a subclass overriding access()', async () => {
+  it('records arrival on the wall clock and the time until the response closed', async () => {
+    const log = new Capture(settings('%(t)s %(D)s'), who);
+    const t = tracking(log);
+    const before = Date.now();
+    const { res } = request(t);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    res.end();
+    close(t, res);
+    const after = Date.now();
+    await log.close();
+    const record = log.records[0];
+    assert.ok(record);
+    // The wall clock and performance.now() drift apart by well under a millisecond here.
+    assert.ok(record.startedMs >= before - 2 && record.startedMs <= before + 10, `startedMs ${record.startedMs}, before ${before}`);
+    assert.ok(record.durationMs >= 29 && record.durationMs <= after - before + 2, `durationMs ${record.durationMs}`);
+  });
+  it('wallClockMs maps performance.now() readings onto Date.now()', () => {
+    const mono = performance.now();
+    const wall = Date.now();
+    assert.ok(Math.abs(wallClockMs(mono) - wall) < 5);
+    assert.ok(Math.abs(wallClockMs(mono + 5000) - (wall + 5000)) < 5, 'a reading a few seconds later re-reads the offset');
+  });
+  it('does nothing when nothing records requests; a subclass overriding access() gets every field', async () => {
     const off = new Logger({ ...DEFAULT_LOG_SETTINGS, errorlog: join(dir, 'error-off.log') }, who);
     assert.equal(off.recordsRequests, false);
-    const tracking = accessTracker(off);
-    assert.equal(tracking.ServerResponse, http.ServerResponse, 'no response subclass');
-    const { req, res } = request(tracking);
-    tracking.track(req, res);
-    assert.equal(res.listenerCount('close'), 0);
+    assert.equal(accessRecorder(off), null);
+    // Without the access log the worker's responses still note their arrival (for /metrics), nothing else.
+    const Plain = workerResponseClass();
+    assert.equal(Plain.prototype.write, http.ServerResponse.prototype.write);
     const sub = new Capture({ ...DEFAULT_LOG_SETTINGS, errorlog: join(dir, 'error-sub.log') }, who);
     assert.equal(sub.recordsRequests, true);
-    const subTracking = accessTracker(sub);
-    const other = request(subTracking);
-    subTracking.track(other.req, other.res);
-    other.res.emit('close');
+    assert.equal(sub.overridesAccess, true);
+    const t = tracking(sub);
+    const { res } = request(t);
+    res.end('four');
+    close(t, res);
     assert.equal(sub.records.length, 1);
+    assert.equal(sub.records[0]?.responseBytes, 4, 'bytes counted though access_log_format is unused');
     await Promise.all([off.close(), sub.close()]);
   });
 });

@@ -31,7 +31,7 @@ function record(path: string): AccessRecord {
   const res = { statusCode: 200, getHeader: () => undefined, getHeaders: () => ({}) };
   return {
     req: req as unknown as IncomingMessage, res: res as unknown as ServerResponse,
-    startedAt: 0n, finishedAt: 1_000_000n, startedWall: new Date(), responseBytes: 5,
+    startedMs: Date.now(), durationMs: 1, responseBytes: 5,
   };
 }
 
