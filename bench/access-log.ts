@@ -81,7 +81,7 @@ function cpuSeconds(pids: readonly number[]): number {
 }
 
 function wrk(url: string): Promise<{ rps: number; requests: number }> {
-  const args = ['-t1', '-c32', `-d${seconds}s`, `${url}/`];
+  const args = ['-t1', `-c${process.env['BENCH_CONNECTIONS'] ?? 32}`, `-d${seconds}s`, `${url}/`];
   const [cmd, argv] = pinned ? ['taskset', ['-c', `1-${availableParallelism() - 1}`, 'wrk', ...args]] : ['wrk', ['-t2', ...args.slice(1)]];
   return new Promise((resolve, reject) => {
     execFile(cmd, argv as string[], { encoding: 'utf8', timeout: (seconds + 30) * 1000 }, (err, out) => {

@@ -27,24 +27,32 @@ export interface FileDestination {
 const BATCH = 64 * 1024;
 
 /** sonic-boom flushes only when minLength > 0; our own batching decides when to write. */
-function batching(sync: boolean): { minLength?: number; maxWrite?: number; periodicFlush?: number } {
-  // maxWrite: sonic-boom would otherwise cut each batch into 16 KiB writes.
-  return sync ? {} : { minLength: 4096, maxWrite: BATCH * 2, periodicFlush: 200 };
+function batching(sync: boolean): { minLength?: number; maxWrite?: number; periodicFlush?: number; contentMode?: 'buffer' } {
+  // maxWrite: sonic-boom would otherwise cut each batch into 16 KiB writes. Batches are
+  // Buffers (see batchWrites), which sonic-boom takes in its 'buffer' mode.
+  return sync ? {} : { minLength: 4096, maxWrite: BATCH * 2, periodicFlush: 200, contentMode: 'buffer' };
 }
 
 /**
- * Gathers lines in one string and hands sonic-boom a write per BATCH (counted in UTF-16
- * units). Per line, sonic-boom's own write measures the byte length of its whole pending
- * buffer (~1 µs a line). Its flush() and flushSync(), which its periodic timer, pino's exit
- * handler and flushDestination() call, take the gathered text first.
+ * Encodes each line into a 64 KiB Buffer as it comes and hands sonic-boom the Buffer when
+ * it is full. Lines gathered as one JS string instead (each line a tree of concatenated
+ * pieces) kept ~0.7 MB of heap objects alive per batch: they survived the young
+ * generation's collections, each scavenge took ~1 ms instead of ~0.2 ms, and old-space
+ * collections tripled; a worker served ~3% fewer requests (docs/logging.md). sonic-boom's
+ * flush() and flushSync(), which its periodic timer, pino's exit handler and
+ * flushDestination() call, take the gathered bytes first.
  */
 function batchWrites(stream: Destination): (text: string) => void {
-  let pending = '';
+  // sonic-boom's types only know its default 'utf8' mode.
+  const writeBytes = (bytes: Buffer): void => void (stream.write as unknown as (chunk: Buffer) => boolean)(bytes);
+  let batch = Buffer.allocUnsafe(BATCH);
+  let used = 0;
   const push = (): void => {
-    if (pending === '') return;
-    const text = pending;
-    pending = '';
-    stream.write(text);
+    if (used === 0) return;
+    const full = batch.subarray(0, used);
+    batch = Buffer.allocUnsafe(BATCH);
+    used = 0;
+    writeBytes(full);
   };
   const { flush, flushSync } = stream;
   stream.flush = function (this: Destination, cb?: (err?: Error) => void): void {
@@ -56,8 +64,12 @@ function batchWrites(stream: Destination): (text: string) => void {
     flushSync.call(this);
   };
   return (text) => {
-    pending += text;
-    if (pending.length >= BATCH) push();
+    // A UTF-16 unit takes at most 3 bytes of UTF-8: write a line only where it fits whole.
+    if (text.length * 3 > BATCH - used) {
+      push();
+      if (text.length * 3 > BATCH) return writeBytes(Buffer.from(text));
+    }
+    used += batch.write(text, used);
   };
 }
 

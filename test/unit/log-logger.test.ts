@@ -108,6 +108,19 @@ describe('access log', () => {
     await log.close();
     assert.deepEqual(lines(s.accesslog ?? ''), ['10.0.0.1 GET /a HTTP/1.1 200 5 1', '10.0.0.1 GET /b?q=1 HTTP/1.1 200 5 1']);
   });
+  it('writes every byte across 64 KiB batches: multi-byte characters, and lines longer than a batch', async () => {
+    const s = settings({ accesslog: join(dir, `access-${n}.log`), access_log_format: '%(U)s' });
+    const log = new Logger(s, worker);
+    const paths: string[] = [];
+    // ~200 KiB of lines with 1-, 2-, 3- and 4-byte UTF-8 characters, so batch ends fall
+    // next to every kind of character, plus two lines each bigger than a whole batch.
+    for (let i = 0; i < 3000; i++) paths.push(`/${i}-a-ü-€-😀-${'x'.repeat(i % 97)}`);
+    paths.splice(1000, 0, `/long-${'ü'.repeat(40_000)}`);
+    paths.splice(2000, 0, `/longer-${'€😀'.repeat(30_000)}`);
+    for (const p of paths) log.access(record(p));
+    await log.close();
+    assert.equal(readFileSync(s.accesslog ?? '', 'utf8'), paths.map((p) => `${p}\n`).join(''));
+  });
 });
 
 describe('reopen()', () => {
