@@ -4,10 +4,13 @@
 // 127.0.0.1, so drifting machine load hits both alike; results are medians of paired ratios.
 // Also reports the workers' CPU time per request (from /proc). Target: ≤ 5%. On a shared
 // 2-CPU machine both figures move by tens of percent between rounds: read the pair lines.
-// Run: npx tsc -p . && node dist/bench/access-log.js [seconds=3] [pairs=8] [workers=2]
+// Run: npx tsc -p . && node dist/bench/access-log.js [seconds=3] [pairs=8] [workers=1, 2 on one CPU]
 // (BENCH_ACCESS_FORMAT='...' measures another access_log_format; BENCH_ACCESS_LOG=/dev/null
 // writes the lines nowhere, which separates the logging path from the disk's own cost;
-// BENCH_AA=1 compares two servers without the access log: the noise floor of this machine.)
+// BENCH_AA=1 compares two servers without the access log: the noise floor of this machine;
+// BENCH_OTHER_BUILD=/elsewhere/dist/src/bin/gunicorn-ts.js runs the "off" server from another
+// build, with the access log on (off with BENCH_AA=1), to compare two versions directly;
+// BENCH_CONNECTIONS sets wrk's connections, 32 by default.)
 // `node dist/bench/access-log.js micro` instead times the worker's per-request logging path
 // in process, on real IncomingMessage/ServerResponse objects (no sockets, no wrk).
 import { execFile, spawn } from 'node:child_process';
@@ -43,8 +46,8 @@ process.once('exit', () => {
 
 interface Server { readonly url: string; readonly workerPids: number[] }
 
-function start(accessLog: string | null): Promise<Server> {
-  const args = [BIN, 'config-examples/apps/hello.ts:app', '--bind', '127.0.0.1:0', '--workers', String(workers), '--keep-alive', '5'];
+function start(accessLog: string | null, bin = BIN): Promise<Server> {
+  const args = [bin, 'config-examples/apps/hello.ts:app', '--bind', '127.0.0.1:0', '--workers', String(workers), '--keep-alive', '5'];
   if (accessLog !== null) args.push('--access-logfile', accessLog);
   // BENCH_ACCESS_FORMAT: measure another access_log_format than Gunicorn's default.
   const format = process.env['BENCH_ACCESS_FORMAT'];
@@ -178,7 +181,10 @@ if (process.argv[2] === 'micro') {
 
 const logFile = process.env['BENCH_ACCESS_LOG'] ?? join(dir, 'access.log');
 console.log(`load before: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
-const offServer = await start(null);
+// BENCH_OTHER_BUILD: the "off" server is another build of gunicorn-ts, logging like "on".
+const otherBuild = process.env['BENCH_OTHER_BUILD'];
+const offServer = otherBuild === undefined ? await start(null)
+  : await start(process.env['BENCH_AA'] === '1' ? null : logFile === '/dev/null' ? logFile : `${logFile}.other`, otherBuild);
 // BENCH_AA=1: the "on" server runs without the access log too, which shows the noise floor.
 const onServer = await start(process.env['BENCH_AA'] === '1' ? null : logFile);
 const off: Sample[] = [];
