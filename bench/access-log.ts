@@ -21,7 +21,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_LOG_SETTINGS, Logger } from '../src/log/index.js';
-import { accessRecorder, type AccessRecorder } from '../src/worker/access-tracker.js';
+import { accessRecorder, type AccessRecorder } from '../src/worker/access-recorder.js';
 import { arrivedAt, workerResponseClass } from '../src/worker/worker-response.js';
 
 const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.js', import.meta.url));

@@ -20,7 +20,7 @@ export interface FileDestination {
  * An asynchronous destination (the access log) writes in batches of 64 KiB, or whatever has
  * gathered after 200 ms (sonic-boom's periodic flush); flush(), a reopen and the exit flush
  * write out the rest. Each write is handed to libuv's thread pool, and that hand-off costs
- * more than the write itself: under wrk, a bare node:http server with the access tracker
+ * more than the write itself: under wrk, a bare node:http server with the access recorder
  * spent ~1.3 µs more system CPU per request with 4 KiB batches than without the access log,
  * with 16 or 64 KiB no measurable difference (docs/logging.md).
  */

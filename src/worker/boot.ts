@@ -22,7 +22,7 @@ import { ResponseEnricher } from './enrich-response.js';
 import { ConnectionShedding } from './connection-shedding.js';
 import { WorkerHooks, workerSelf } from './worker-hooks.js';
 import { loadCustomWorker, withCustomWorker } from './worker-class.js';
-import { accessRecorder } from './access-tracker.js';
+import { accessRecorder } from './access-recorder.js';
 import { workerResponseClass } from './worker-response.js';
 import { workerLogger } from './worker-log.js';
 import { applyEnvironment, type WorkerSettings } from './worker-settings.js';

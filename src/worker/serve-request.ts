@@ -13,7 +13,7 @@ import type { HookLogger } from '../config/hook-types.js';
 import { internalError } from '../app/internal-error.js';
 import type { EnrichedRequest, ResponseEnricher } from './enrich-response.js';
 import type { ConnectionShedding } from './connection-shedding.js';
-import type { AccessRecorder } from './access-tracker.js';
+import type { AccessRecorder } from './access-recorder.js';
 import type { AttachedStats } from './request-stats.js';
 import { arrivedAt } from './worker-response.js';
 

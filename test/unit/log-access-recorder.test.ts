@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Logger } from '../../src/log/logger.js';
 import type { AccessRecord } from '../../src/log/access-format.js';
 import { DEFAULT_LOG_SETTINGS, type LogSettings } from '../../src/log/types.js';
-import { accessRecorder, type AccessRecorder } from '../../src/worker/access-tracker.js';
+import { accessRecorder, type AccessRecorder } from '../../src/worker/access-recorder.js';
 import { arrivedAt, wallClockMs, workerResponseClass } from '../../src/worker/worker-response.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gts-tracker-'));
