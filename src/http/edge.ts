@@ -28,15 +28,22 @@ export interface HttpEdge {
   readonly secure: boolean;
   /** Options for http.createServer, or https.createServer (TLS options included) when secure. */
   readonly serverOptions: https.ServerOptions;
-  /** Wraps the app listener: trusted-proxy rules, then the exact limits (414/431), then `listener`. */
-  guard(listener: Listener): Listener;
+  /**
+   * Wraps the app listener: trusted-proxy rules, then the exact limits (414/431), then
+   * `listener`. A request over a limit is answered here and only `rejected` sees it.
+   */
+  guard(listener: Listener, rejected?: Listener): Listener;
   /** Hooks the edge into a server made with serverOptions: maxHeadersCount, clientError, PROXY protocol. */
   install(server: EdgeServer): void;
-  /**
-   * All of the above: a ready server for `listener` (not listening yet), creating its
-   * responses with `responseClass` when given (a ServerResponse subclass).
-   */
-  createServer(listener: Listener, responseClass?: typeof http.ServerResponse): EdgeServer;
+  /** All of the above: a ready server for `listener` (not listening yet). */
+  createServer(listener: Listener, options?: EdgeServerOptions): EdgeServer;
+}
+
+export interface EdgeServerOptions {
+  /** The ServerResponse subclass to create responses with. */
+  readonly responseClass?: typeof http.ServerResponse;
+  /** Called for each request over a limit, as its 4xx is written (the app never sees it). */
+  readonly rejected?: Listener;
 }
 
 /** Throws AllowListError, LimitSettingError or TlsSettingError (each names the setting). */
@@ -51,7 +58,7 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog)
   const edge: HttpEdge = {
     secure: tlsOptions !== null,
     serverOptions,
-    guard: (listener) => guardListener(listener, forwarded, limits, log),
+    guard: (listener, rejected) => guardListener(listener, forwarded, limits, log, rejected),
     install(server) {
       server.maxHeadersCount = maxHeadersCountFor(limits);
       server.on('clientError', createClientErrorHandler(log, { resetLevel }));
@@ -62,11 +69,10 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog)
       }
       if (proxyAllow !== null) installProxyProtocol(server, { allow: proxyAllow, log });
     },
-    createServer(listener, responseClass) {
+    createServer(listener, { responseClass, rejected } = {}) {
       const options = responseClass === undefined ? serverOptions : { ...serverOptions, ServerResponse: responseClass };
-      const server = tlsOptions !== null
-        ? https.createServer(options, edge.guard(listener))
-        : http.createServer(options, edge.guard(listener));
+      const guarded = edge.guard(listener, rejected);
+      const server = tlsOptions !== null ? https.createServer(options, guarded) : http.createServer(options, guarded);
       edge.install(server);
       return server;
     },
@@ -74,7 +80,7 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog)
   return Object.freeze(edge);
 }
 
-function guardListener(listener: Listener, forwarded: ForwardedPolicy, limits: Limits, log: EdgeLog): Listener {
+function guardListener(listener: Listener, forwarded: ForwardedPolicy, limits: Limits, log: EdgeLog, rejected?: Listener): Listener {
   return (req, res) => {
     applyForwarded(req, forwarded);
     const violation = checkRequestLimits(req, limits);
@@ -82,6 +88,7 @@ function guardListener(listener: Listener, forwarded: ForwardedPolicy, limits: L
       listener(req, res);
       return;
     }
+    rejected?.(req, res);
     log('debug', 'request over a limit rejected', { peer: clientAddress(req), status: violation.status, reason: violation.reason });
     // Connection: close makes Node close the socket after this response; the request
     // body, if any, is never read.

@@ -3,7 +3,7 @@
 // and scheme the edge decided through clientAddress() and requestScheme().
 
 export { createHttpEdge } from './edge.js';
-export type { EdgeServer, EdgeSettings, HttpEdge, Listener } from './edge.js';
+export type { EdgeServer, EdgeServerOptions, EdgeSettings, HttpEdge, Listener } from './edge.js';
 export { edgeSettingsFrom, EdgeSettingTypeError } from './edge-settings.js';
 export type { EdgeLog, EdgeLogLevel } from './edge-log.js';
 export { validateEdgeSettings } from './validate.js';

@@ -54,9 +54,12 @@ export async function bootWorker(
   let handler: RequestListener = () => undefined;
   const logger = workerLogger();
   const access = logger ? accessRecorder(logger) : null;
-  const http = createHttpServer(settings, (req, res) => handler(req, res), log, workerResponseClass(access?.features));
   // Per-status/method counts and durations for the arbiter's /metrics, sent with each beat.
   const stats = attachRequestStats(() => ({ requests: counter.served, inFlight: counter.inFlight }));
+  const http = createHttpServer(settings, (req, res) => handler(req, res), log, {
+    responseClass: workerResponseClass(access?.features),
+    rejected: stats.rejected,
+  });
   const limit = custom?.maxConnections ?? (settings.workerClass === 'sync' ? 1 : settings.workerConnections);
   const gate = new ConnectionGate(http, limit);
   let stopBeats = (): void => undefined;

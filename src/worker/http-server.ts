@@ -1,9 +1,9 @@
 // Creates the worker's HTTP server around the app's request listener. The server never
 // listens itself: the connection gate accepts on the inherited sockets and hands connections
 // over. Request limits, TLS and the PROXY protocol plug in here.
-import type { RequestListener, Server, ServerResponse } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import type { HookLogger } from '../config/hook-types.js';
-import { createHttpEdge, edgeSettingsFrom } from '../http/index.js';
+import { createHttpEdge, edgeSettingsFrom, type EdgeServerOptions } from '../http/index.js';
 import type { WorkerSettings } from './worker-settings.js';
 
 /** Whether the server offers keep-alive at all: Gunicorn's `keepalive 0` and the sync class close after each response. */
@@ -11,12 +11,12 @@ export function keepsAlive(settings: WorkerSettings): boolean {
   return settings.keepalive > 0 && settings.workerClass === 'async';
 }
 
-/** `responseClass`: the worker's ServerResponse subclass (worker-response.ts). */
-export function createHttpServer(settings: WorkerSettings, listener: RequestListener, log: HookLogger, responseClass?: typeof ServerResponse): Server {
+/** `options`: the worker's ServerResponse subclass (worker-response.ts), what sees requests the edge rejects. */
+export function createHttpServer(settings: WorkerSettings, listener: RequestListener, log: HookLogger, options?: EdgeServerOptions): Server {
   // HTTP edge (issue 4): limits, timeouts, TLS, PROXY protocol, trusted proxies. The arbiter
   // validated these settings before binding, so this only throws on a file changed since.
   const edge = createHttpEdge(edgeSettingsFrom(settings.all), (level, msg, fields) => log[level](msg, fields));
-  const server = edge.createServer(listener, responseClass);
+  const server = edge.createServer(listener, options);
   // Node advertises this in `Keep-Alive: timeout=N` and closes idle connections after it;
   // the drain relies on never closing an idle connection earlier than that.
   server.keepAliveTimeout = Math.max(1, settings.keepalive) * 1000;

@@ -3,10 +3,11 @@
 // (serve-request.ts hands it each closed response with the time worker-response.ts noted at
 // arrival); the cumulative snapshot travels in the beat (and in answers to `stats`), never
 // per request.
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FromWorker } from '../ipc/messages.js';
 import { RequestRecorder } from '../metrics/recorder.js';
 import type { RequestStatsSnapshot } from '../metrics/request-stats.js';
+import { arrivedAt } from './worker-response.js';
 
 export class RequestStats {
   readonly #recorder = new RequestRecorder();
@@ -31,6 +32,11 @@ function beat(stats: RequestStats, counts: Counts): FromWorker {
 export interface AttachedStats {
   /** Call when each response closes, with the milliseconds since its request arrived. */
   record(res: ServerResponse, ms: number): void;
+  /**
+   * For requests the HTTP edge answers itself (over a limit: 414, 431), which never reach
+   * serve-request.ts: records each one when its response closes.
+   */
+  rejected(req: IncomingMessage, res: ServerResponse): void;
   /** For the heartbeat: `stats: attached.snapshot()` in the beat. */
   snapshot(): RequestStatsSnapshot;
   /** Sends a final beat and resolves once it is handed to the channel: call before exiting. */
@@ -43,8 +49,13 @@ export function attachRequestStats(counts: Counts): AttachedStats {
   process.on('message', (msg: unknown) => {
     if ((msg as { type?: unknown } | null)?.type === 'stats' && process.connected) process.send?.(beat(stats, counts));
   });
+  const rejectedClosed = function (this: ServerResponse): void {
+    const now = performance.now();
+    stats.record(this, now - arrivedAt(this, now));
+  };
   return {
     record: (res, ms) => stats.record(res, ms),
+    rejected: (_req, res) => void res.on('close', rejectedClosed),
     snapshot: () => stats.snapshot(),
     flush: () => new Promise<void>((resolve) => {
       if (!process.connected || !process.send) return resolve();
