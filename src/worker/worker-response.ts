@@ -19,7 +19,7 @@ export interface ResponseFeatures {
   readonly captureAddress: boolean;
 }
 
-export const NO_FEATURES: ResponseFeatures = { countBytes: false, keepHeadHeaders: false, captureAddress: false };
+const NO_FEATURES: ResponseFeatures = { countBytes: false, keepHeadHeaders: false, captureAddress: false };
 
 const ARRIVED = Symbol('gunicorn-ts.arrived');
 const BYTES = Symbol('gunicorn-ts.body-bytes');
