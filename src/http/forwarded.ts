@@ -99,19 +99,36 @@ export function applyForwarded(req: IncomingMessage, policy: ForwardedPolicy): v
   if (hasAny(req.rawHeaders, policy.stripped) && !trustOf(socket, policy).trusted) removeHeaders(req, policy.stripped);
 }
 
-/** What the edge decided for `req`: undefined when its connection did not go through applyForwarded. */
-export function edgeInfo(req: IncomingMessage): RequestEdgeInfo | undefined {
+/** The trust record of `req`'s connection: undefined when it did not go through applyForwarded. */
+function requestTrust(req: IncomingMessage): ConnectionTrust | undefined {
   const socket = req.socket as EdgeSocket | null;
   const policy = socket?.[POLICY];
-  if (!socket || policy === undefined) return undefined;
-  const { peerAddress, trusted } = trustOf(socket, policy);
-  let scheme: 'http' | 'https' = (socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
-  if (trusted) {
-    for (const [name, expected] of policy.secureHeaders) {
-      if (joinedRawHeader(req.rawHeaders, name) === expected) scheme = 'https';
+  return socket && policy !== undefined ? trustOf(socket, policy) : undefined;
+}
+
+/** The client: X-Forwarded-For's first untrusted hop from a trusted proxy, else the peer. */
+function clientOf(req: IncomingMessage, trust: ConnectionTrust): string | undefined {
+  if (!trust.trusted) return trust.peerAddress;
+  const xff = joinedRawHeader(req.rawHeaders, 'x-forwarded-for');
+  return xff === undefined ? trust.peerAddress : clientFromForwardedFor(xff, trust.policy.allow) ?? trust.peerAddress;
+}
+
+/** 'https' on a TLS connection, or when a trusted proxy's secure_scheme_headers say so. */
+function schemeOf(req: IncomingMessage, trust: ConnectionTrust | undefined): 'http' | 'https' {
+  if ((req.socket as { encrypted?: boolean }).encrypted === true) return 'https';
+  if (trust?.trusted === true) {
+    for (const [name, expected] of trust.policy.secureHeaders) {
+      if (joinedRawHeader(req.rawHeaders, name) === expected) return 'https';
     }
   }
-  return { scheme, clientAddress: edgeClientAddress(req), peerAddress, trusted };
+  return 'http';
+}
+
+/** What the edge decided for `req`: undefined when its connection did not go through applyForwarded. */
+export function edgeInfo(req: IncomingMessage): RequestEdgeInfo | undefined {
+  const trust = requestTrust(req);
+  if (trust === undefined) return undefined;
+  return { scheme: schemeOf(req, trust), clientAddress: clientOf(req, trust), peerAddress: trust.peerAddress, trusted: trust.trusted };
 }
 
 /**
@@ -120,18 +137,13 @@ export function edgeInfo(req: IncomingMessage): RequestEdgeInfo | undefined {
  * not go through applyForwarded.
  */
 export function edgeClientAddress(req: IncomingMessage): string | undefined {
-  const socket = req.socket as EdgeSocket | null;
-  const policy = socket?.[POLICY];
-  if (!socket || policy === undefined) return undefined;
-  const { peerAddress, trusted } = trustOf(socket, policy);
-  if (!trusted) return peerAddress;
-  const xff = joinedRawHeader(req.rawHeaders, 'x-forwarded-for');
-  return xff === undefined ? peerAddress : clientFromForwardedFor(xff, policy.allow) ?? peerAddress;
+  const trust = requestTrust(req);
+  return trust === undefined ? undefined : clientOf(req, trust);
 }
 
 /** 'https' on a TLS connection or when a trusted proxy's secure_scheme_headers say so. */
 export function requestScheme(req: IncomingMessage): 'http' | 'https' {
-  return edgeInfo(req)?.scheme ?? ((req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http');
+  return schemeOf(req, requestTrust(req));
 }
 
 /** The client address for the app and the access log's %(h)s. */
