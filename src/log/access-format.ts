@@ -1,10 +1,12 @@
 // Gunicorn's access-log format: `%(atom)s` placeholders filled from one finished request.
 // compileAccessFormat() parses a format once into literal pieces and per-atom getters (the
-// per-request path: no regex, only the atoms used). accessAtoms() + formatAccessLine() are
-// the reference form of the same rules. Writing the line is logger.ts's job.
+// per-request path: no regex, only the atoms used), and can encode a line straight into a
+// Buffer (line-bytes.ts). accessAtoms() + formatAccessLine() are the reference form of the
+// same rules. Writing the line is logger.ts's job.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { edgeClientAddress } from '../http/forwarded.js';
 import { firstRawHeader } from '../http/raw-headers.js';
+import { putBytes, putNumber, putText } from './line-bytes.js';
 
 /** What the worker knows about a finished request. */
 export interface AccessRecord {
@@ -51,14 +53,22 @@ function pad(n: number, width = 2): string {
 }
 
 /** The last second formatAccessTime() printed (the zone is read again each new second). */
-let timeCache = { second: NaN, text: '' };
+let timeCache = { second: NaN, text: '', bytes: Buffer.alloc(0) };
+
+/** The cached time of `ms`'s second, built anew when the second changes. */
+function accessTime(ms: number): typeof timeCache {
+  // Every request of the same second prints the same text: build it once per second.
+  const second = Math.floor(ms / 1000);
+  if (second !== timeCache.second) {
+    const text = buildAccessTime(new Date(ms));
+    timeCache = { second, text, bytes: Buffer.from(text) };
+  }
+  return timeCache;
+}
 
 /** `[21/Nov/2026:23:15:30 +0000]` in local time for `ms` since the epoch, as Apache and Gunicorn print it. */
 export function formatAccessTime(ms: number): string {
-  // Every request of the same second prints the same text: build it once per second.
-  const second = Math.floor(ms / 1000);
-  if (second !== timeCache.second) timeCache = { second, text: buildAccessTime(new Date(ms)) };
-  return timeCache.text;
+  return accessTime(ms).text;
 }
 
 function buildAccessTime(d: Date): string {
@@ -84,13 +94,21 @@ function headerValue(v: string | string[] | number | undefined): string | undefi
 
 type AtomFn = (r: AccessRecord) => string | undefined;
 
+/** The HTTP edge's client: the PROXY protocol's source, or X-Forwarded-For from a trusted proxy. */
+function clientAddress(r: AccessRecord): string | undefined {
+  // The address noted at arrival is already the PROXY protocol's source, and the edge has
+  // removed X-Forwarded-For unless a trusted proxy sent it: without that header the edge's
+  // answer is that address, found without its per-connection lookups.
+  if (r.remoteAddress !== undefined && firstRawHeader(r.req.rawHeaders, 'x-forwarded-for') === undefined) return r.remoteAddress;
+  return edgeClientAddress(r.req) ?? r.remoteAddress ?? r.req.socket.remoteAddress;
+}
+
 const dash = (v: string | undefined): string => (v === undefined || v === '' ? '-' : v);
 /** Whole microseconds of a duration, truncated as Gunicorn's timedelta arithmetic does. */
 const micros = (r: AccessRecord): number => Math.floor(r.durationMs * 1000);
 
 const PLAIN: Readonly<Record<string, AtomFn>> = {
-  // The HTTP edge's client (PROXY protocol source, or X-Forwarded-For from a trusted proxy) first.
-  h: (r) => edgeClientAddress(r.req) ?? r.remoteAddress ?? r.req.socket.remoteAddress,
+  h: clientAddress,
   l: () => '-',
   u: (r) => basicUser(firstRawHeader(r.req.rawHeaders, 'authorization')),
   t: (r) => formatAccessTime(r.startedMs),
@@ -139,6 +157,42 @@ function atomGetter(name: string): (r: AccessRecord) => string {
   return () => dash(process.env[key]);
 }
 
+/** Writes one atom's text into `buf` at `at` (line-bytes.ts: returns the end, or FULL). */
+type AtomWriter = (r: AccessRecord, buf: Buffer, at: number) => number;
+
+const SPACE = Buffer.from(' ');
+const SPACE_HTTP = Buffer.from(' HTTP/');
+const DASH = Buffer.from('-');
+
+/**
+ * Atoms that write their value without building its text: numbers digit by digit, the
+ * time from its cached bytes, the request line piece by piece. The same bytes as their
+ * getters' text; every other atom writes its getter's text.
+ */
+const WRITERS: Readonly<Record<string, AtomWriter>> = {
+  t: (r, buf, at) => putBytes(buf, at, accessTime(r.startedMs).bytes),
+  r: (r, buf, at) => {
+    // A server's requests always have both; the defaults print what the getter's template would.
+    const { method = 'undefined', url = 'undefined', httpVersion } = r.req;
+    const methodEnd = putBytes(buf, putText(buf, at, method), SPACE);
+    return putText(buf, putBytes(buf, putText(buf, methodEnd, url), SPACE_HTTP), httpVersion);
+  },
+  s: (r, buf, at) => putNumber(buf, at, r.res.statusCode),
+  b: (r, buf, at) => (r.responseBytes > 0 ? putNumber(buf, at, r.responseBytes) : putBytes(buf, at, DASH)),
+  B: (r, buf, at) => putNumber(buf, at, r.responseBytes),
+  T: (r, buf, at) => putNumber(buf, at, Math.floor(micros(r) / 1_000_000)),
+  D: (r, buf, at) => putNumber(buf, at, micros(r)),
+  M: (r, buf, at) => putNumber(buf, at, Math.floor(micros(r) / 1000)),
+};
+
+/** The writer of one atom name. */
+function atomWriter(name: string): AtomWriter {
+  const own = WRITERS[name];
+  if (own !== undefined) return own;
+  const text = atomGetter(name);
+  return (r, buf, at) => putText(buf, at, text(r));
+}
+
 function computeAtom(name: string, r: AccessRecord): string {
   return atomGetter(name)(r);
 }
@@ -168,18 +222,25 @@ export interface CompiledAccessFormat {
   readonly atoms: readonly string[];
   /** The filled format followed by `suffix` (e.g. '\n'); same text as formatAccessLine(). */
   line(record: AccessRecord): string;
+  /**
+   * Writes line()'s text as UTF-8 into `buf` from `at`, without building it: returns the
+   * offset after it, or FULL (line-bytes.ts) when it does not fit. A plain function.
+   */
+  readonly encode: (record: AccessRecord, buf: Buffer, at: number) => number;
 }
 
 /** `l` and `p` read nothing from the record. */
 const EMPTY_RECORD = {} as AccessRecord;
 
 /**
- * Parses `format` into literal pieces and atom getters, so a line costs only the getters
- * the format names and string concatenation. Same rules as formatAccessLine().
+ * Parses `format` into literal pieces and, per atom, a getter (for line()) and a writer
+ * (for encode()), so a line costs only the atoms the format names. Same rules as
+ * formatAccessLine().
  */
 export function compileAccessFormat(format: string, suffix = ''): CompiledAccessFormat {
   const texts: string[] = [];
   const getters: Array<(r: AccessRecord) => string> = [];
+  const writers: AtomWriter[] = [];
   let text = '';
   let last = 0;
   for (const m of format.matchAll(PLACEHOLDER)) {
@@ -192,17 +253,25 @@ export function compileAccessFormat(format: string, suffix = ''): CompiledAccess
     texts.push(text);
     text = '';
     getters.push(atomGetter(name));
+    writers.push(atomWriter(name));
   }
   texts.push(text + format.slice(last) + suffix);
   const atoms = formatAtoms(format);
   const count = getters.length;
   const first = texts[0] ?? '';
+  const literals = texts.map((t) => Buffer.from(t));
+  const firstBytes = literals[0]!;
   return {
     atoms,
     line(r: AccessRecord): string {
       let out = first;
       for (let i = 0; i < count; i++) out += getters[i]!(r) + texts[i + 1]!;
       return out;
+    },
+    encode(r: AccessRecord, buf: Buffer, at: number): number {
+      let end = putBytes(buf, at, firstBytes);
+      for (let i = 0; i < count; i++) end = putBytes(buf, writers[i]!(r, buf, end), literals[i + 1]!);
+      return end;
     },
   };
 }

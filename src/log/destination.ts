@@ -3,12 +3,13 @@
 // which are never reopened or closed.
 import { openSync } from 'node:fs';
 import pino from 'pino';
+import { BATCH, batchLines, type LineBatch } from './line-batch.js';
 
 export type Destination = ReturnType<typeof pino.destination>;
 
 export interface FileDestination {
   stream: Destination;
-  /** Writes text; an asynchronous destination gathers it into batches (see batchWrites). */
+  /** Writes text; an asynchronous destination gathers it into batches (line-batch.ts). */
   write: (text: string) => void;
   /** null for stdout/stderr. */
   path: string | null;
@@ -16,66 +17,14 @@ export interface FileDestination {
   reopened: Promise<void>;
 }
 
-/**
- * An asynchronous destination (the access log) writes in batches of 64 KiB, or whatever has
- * gathered after 200 ms (sonic-boom's periodic flush); flush(), a reopen and the exit flush
- * write out the rest. Each write is handed to libuv's thread pool, and that hand-off costs
- * more than the write itself: under wrk, a bare node:http server with the access recorder
- * spent ~1.3 µs more system CPU per request with 4 KiB batches than without the access log,
- * with 16 or 64 KiB no measurable difference (docs/logging.md).
- */
-const BATCH = 64 * 1024;
+/** An asynchronous destination, written in batches (line-batch.ts). */
+export interface BatchDestination extends FileDestination, LineBatch {}
 
 /** sonic-boom flushes only when minLength > 0; our own batching decides when to write. */
 function batching(sync: boolean): { minLength?: number; maxWrite?: number; periodicFlush?: number; contentMode?: 'buffer' } {
   // maxWrite: sonic-boom would otherwise cut each batch into 16 KiB writes. Batches are
-  // Buffers (see batchWrites), which sonic-boom takes in its 'buffer' mode.
+  // Buffers (line-batch.ts), which sonic-boom takes in its 'buffer' mode.
   return sync ? {} : { minLength: 4096, maxWrite: BATCH * 2, periodicFlush: 200, contentMode: 'buffer' };
-}
-
-/**
- * Encodes each line into a 64 KiB Buffer as it comes and hands sonic-boom the Buffer when
- * it is full. Lines gathered as one JS string instead (each line a tree of concatenated
- * pieces) kept ~0.7 MB of heap objects alive per batch: they survived the young
- * generation's collections, each scavenge took ~1 ms instead of ~0.2 ms, and old-space
- * collections tripled; a worker served ~3% fewer requests (docs/logging.md). sonic-boom's
- * flush() and flushSync(), which its periodic timer, pino's exit handler and
- * flushDestination() call, take the gathered bytes first.
- */
-function batchWrites(stream: Destination): (text: string) => void {
-  // sonic-boom's types only know its default 'utf8' mode.
-  const writeBytes = (bytes: Buffer): void => void (stream.write as unknown as (chunk: Buffer) => boolean)(bytes);
-  let batch = Buffer.allocUnsafe(BATCH);
-  let used = 0;
-  const push = (): void => {
-    if (used === 0) return;
-    const full = batch.subarray(0, used);
-    batch = Buffer.allocUnsafe(BATCH);
-    used = 0;
-    writeBytes(full);
-  };
-  const { flush, flushSync } = stream;
-  stream.flush = function (this: Destination, cb?: (err?: Error) => void): void {
-    push();
-    flush.call(this, cb);
-  };
-  stream.flushSync = function (this: Destination): void {
-    push();
-    flushSync.call(this);
-  };
-  return (text) => {
-    // A UTF-16 unit takes at most 3 bytes of UTF-8: write a line only where it fits whole.
-    if (text.length * 3 > BATCH - used) {
-      push();
-      if (text.length * 3 > BATCH) return writeBytes(Buffer.from(text));
-    }
-    used += batch.write(text, used);
-  };
-}
-
-function destination(stream: Destination, path: string | null, sync: boolean): FileDestination {
-  const write = sync ? (text: string): void => void stream.write(text) : batchWrites(stream);
-  return { stream, write, path, reopened: Promise.resolve() };
 }
 
 /** A failing disk must not crash the server: sonic-boom's 'error' is reported once. */
@@ -90,11 +39,24 @@ function guard(setting: string, stream: Destination): Destination {
 }
 
 /**
- * Opens `target` ('-' → `stdFd`) for appending. A file that cannot be opened is a clear
- * Error naming the setting, thrown now rather than emitted later from a stream.
+ * Opens `target` ('-' → `stdFd`) for appending, written synchronously (the error log). A
+ * file that cannot be opened is a clear Error naming the setting, thrown now rather than
+ * emitted later from a stream.
  */
-export function openDestination(setting: string, target: string, stdFd: 1 | 2, sync: boolean): FileDestination {
-  if (target === '-') return destination(guard(setting, pino.destination({ fd: stdFd, sync, ...batching(sync) })), null, sync);
+export function openDestination(setting: string, target: string, stdFd: 1 | 2): FileDestination {
+  const { stream, path } = openStream(setting, target, stdFd, true);
+  return { stream, write: (text) => void stream.write(text), path, reopened: Promise.resolve() };
+}
+
+/** Opens `target` as openDestination() does, written asynchronously in batches (the access log). */
+export function openBatchDestination(setting: string, target: string, stdFd: 1 | 2): BatchDestination {
+  const { stream, path } = openStream(setting, target, stdFd, false);
+  const { write, put } = batchLines(stream);
+  return { stream, write, put, path, reopened: Promise.resolve() };
+}
+
+function openStream(setting: string, target: string, stdFd: 1 | 2, sync: boolean): { stream: Destination; path: string | null } {
+  if (target === '-') return { stream: guard(setting, pino.destination({ fd: stdFd, sync, ...batching(sync) })), path: null };
   let fd: number;
   try {
     fd = openSync(target, 'a');
@@ -106,7 +68,7 @@ export function openDestination(setting: string, target: string, stdFd: 1 | 2, s
   // "not ready"). sonic-boom reopens by `file`, which an fd-built stream lacks: set it.
   const stream = guard(setting, pino.destination({ fd, sync, ...batching(sync) }));
   (stream as unknown as { file: string }).file = target;
-  return destination(stream, target, sync);
+  return { stream, path: target };
 }
 
 /** Reopens a file destination by name (the old file was moved away); no-op for stdio. */
@@ -126,7 +88,7 @@ export function reopenDestination(d: FileDestination): void {
     stream.on('error', done);
   });
   // Lines gathered before the signal belong to the file that was moved away: start writing
-  // them first (flush() takes what batchWrites gathered; sonic-boom would otherwise hold
+  // them first (flush() takes what line-batch.ts gathered; sonic-boom would otherwise hold
   // less than its minLength until after the reopen), then reopen, which sonic-boom defers
   // until that write has completed.
   try {

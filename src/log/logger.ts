@@ -4,7 +4,9 @@
 // syslog or statsd server; signals (USR1 → reopen()) are the caller's to wire.
 import pino, { type LoggerOptions } from 'pino';
 import { compileAccessFormat, type AccessRecord, type CompiledAccessFormat } from './access-format.js';
-import { closeDestination, flushDestination, openDestination, reopenDestination, type FileDestination } from './destination.js';
+import {
+  closeDestination, flushDestination, openBatchDestination, openDestination, reopenDestination, type BatchDestination, type FileDestination,
+} from './destination.js';
 import { createMetrics, NO_METRICS, type Metrics } from './metrics.js';
 import { prettyLine } from './pretty.js';
 import { createSyslogSink, type SyslogSink } from './syslog.js';
@@ -40,7 +42,7 @@ export class Logger {
   readonly metrics: Metrics;
   protected readonly pino: pino.Logger;
   readonly #errorDest: FileDestination | null;
-  readonly #accessDest: FileDestination | null;
+  readonly #accessDest: BatchDestination | null;
   /** access_log_format parsed once, each line ending in '\n'. */
   readonly #accessFormat: CompiledAccessFormat;
   readonly #syslog: SyslogSink | null;
@@ -50,11 +52,11 @@ export class Logger {
     this.who = who;
     const useTransport = extras.pinoOptions?.transport !== undefined;
     // The error log is synchronous: a worker that exits right after logging loses nothing.
-    this.#errorDest = useTransport ? null : openDestination('errorlog', settings.errorlog, 2, true);
+    this.#errorDest = useTransport ? null : openDestination('errorlog', settings.errorlog, 2);
     // The access log is asynchronous (sonic-boom buffers; pino flushes it on 'exit'):
     // one write(2) per request costs measurable throughput (docs/logging.md).
     this.#accessDest = settings.accesslog === null ? null
-      : openDestination('accesslog', settings.accesslog, 1, false);
+      : openBatchDestination('accesslog', settings.accesslog, 1);
     this.#accessFormat = compileAccessFormat(settings.access_log_format, '\n');
     this.pino = this.#createPino(extras);
     this.#syslog = settings.syslog ? this.#createSyslog(extras) : null;
@@ -129,10 +131,14 @@ export class Logger {
       this.metrics.timing('request.duration', record.durationMs);
       this.metrics.increment(`request.status.${record.res.statusCode}`);
     }
-    if (this.#accessDest === null && this.#syslog === null) return;
+    if (this.#syslog === null) {
+      // Only the file wants the line: encoded straight into its batch, no string built.
+      this.#accessDest?.put(record, this.#accessFormat.encode);
+      return;
+    }
     const line = this.#accessFormat.line(record);
     this.#accessDest?.write(line);
-    this.#syslog?.send(SYSLOG_SEVERITY.info, line.slice(0, -1));
+    this.#syslog.send(SYSLOG_SEVERITY.info, line.slice(0, -1));
   }
 
   /** Whether a subclass (logger_class) overrides access(): it then gets every request, every field filled. */

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   accessAtoms, compileAccessFormat, formatAccessLine, formatAtoms, formatAccessTime, type AccessRecord,
 } from '../../src/log/access-format.js';
+import { FULL } from '../../src/log/line-bytes.js';
 import { DEFAULT_LOG_SETTINGS } from '../../src/log/types.js';
 
 interface Fake {
@@ -146,6 +147,29 @@ describe('compileAccessFormat', () => {
       const compiled = compileAccessFormat(fmt);
       for (const f of fakes) assert.equal(compiled.line(record(f)), reference(fmt, record(f)), `format ${JSON.stringify(fmt)}`);
     }
+  });
+  it('encodes every format of the table as the UTF-8 bytes of its line', () => {
+    process.env.GTS_COMPILE_TEST = 'env-value';
+    const buf = Buffer.alloc(4096);
+    for (const fmt of formats) {
+      const compiled = compileAccessFormat(fmt, '\n');
+      for (const f of fakes) {
+        const expected = Buffer.from(compiled.line(record(f)));
+        const end = compiled.encode(record(f), buf, 100);
+        assert.deepEqual(buf.subarray(100, end), expected, `format ${JSON.stringify(fmt)}`);
+      }
+    }
+  });
+  it('encode() reports FULL when the line does not fit, at every size short of the line', () => {
+    const compiled = compileAccessFormat(`${DEFAULT_LOG_SETTINGS.access_log_format} %(D)s ü€😀`, '\n');
+    const r = record({ headers: { 'user-agent': 'ü agent', referer: 'http://ref.example/' } });
+    const expected = Buffer.from(compiled.line(r));
+    for (let size = 0; size < expected.length; size++) {
+      assert.equal(compiled.encode(r, Buffer.alloc(size + 7), 7), FULL, `room for ${size} bytes`);
+    }
+    const exact = Buffer.alloc(expected.length + 7);
+    assert.equal(compiled.encode(r, exact, 7), exact.length);
+    assert.deepEqual(exact.subarray(7), expected);
   });
   it('appends the suffix after the filled format', () => {
     assert.equal(compileAccessFormat('%(s)s %%', '\n').line(record()), '200 %\n');
