@@ -48,16 +48,22 @@ function chunkBytes(chunk: Chunk, encoding: unknown): number {
   return chunk instanceof Uint8Array ? chunk.byteLength : 0;
 }
 
-const { write, end, writeHead } = ServerResponse.prototype;
+/** write() and end() as the counting wrappers call them: (chunk, encoding, callback), any of them absent. */
+type BodyMethod = (this: ServerResponse, chunk?: Chunk, encoding?: unknown, callback?: unknown) => unknown;
+const write = ServerResponse.prototype.write as BodyMethod;
+const end = ServerResponse.prototype.end as BodyMethod;
+const { writeHead } = ServerResponse.prototype;
 
-function countingWrite(this: WorkerResponse, chunk: Chunk, encoding?: unknown): boolean {
+// Both pass their three arguments on as given (absent ones as undefined): Node's write()
+// and end() tell them apart by type, never by count.
+function countingWrite(this: WorkerResponse, chunk: Chunk, encoding?: unknown, callback?: unknown): boolean {
   this[BYTES] = (this[BYTES] ?? 0) + chunkBytes(chunk, encoding);
-  return Reflect.apply(write, this, arguments) as boolean;
+  return write.call(this, chunk, encoding, callback) as boolean;
 }
 
-function countingEnd(this: WorkerResponse, chunk?: Chunk, encoding?: unknown): ServerResponse {
+function countingEnd(this: WorkerResponse, chunk?: Chunk, encoding?: unknown, callback?: unknown): ServerResponse {
   this[BYTES] = (this[BYTES] ?? 0) + chunkBytes(chunk, encoding);
-  return Reflect.apply(end, this, arguments) as ServerResponse;
+  return end.call(this, chunk, encoding, callback) as ServerResponse;
 }
 
 /**
