@@ -10,7 +10,8 @@
 // BENCH_AA=1 compares two servers without the access log: the noise floor of this machine;
 // BENCH_OTHER_BUILD=/elsewhere/dist/src/bin/gunicorn-ts.js runs the "off" server from another
 // build, with the access log on (off with BENCH_AA=1), to compare two versions directly;
-// BENCH_CONNECTIONS sets wrk's connections, 32 by default.)
+// BENCH_CONNECTIONS sets wrk's connections, 32 by default; the pairs are spread over
+// BENCH_STARTS fresh pairs of servers, 3 by default.)
 // `node dist/bench/access-log.js micro` instead times the worker's per-request logging path
 // in process, on real IncomingMessage/ServerResponse objects (no sockets, no wrk).
 import { execFile, spawn } from 'node:child_process';
@@ -44,7 +45,12 @@ process.once('exit', () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Server { readonly url: string; readonly workerPids: number[] }
+interface Server {
+  readonly url: string;
+  readonly workerPids: number[];
+  /** Stops the server gracefully (SIGTERM, so the access log is written out), SIGKILL after 10 s. */
+  stop(): Promise<void>;
+}
 
 function start(accessLog: string | null, bin = BIN): Promise<Server> {
   const args = [bin, 'config-examples/apps/hello.ts:app', '--bind', '127.0.0.1:0', '--workers', String(workers), '--keep-alive', '5'];
@@ -57,6 +63,13 @@ function start(accessLog: string | null, bin = BIN): Promise<Server> {
     : spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   const stop = (): void => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } };
   stops.push(stop);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stopGracefully = async (): Promise<void> => {
+    try { process.kill(child.pid!, 'SIGTERM'); } catch { /* gone */ }
+    const timer = setTimeout(stop, 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
   return new Promise((resolve, reject) => {
     let text = '';
     const timer = setTimeout(() => { stop(); reject(new Error(`server did not start:\n${text}`)); }, 30_000);
@@ -67,7 +80,7 @@ function start(accessLog: string | null, bin = BIN): Promise<Server> {
       if (url !== undefined && pids.length >= workers) {
         clearTimeout(timer);
         // Let every worker finish booting before measuring.
-        setTimeout(() => resolve({ url, workerPids: pids }), 1000);
+        setTimeout(() => resolve({ url, workerPids: pids, stop: stopGracefully }), 1000);
       }
     });
   });
@@ -183,22 +196,37 @@ const logFile = process.env['BENCH_ACCESS_LOG'] ?? join(dir, 'access.log');
 console.log(`load before: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
 // BENCH_OTHER_BUILD: the "off" server is another build of gunicorn-ts, logging like "on".
 const otherBuild = process.env['BENCH_OTHER_BUILD'];
-const offServer = otherBuild === undefined ? await start(null)
-  : await start(process.env['BENCH_AA'] === '1' ? null : logFile === '/dev/null' ? logFile : `${logFile}.other`, otherBuild);
+const startOff = (): Promise<Server> => (otherBuild === undefined ? start(null)
+  : start(process.env['BENCH_AA'] === '1' ? null : logFile === '/dev/null' ? logFile : `${logFile}.other`, otherBuild));
 // BENCH_AA=1: the "on" server runs without the access log too, which shows the noise floor.
-const onServer = await start(process.env['BENCH_AA'] === '1' ? null : logFile);
+const startOn = (): Promise<Server> => start(process.env['BENCH_AA'] === '1' ? null : logFile);
+// The pairs are spread over BENCH_STARTS fresh pairs of servers (3 by default): how V8
+// happens to compile a worker's hot paths differs from one process to the next and then
+// holds for the process's life, a difference that pairing rounds cannot cancel out.
+const starts = Math.max(1, Math.min(pairs, Number(process.env['BENCH_STARTS'] ?? 3)));
 const off: Sample[] = [];
 const on: Sample[] = [];
-for (let i = 0; i < pairs; i++) {
-  // ABBA order: whichever runs second in a pair (warmer caches, drifting load) alternates.
-  const together = mode === 'together';
-  const [a, b] = i % 2 === 0 || together
-    ? await measure([offServer, onServer], together)
-    : (await measure([onServer, offServer], false)).reverse();
-  off.push(a!);
-  on.push(b!);
-  console.log(`pair ${i + 1}: off ${a!.rps.toFixed(0)} req/s ${a!.cpuUsPerRequest.toFixed(1)} µs cpu/req, ` +
-    `on ${b!.rps.toFixed(0)} req/s ${b!.cpuUsPerRequest.toFixed(1)} µs cpu/req`);
+const perStart: number[] = [];
+for (let k = 0; k < starts; k++) {
+  const offServer = await startOff();
+  const onServer = await startOn();
+  // One unmeasured round each first: V8 compiles a new worker's hot paths under load.
+  await measure([offServer, onServer], false);
+  const first = off.length;
+  const count = Math.floor(pairs / starts) + (k < pairs % starts ? 1 : 0);
+  for (let i = 0; i < count; i++) {
+    // ABBA order: whichever runs second in a pair (warmer caches, drifting load) alternates.
+    const together = mode === 'together';
+    const [a, b] = i % 2 === 0 || together
+      ? await measure([offServer, onServer], together)
+      : (await measure([onServer, offServer], false)).reverse();
+    off.push(a!);
+    on.push(b!);
+    console.log(`start ${k + 1} pair ${i + 1}: off ${a!.rps.toFixed(0)} req/s ${a!.cpuUsPerRequest.toFixed(1)} µs cpu/req, ` +
+      `on ${b!.rps.toFixed(0)} req/s ${b!.cpuUsPerRequest.toFixed(1)} µs cpu/req`);
+  }
+  perStart.push(median(on.slice(first).map((s, i) => s.rps / off[first + i]!.rps)));
+  await Promise.all([offServer.stop(), onServer.stop()]);
 }
 // Paired ratios: each pair ran under the same machine load, which moves both figures a lot.
 const ratio = median(on.map((s, i) => s.rps / off[i]!.rps));
@@ -206,8 +234,8 @@ const cpuRatio = median(on.map((s, i) => s.cpuUsPerRequest / off[i]!.cpuUsPerReq
 const cpuOff = median(off.map((s) => s.cpuUsPerRequest));
 const cpuOn = median(on.map((s) => s.cpuUsPerRequest));
 const how = `${mode === 'together' ? 'both at once' : 'ABBA'} rounds of ${seconds}s${pinned ? ', servers on CPU 0, wrk on the others' : ''}`;
-console.log(`access log on/off throughput, median of ${pairs} paired ratios (${how}), ${workers} workers: ` +
-  `${ratio.toFixed(3)} (cost ${((1 - ratio) * 100).toFixed(1)}%)`);
+console.log(`access log on/off throughput, median of ${pairs} paired ratios (${how}; ${starts} starts), ${workers} workers: ` +
+  `${ratio.toFixed(3)} (cost ${((1 - ratio) * 100).toFixed(1)}%); median of each start: ${perStart.map((r) => r.toFixed(3)).join(', ')}`);
 console.log(`worker CPU per request: median of paired ratios ${cpuRatio.toFixed(3)} (cost ${((cpuRatio - 1) * 100).toFixed(1)}%); ` +
   `medians off ${cpuOff.toFixed(1)} µs, on ${cpuOn.toFixed(1)} µs`);
 const written = process.env['BENCH_AA'] === '1' ? 'off in both (A/A)' : logFile === '/dev/null' ? 'written to /dev/null'
