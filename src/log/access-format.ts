@@ -107,20 +107,34 @@ const dash = (v: string | undefined): string => (v === undefined || v === '' ? '
 /** Whole microseconds of a duration, truncated as Gunicorn's timedelta arithmetic does. */
 const micros = (r: AccessRecord): number => Math.floor(r.durationMs * 1000);
 
+/**
+ * Atoms whose value is a number, printed as String() prints it; undefined prints '-'. Both
+ * the text getter and the byte writer of each are made from this one table.
+ */
+const NUMBERS: Readonly<Record<string, (r: AccessRecord) => number | undefined>> = {
+  s: (r) => r.res.statusCode,
+  b: (r) => (r.responseBytes > 0 ? r.responseBytes : undefined),
+  B: (r) => r.responseBytes,
+  T: (r) => Math.floor(micros(r) / 1_000_000),
+  D: micros,
+  M: (r) => Math.floor(micros(r) / 1000),
+};
+
+function numberText(value: (r: AccessRecord) => number | undefined): AtomFn {
+  return (r) => {
+    const n = value(r);
+    return n === undefined ? undefined : String(n);
+  };
+}
+
 const PLAIN: Readonly<Record<string, AtomFn>> = {
   h: clientAddress,
   l: () => '-',
   u: (r) => basicUser(firstRawHeader(r.req.rawHeaders, 'authorization')),
   t: (r) => formatAccessTime(r.startedMs),
   r: (r) => `${r.req.method} ${r.req.url} HTTP/${r.req.httpVersion}`,
-  s: (r) => String(r.res.statusCode),
-  b: (r) => (r.responseBytes > 0 ? String(r.responseBytes) : '-'),
-  B: (r) => String(r.responseBytes),
   f: (r) => firstRawHeader(r.req.rawHeaders, 'referer'),
   a: (r) => firstRawHeader(r.req.rawHeaders, 'user-agent'),
-  T: (r) => String(Math.floor(micros(r) / 1_000_000)),
-  D: (r) => String(micros(r)),
-  M: (r) => String(Math.floor(micros(r) / 1000)),
   L: (r) => {
     const us = micros(r);
     return `${Math.floor(us / 1_000_000)}.${pad(us % 1_000_000, 6)}`;
@@ -134,13 +148,14 @@ const PLAIN: Readonly<Record<string, AtomFn>> = {
     return at < 0 ? undefined : url.slice(at + 1);
   },
   H: (r) => `HTTP/${r.req.httpVersion}`,
+  ...Object.fromEntries(Object.entries(NUMBERS).map(([name, value]) => [name, numberText(value)])),
 };
 
 /** Every plain atom accessAtoms() knows, for docs and for callers that want them all. */
 export const PLAIN_ATOMS: readonly string[] = Object.keys(PLAIN);
 
 /** Plain atoms whose getter always returns non-empty text. */
-const NEVER_EMPTY = new Set(['l', 't', 'r', 's', 'b', 'B', 'T', 'D', 'M', 'L', 'p', 'H']);
+const NEVER_EMPTY = new Set(['l', 't', 'r', 's', 'B', 'T', 'D', 'M', 'L', 'p', 'H']);
 
 /** The getter of one atom name; every getter returns the printed text ('-' when empty). */
 function atomGetter(name: string): (r: AccessRecord) => string {
@@ -164,6 +179,13 @@ const SPACE = Buffer.from(' ');
 const SPACE_HTTP = Buffer.from(' HTTP/');
 const DASH = Buffer.from('-');
 
+function numberWriter(value: (r: AccessRecord) => number | undefined): AtomWriter {
+  return (r, buf, at) => {
+    const n = value(r);
+    return n === undefined ? putBytes(buf, at, DASH) : putNumber(buf, at, n);
+  };
+}
+
 /**
  * Atoms that write their value without building its text: numbers digit by digit, the
  * time from its cached bytes, the request line piece by piece. The same bytes as their
@@ -177,12 +199,7 @@ const WRITERS: Readonly<Record<string, AtomWriter>> = {
     const methodEnd = putBytes(buf, putText(buf, at, method), SPACE);
     return putText(buf, putBytes(buf, putText(buf, methodEnd, url), SPACE_HTTP), httpVersion);
   },
-  s: (r, buf, at) => putNumber(buf, at, r.res.statusCode),
-  b: (r, buf, at) => (r.responseBytes > 0 ? putNumber(buf, at, r.responseBytes) : putBytes(buf, at, DASH)),
-  B: (r, buf, at) => putNumber(buf, at, r.responseBytes),
-  T: (r, buf, at) => putNumber(buf, at, Math.floor(micros(r) / 1_000_000)),
-  D: (r, buf, at) => putNumber(buf, at, micros(r)),
-  M: (r, buf, at) => putNumber(buf, at, Math.floor(micros(r) / 1000)),
+  ...Object.fromEntries(Object.entries(NUMBERS).map(([name, value]) => [name, numberWriter(value)])),
 };
 
 /** The writer of one atom name. */
