@@ -9,7 +9,7 @@
 // The stream's flush() and flushSync(), which sonic-boom's periodic timer, pino's exit
 // handler, a reopen and flushDestination() call, take the gathered bytes first.
 import type { Destination } from './destination.js';
-import { FULL } from './line-bytes.js';
+import { FULL, putText } from './line-bytes.js';
 
 /**
  * Each write is handed to libuv's thread pool, and that hand-off costs more than the write
@@ -64,18 +64,10 @@ export function batchLines(stream: Destination): LineBatch {
     push();
     flushSync.call(this);
   };
-  return {
-    write(text) {
-      // A UTF-16 unit takes at most 3 bytes of UTF-8: write a line only where it fits whole.
-      if (text.length * 3 > BATCH - used) {
-        push();
-        if (text.length * 3 > BATCH) return writeBytes(Buffer.from(text));
-      }
-      used += batch.write(text, used);
-    },
-    put: encode,
-  };
+  return { write: (text) => encode(text, encodeText), put: encode };
 }
+
+const encodeText: LineEncoder<string> = (text, buf, at) => putText(buf, at, text);
 
 /** A line longer than a batch, in a Buffer of its own. */
 function encodeAlone<T>(value: T, encoder: LineEncoder<T>): Buffer {

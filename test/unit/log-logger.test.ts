@@ -108,19 +108,26 @@ describe('access log', () => {
     await log.close();
     assert.deepEqual(lines(s.accesslog ?? ''), ['10.0.0.1 GET /a HTTP/1.1 200 5 1', '10.0.0.1 GET /b?q=1 HTTP/1.1 200 5 1']);
   });
-  it('writes every byte across 64 KiB batches: multi-byte characters, and lines longer than a batch', async () => {
-    const s = settings({ accesslog: join(dir, `access-${n}.log`), access_log_format: '%(U)s' });
-    const log = new Logger(s, worker);
-    const paths: string[] = [];
-    // ~200 KiB of lines with 1-, 2-, 3- and 4-byte UTF-8 characters, so batch ends fall
-    // next to every kind of character, plus two lines each bigger than a whole batch.
-    for (let i = 0; i < 3000; i++) paths.push(`/${i}-a-ü-€-😀-${'x'.repeat(i % 97)}`);
-    paths.splice(1000, 0, `/long-${'ü'.repeat(40_000)}`);
-    paths.splice(2000, 0, `/longer-${'€😀'.repeat(30_000)}`);
-    for (const p of paths) log.access(record(p));
-    await log.close();
-    assert.equal(readFileSync(s.accesslog ?? '', 'utf8'), paths.map((p) => `${p}\n`).join(''));
-  });
+  for (const viaSyslog of [false, true]) {
+    // With syslog on, each line is built as text for both syslog and the file (line-batch's write()).
+    it(`writes every byte across 64 KiB batches: multi-byte characters, and lines longer than a batch${viaSyslog ? ' (syslog on too)' : ''}`, async () => {
+      const s = settings({
+        accesslog: join(dir, `access-${n}.log`), access_log_format: '%(U)s',
+        // Port 9 (discard): nobody listens, and a syslog server that is not there never stops the log.
+        ...(viaSyslog ? { syslog: true, syslog_addr: 'udp://127.0.0.1:9' } : {}),
+      });
+      const log = new Logger(s, worker);
+      const paths: string[] = [];
+      // ~200 KiB of lines with 1-, 2-, 3- and 4-byte UTF-8 characters, so batch ends fall
+      // next to every kind of character, plus two lines each bigger than a whole batch.
+      for (let i = 0; i < 3000; i++) paths.push(`/${i}-a-ü-€-😀-${'x'.repeat(i % 97)}`);
+      paths.splice(1000, 0, `/long-${'ü'.repeat(40_000)}`);
+      paths.splice(2000, 0, `/longer-${'€😀'.repeat(30_000)}`);
+      for (const p of paths) log.access(record(p));
+      await log.close();
+      assert.equal(readFileSync(s.accesslog ?? '', 'utf8'), paths.map((p) => `${p}\n`).join(''));
+    });
+  }
 });
 
 describe('reopen()', () => {
