@@ -14,9 +14,19 @@ import { appShape, toRequestListener } from './adapters/to-request-listener.js';
 export const DEFAULT_EXPORTS = ['default', 'app', 'application'] as const;
 
 export async function loadApp(appRef: string, opts: ResolveOptions): Promise<RequestListener> {
+  return (await loadAppParts(appRef, opts)).listener;
+}
+
+/** The request listener and the app value it was made from (the worker closes it and feeds upgrades to its server). */
+export interface LoadedApp {
+  readonly listener: RequestListener;
+  readonly value: unknown;
+}
+
+export async function loadAppParts(appRef: string, opts: ResolveOptions): Promise<LoadedApp> {
   const ref = parseAppRef(appRef);
   const { value, description } = await loadAppValue(ref, opts);
-  return toRequestListener(value, description);
+  return { listener: await toRequestListener(value, description), value };
 }
 
 /** The value APP_MODULE designates (after the factory call), before adaptation. */

@@ -1,6 +1,7 @@
 // Boots a worker from its init message: environment and chdir, the app, the hooks, the
 // HTTP server behind the connection gate on every inherited socket, post_worker_init, and
 // then the messages that tell the arbiter where the worker stands (booted, warmed, tired, beat).
+// Stopping is shutdown.ts's: drain, worker_exit, the app's own cleanup, exit.
 import { resolve } from 'node:path';
 import type { RequestListener } from 'node:http';
 import type { WorkerInit } from '../ipc/messages.js';
@@ -8,7 +9,7 @@ import type { HookLogger } from '../config/hook-types.js';
 import type { Config } from '../config/registry.js';
 import type { HookFunction } from '../config/hooks-loader.js';
 import { AppNotFoundError } from '../app/errors.js';
-import { loadApp } from '../app/load-app.js';
+import { loadAppParts, type LoadedApp } from '../app/load-app.js';
 import { attachRequestStats } from './request-stats.js';
 import { EMBEDDED_PREFIX } from '../app/embedded.js';
 import { ConnectionGate } from './connection-gate.js';
@@ -20,15 +21,18 @@ import { RequestCounter } from './request-counter.js';
 import { serveRequest } from './serve-request.js';
 import { ResponseEnricher } from './enrich-response.js';
 import { ConnectionShedding } from './connection-shedding.js';
-import { WorkerHooks, workerSelf } from './worker-hooks.js';
+import { WorkerHooks, serverFromWorker, workerSelf } from './worker-hooks.js';
 import { loadCustomWorker, withCustomWorker } from './worker-class.js';
 import { accessRecorder } from './access-recorder.js';
 import { workerResponseClass } from './worker-response.js';
 import { workerLogger } from './worker-log.js';
 import { applyEnvironment, type WorkerSettings } from './worker-settings.js';
+import { Shutdown } from './shutdown.js';
+import { appTermListeners } from './app-shutdown.js';
+import { appServerOf, forwardUpgrades } from './upgrades.js';
 
 export interface BootedWorker {
-  readonly drain: Drain;
+  readonly shutdown: Shutdown;
   readonly counter: RequestCounter;
 }
 
@@ -43,12 +47,13 @@ export async function bootWorker(
   const loaded = await loadWorkerApp(settings, startCwd);
   // worker_class (issue 3): a custom class wraps each request and may set the connection limit.
   const custom = await loadCustomWorker(settings.all['worker_class'], { id: init.id, generation: init.generation, settings: settings.all }, process.cwd());
-  const app = withCustomWorker(custom, loaded);
+  const app = withCustomWorker(custom, loaded.listener);
   const counter = new RequestCounter(settings.warmupRequests, init.maxRequests, {
     warmed: (requests) => send({ type: 'warmed', requests }),
     tired: (requests) => send({ type: 'tired', requests }),
   });
-  const hooks = new WorkerHooks(await workerHookFunctions(init.configFile), workerSelf(init, log, () => counter.served), log);
+  const self = workerSelf(init, log, () => counter.served);
+  const hooks = new WorkerHooks(await workerHookFunctions(init.configFile), self, log);
   onHooks(hooks);
 
   let handler: RequestListener = () => undefined;
@@ -63,15 +68,15 @@ export async function bootWorker(
   const limit = custom?.maxConnections ?? (settings.workerClass === 'sync' ? 1 : settings.workerConnections);
   const gate = new ConnectionGate(http, limit);
   let stopBeats = (): void => undefined;
-  const drain = new Drain(gate, {
-    keepAliveMs: http.keepAliveTimeout,
+  const drain = new Drain(gate, { keepAliveMs: http.keepAliveTimeout, keepsAlive: keepsAlive(settings) });
+  const shutdown = new Shutdown({
+    gate, drain, log, app: loaded.value, termListeners: appTermListeners,
     gracefulMs: settings.gracefulTimeout * 1000,
-    keepsAlive: keepsAlive(settings),
-    onDone: (reason) => {
+    workerExit: () => hooks.workerExit(serverFromWorker(init, self)),
+    finish: async () => {
       stopBeats();
-      log.info(reason === 'drained' ? 'Worker exiting (drained)' : 'Worker exiting (graceful_timeout reached)');
       // The last counts reach the arbiter before the process goes, so /metrics stays exact.
-      void stats.flush().then(() => process.exit(0));
+      await stats.flush();
     },
   });
   // enrich_response (issue 5): the fork's per-response telemetry.
@@ -83,12 +88,14 @@ export async function bootWorker(
   // post_worker_init resolves before this worker accepts (issue 5): an app warms its caches
   // there, and no request reaches it cold in the meantime (Gunicorn's order too).
   await hooks.call('post_worker_init');
+  // WebSockets and CONNECT reach the app through the server it owns (upgrades.ts).
+  forwardUpgrades(http, appServerOf(loaded.value), { upgraded: (socket) => gate.upgraded(socket), get draining() { return drain.draining; } });
   await gate.listen(init.sockets, settings.backlog);
   log.info(`Booting worker with pid: ${process.pid}`);
   send({ type: 'booted' });
   counter.booted();
   stopBeats = startHeartbeat(beatInterval(settings.timeout), () => ({ requests: counter.served, inFlight: counter.inFlight, stats: stats.snapshot() }), send);
-  return { drain, counter };
+  return { shutdown, counter };
 }
 
 /** The config file's hooks; without a config file the settings registry and ajv stay unloaded. */
@@ -99,14 +106,14 @@ async function workerHookFunctions(configFile: string | null): Promise<Partial<R
 }
 
 /** APP_MODULE through loadApp; a --paste INI app through the paste composer. */
-async function loadWorkerApp(settings: WorkerSettings, startCwd: string): Promise<RequestListener> {
+async function loadWorkerApp(settings: WorkerSettings, startCwd: string): Promise<LoadedApp> {
   if (settings.app !== null && !settings.app.startsWith(EMBEDDED_PREFIX)) {
     const cwd = process.cwd();
-    return loadApp(settings.app, { cwd, modulePaths: settings.pythonpath.map((p) => resolve(cwd, p)) });
+    return loadAppParts(settings.app, { cwd, modulePaths: settings.pythonpath.map((p) => resolve(cwd, p)) });
   }
   if (settings.app !== null || typeof settings.all['paste'] === 'string') {
     const { appSource } = await import('../app/app-source.js');
-    return appSource(settings.all as unknown as Config, startCwd).load();
+    return { listener: await appSource(settings.all as unknown as Config, startCwd).load(), value: undefined };
   }
   throw new AppNotFoundError('no application given (neither APP_MODULE nor --paste is set)');
 }
