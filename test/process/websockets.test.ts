@@ -53,14 +53,16 @@ describe('WebSockets', () => {
     assert.equal((await server.exited).code, 0);
   });
 
-  it('echo through @hono/node-ws', async () => {
-    const { url } = await start(['-w', '1', 'websockets/hono-node-ws.ts']);
-    const client = await connect(wsUrl(url, '/ws'));
-    client.ws.send('from hono');
-    assert.equal(await client.next(), 'echo:from hono');
-    client.ws.close(1000);
-    assert.equal((await client.closed).code, 1000);
-  });
+  for (const app of ['websockets/hono-node-ws.ts', 'websockets/hono-node-server-ws.ts']) {
+    it(`echo through ${app.includes('node-ws') ? '@hono/node-ws' : "@hono/node-server's own upgradeWebSocket"}`, async () => {
+      const { url } = await start(['-w', '1', app]);
+      const client = await connect(wsUrl(url, '/ws'));
+      client.ws.send('from hono');
+      assert.equal(await client.next(), 'echo:from hono');
+      client.ws.close(1000);
+      assert.equal((await client.closed).code, 1000);
+    });
+  }
 
   it('an Upgrade request to an app without WebSockets reaches it as plain HTTP', async () => {
     const { url } = await start(['-w', '1', 'serving/plain-app.mjs']);
