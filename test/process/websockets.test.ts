@@ -6,6 +6,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { connect as connectTcp } from 'node:net';
 import { join } from 'node:path';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { get, readText, servedBy, Tracked, waitUntil, workersOf } from './arbiter-support.js';
@@ -89,6 +90,25 @@ describe('WebSockets', () => {
     });
     const again = await connect(wsUrl(url));
     assert.equal(await again.next(), `hello from pid=${replacement}`);
+  });
+
+  it('a draining worker refuses a new upgrade on a kept-alive connection with 503', async () => {
+    const { server, url } = await start(['-w', '1', '--keep-alive', '30', LISTENER]);
+    const { port } = new URL(url);
+    const socket = connectTcp(Number(port), '127.0.0.1');
+    let received = '';
+    socket.setEncoding('latin1').on('data', (d: string) => { received += d; });
+    socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await waitUntil('the first response', () => received.includes('pid='));
+    const client = await connect(wsUrl(url));
+    server.signal('SIGHUP');
+    // The 1001 comes from the app's onDrain listener: the worker is draining now.
+    assert.equal((await client.closed).code, 1001);
+    received = '';
+    socket.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    assert.match(received, /^HTTP\/1\.1 503 Service Unavailable\r\nConnection: close\r\n/);
   });
 
   it('a client on a worker recycled by max_requests gets 1001 Going Away', async () => {
