@@ -1,6 +1,7 @@
 // WebSockets through the real binary with the real `ws` client: echo through a plain listener
 // app with `ws`, @fastify/websocket and @hono/node-ws, each written as its docs write it; an
-// Upgrade request to an app without WebSockets still reaches it as plain HTTP; a client on a
+// Upgrade request to an app without WebSockets still reaches it as plain HTTP; CONNECT reaches
+// the exported server's connect listener; a draining worker refuses new upgrades; a client on a
 // retiring worker gets a close frame (1001 from the app's onDrain listener), never a reset,
 // whether the worker retires for a HUP, for max_requests or when the old master leaves after USR2.
 import { after, describe, it } from 'node:test';
@@ -74,6 +75,25 @@ describe('WebSockets', () => {
       }).on('error', reject);
     });
     assert.equal(status, 200);
+  });
+
+  it('a CONNECT request reaches the connect listener of the server the app exports', async () => {
+    const { url } = await start(['-w', '1', 'websockets/connect-proxy.mjs']);
+    const { port } = new URL(url);
+    const tunnel = await new Promise<{ head: string; echoed: string }>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'CONNECT', path: 'example.test:443', agent: false });
+      req.on('connect', (res, socket) => {
+        socket.setEncoding('utf8');
+        socket.write('through the tunnel');
+        socket.once('data', (echoed: string) => {
+          socket.destroy();
+          resolve({ head: `${res.statusCode} ${String(res.headers['x-target'])}`, echoed });
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.deepEqual(tunnel, { head: '200 example.test:443', echoed: 'THROUGH THE TUNNEL' });
   });
 
   it('a client on a worker retired by HUP gets 1001 Going Away', async () => {
