@@ -77,8 +77,10 @@ export class Shutdown {
       this.#step = "running the app's SIGTERM listeners";
       await termListeners.run(failed('SIGTERM listener'));
     }
+    this.#step = "waiting for the app's onDrain listeners";
+    await noticed;
     this.#step = 'waiting for the app to close its upgraded connections (WebSockets)';
-    await Promise.all([noticed, gate.whenEmpty()]);
+    await gate.whenEmpty();
   }
 
   #exit(): void {
