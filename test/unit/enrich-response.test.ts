@@ -106,6 +106,30 @@ describe('ResponseEnricher over HTTP', () => {
     assert.equal((JSON.parse(split.body) as { res: unknown }).res, 'a é b');
   });
 
+  it('streams server-sent events: flushHeaders() sends the head and the opening of the wrapper', async () => {
+    let finish = (): void => undefined;
+    app = (_req, res) => {
+      res.setHeader('content-type', 'text/event-stream');
+      res.flushHeaders();
+      res.write('data: one\n\n');
+      finish = () => res.end('data: two\n\n');
+    };
+    const reply = await new Promise<{ first: string; rest: Promise<string> }>((resolve, reject) => {
+      request(base, (res) => {
+        res.setEncoding('utf8');
+        let text = '';
+        const rest = new Promise<string>((done) => res.on('end', () => done(text)));
+        res.on('data', (d: string) => {
+          text += d;
+          if (text.includes('one')) resolve({ first: text, rest });
+        });
+      }).on('error', reject).end();
+    });
+    assert.equal(reply.first, '{"res":"data: one\\n\\n');
+    finish();
+    assert.equal((JSON.parse(await reply.rest) as { res: unknown }).res, 'data: one\n\ndata: two\n\n');
+  });
+
   it('passes a binary body through byte for byte, the telemetry in a header', async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xc3]);
     app = (_req, res) => {
