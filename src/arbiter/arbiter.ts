@@ -18,7 +18,9 @@ import type { PolicyCommand, PolicyEvent, PolicyState } from './policy/index.js'
 import { MASTER_SIGNALS } from './signals.js';
 import type { SignalAction } from './signals.js';
 import type { ListeningSocket } from './sockets/index.js';
-import { serializableSettings, spawnWorker } from './worker-process.js';
+import { spawnWorker } from './worker-process.js';
+import { workerHookSource } from './worker-hook-source.js';
+import { workerConfig } from '../config/worker-config.js';
 import { workerEnvironment } from './worker-env.js';
 
 export interface ArbiterOptions {
@@ -80,8 +82,8 @@ export class Arbiter {
     });
   }
 
-  private get settings(): Readonly<Record<string, unknown>> {
-    return this.loaded.config as unknown as Record<string, unknown>;
+  private get settings(): LoadedConfig['config'] {
+    return this.loaded.config;
   }
 
   /** Gunicorn's `server` argument for hooks. */
@@ -226,15 +228,15 @@ export class Arbiter {
     const settings = this.settings;
     // As in Gunicorn, capture_output only matters when the error log is a file: with '-'
     // the worker already writes to the arbiter's stderr (and its own log lines stay unwrapped).
-    const capture = settings['capture_output'] === true && settings['errorlog'] !== '-';
+    const capture = settings.capture_output && settings.errorlog !== '-';
     let child: ChildProcess;
     try {
       child = spawnWorker({
         ...ref,
         sockets: this.opts.sockets,
-        settings: serializableSettings(settings),
-        configFile: this.loaded.configFile,
-        env: workerEnvironment(this.opts.inputs.env, settings['raw_env'] as readonly string[]),
+        settings: workerConfig(settings),
+        hooks: workerHookSource(this.loaded),
+        env: workerEnvironment(this.opts.inputs.env, settings.raw_env),
         cwd: this.opts.inputs.cwd,
         captureOutput: capture,
       });

@@ -30,7 +30,7 @@ export async function appProblem(config: Config, cwd: string): Promise<AppProble
   }
   if (app.startsWith(EMBEDDED_PREFIX)) return null; // the embedding program itself
   const [{ parseAppRef }, { resolveAppModule }, { loadJiti }, { modulePaths }] = await Promise.all([
-    import('../app/app-ref.js'), import('../app/resolve-module.js'), import('../lazy-jiti.js'), import('../app/app-source.js'),
+    import('../app/app-ref.js'), import('../app/resolve-module.js'), import('../lazy-jiti.js'), import('../app/module-paths.js'),
   ]);
   const workdir = config.chdir ? resolve(cwd, config.chdir) : cwd;
   try {
