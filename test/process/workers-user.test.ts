@@ -4,7 +4,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { makeTempDir } from '../helpers/temp-dir.js';
 import { FIXTURES, runGunicorn, startGunicorn, type ServerProcess } from '../helpers/server.js';
 
 const IS_ROOT = process.getuid?.() === 0;
@@ -82,6 +83,30 @@ describe('user and group', { concurrency: false }, () => {
         assert.match(await get(url), /^hello from /);
       } finally {
         await server.stop();
+      }
+    });
+
+    it('a config file only root can read (0600) with user = nobody: read once by the arbiter, its worker hooks run as nobody', async () => {
+      const dir = makeTempDir('gts-root-conf-');
+      try {
+        const conf = dir.write('gunicorn.conf.mjs', [
+          "export default { workers: 1, user: 'nobody', group: 'nogroup' };",
+          "export const post_worker_init = (w) => w.log.info(`post_worker_init as uid ${process.getuid()}`);",
+        ].join('\n'));
+        chmodSync(conf, 0o600);
+        chmodSync(dir.path, 0o700);
+        assert.equal(statSync(conf).uid, 0);
+        const { server, url, pid } = await serveAs(['-c', conf]);
+        try {
+          assert.equal(status(pid)['Uid']!.split('\t')[0], String(idOf('passwd', 'nobody')));
+          assert.match(await get(url), /^hello from /);
+          await server.waitFor('the hook line', () => server.lines.some((l) => l.msg === `post_worker_init as uid ${idOf('passwd', 'nobody')}`));
+          assert.doesNotMatch(server.stderr, /EACCES/);
+        } finally {
+          await server.stop();
+        }
+      } finally {
+        dir.remove();
       }
     });
 
