@@ -6,7 +6,7 @@ export type { Config } from './config/registry.js';
 export type { ServerRef, WorkerRef, WorkerSelf, HookLogger } from './config/hook-types.js';
 export { Logger, createLogger } from './log/index.js';
 export type { LogSettings, Level as LogLevel, AccessRecord } from './log/index.js';
-export { BaseApplication } from './app/base-application.js';
+export { BaseApplication } from './base-application.js';
 export { BaseWorker } from './worker/worker-class.js';
 export type { WorkerInfo } from './worker/worker-class.js';
 // HTTP edge (issue 4): the client address and scheme the edge decided for a request.
