@@ -9,7 +9,7 @@ import type { ServerRef, WorkerRef } from '../config/hook-types.js';
 import { isFromWorker } from '../ipc/messages.js';
 import type { FromWorker } from '../ipc/messages.js';
 import type { Logger } from '../log/index.js';
-import { requestWorkerStats, startMetrics } from '../metrics/index.js';
+import { lifecycleChanges, requestWorkerStats, sendLifecycleToStatsd, startMetrics } from '../metrics/index.js';
 import type { MetricsService } from '../metrics/index.js';
 import { HookRunner } from './hooks.js';
 import { policyParams } from './policy-params.js';
@@ -165,6 +165,7 @@ export class Arbiter {
     this.queue.push(event);
     if (this.dispatching) return;
     this.dispatching = true;
+    const before = this.state;
     try {
       for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
         const result = step(this.state, next, Date.now());
@@ -174,7 +175,12 @@ export class Arbiter {
     } finally {
       this.dispatching = false;
     }
-    this.metrics?.observe(this.state);
+    if (this.state !== before) {
+      // One reading of the lifecycle for both /metrics and statsd: same causes, same intervals.
+      const changes = lifecycleChanges(before, this.state);
+      this.metrics?.observe(this.state, changes);
+      sendLifecycleToStatsd(changes, this.opts.log.metrics);
+    }
     this.syncShedding();
     this.schedule();
   }
@@ -194,7 +200,6 @@ export class Arbiter {
         void this.spawn(command);
         return;
       case 'retire': {
-        this.countRetired(command.id, command.reason);
         const worker = this.live.get(command.id);
         if (worker?.child.connected) worker.child.send({ type: 'retire' }, (err) => err && worker.child.kill('SIGTERM'));
         else worker?.child.kill('SIGTERM');
@@ -203,7 +208,6 @@ export class Arbiter {
       case 'kill':
         // Gunicorn's line for a worker that stopped answering (issue 6).
         if (command.reason === 'timeout') this.opts.log.critical(`WORKER TIMEOUT (pid:${command.pid})`);
-        if (command.reason !== 'escalation' && command.reason !== 'graceful-timeout') this.countRetired(command.id, command.reason);
         this.live.get(command.id)?.child.kill(command.signal);
         return;
       case 'log': {
@@ -273,7 +277,6 @@ export class Arbiter {
   private onWorkerMessage(pid: number, message: FromWorker): void {
     switch (message.type) {
       case 'booted':
-        this.opts.log.metrics.increment('workers.booted');
         this.opts.log.metrics.gauge('workers', this.live.size);
         this.dispatch({ type: 'booted', pid });
         if (!this.served) {
@@ -283,7 +286,6 @@ export class Arbiter {
         return;
       case 'warmed':
         this.dispatch({ type: 'warmed', pid });
-        this.timeReplacement(pid);
         return;
       case 'beat':
         this.metrics?.workerReport(pid, message);
@@ -298,20 +300,6 @@ export class Arbiter {
         this.dispatch({ type: 'boot-failed', pid, code: message.code, message: message.message });
         return;
     }
-  }
-
-  /** statsd `workers.retired.<cause>`: the tired cause (max_requests, reload, memory) or the reason. */
-  private countRetired(id: number, reason: string): void {
-    const record = this.state.workers.find((w) => w.id === id);
-    const cause = (record?.tiredCause ?? reason).replace(/-/g, '_');
-    this.opts.log.metrics.increment(`workers.retired.${cause}`);
-  }
-
-  /** statsd `workers.replacement_duration`: a replacement's spawn to its being ready. */
-  private timeReplacement(pid: number): void {
-    const record = this.state.workers.find((w) => w.pid === pid);
-    if (record?.replacementFor === undefined || record.readyAt === undefined) return;
-    this.opts.log.metrics.timing('workers.replacement_duration', record.readyAt - record.spawnedAt);
   }
 
   /**
