@@ -7,6 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppNotFoundError, AppBootError, describeThrown } from '../app/errors.js';
 import { APP_EXTENSIONS } from '../app/resolve-module.js';
+import type { WorkerConfig } from '../config/worker-config.js';
 
 /** Gunicorn's Python worker classes: their concurrency is what Node's event loop gives anyway. */
 export const PYTHON_WORKER_CLASSES: readonly string[] = ['gevent', 'eventlet', 'gthread', 'tornado'];
@@ -30,7 +31,7 @@ export interface WorkerInfo {
   readonly id: number;
   readonly generation: number;
   /** The effective settings, as the arbiter resolved them (hooks left out). */
-  readonly settings: Readonly<Record<string, unknown>>;
+  readonly settings: WorkerConfig;
 }
 
 /**
@@ -45,8 +46,7 @@ export class BaseWorker {
 
   /** Connections served at once; 1 makes the worker serve one request at a time like `sync`. */
   get maxConnections(): number {
-    const value = this.info.settings['worker_connections'];
-    return typeof value === 'number' && value >= 1 ? value : 1000;
+    return Math.max(1, this.info.settings.worker_connections);
   }
 
   /** Runs once after the app is loaded, before the worker accepts connections. */
