@@ -3,7 +3,9 @@
 // start loads it in the workers (or once in the arbiter with preload_app), and
 // --check-config loads it after the preflight passed.
 import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import type { createJiti, Jiti } from 'jiti';
 import type { Config } from '../config/registry.js';
 import { closestName } from '../config/suggest.js';
 import { EMBEDDED_PREFIX } from '../app/embedded.js';
@@ -22,6 +24,22 @@ function subcommandHint(app: string): string {
   return near === undefined ? '' : ` (did you mean the subcommand \`gunicorn-ts ${near}\`?)`;
 }
 
+/**
+ * jiti (100-300 ms to import) is needed only to resolve a package name; an app given as a
+ * file path, the common case, is found without it, so a start does not pay for it.
+ */
+function lazyJiti(workdir: string): Jiti {
+  let jiti: Jiti | undefined;
+  const load = (): Jiti => (jiti ??= (createRequire(import.meta.url)('jiti') as { createJiti: typeof createJiti }).createJiti(pathToFileURL(`${workdir}/`).href, { moduleCache: false }));
+  return new Proxy({} as Jiti, {
+    get: (_target, key) => {
+      const real = load();
+      const value: unknown = Reflect.get(real, key);
+      return typeof value === 'function' ? value.bind(real) : value;
+    },
+  });
+}
+
 export async function appProblem(config: Config, cwd: string): Promise<AppProblem | null> {
   const app = config.app;
   if (app === null || app === '') {
@@ -29,14 +47,13 @@ export async function appProblem(config: Config, cwd: string): Promise<AppProble
     return { setting: 'app', problem: 'no application given: pass APP_MODULE (e.g. app.ts:app), set `app` in the config file, or use --paste FILE.ini' };
   }
   if (app.startsWith(EMBEDDED_PREFIX)) return null; // the embedding program itself
-  const [{ parseAppRef }, { resolveAppModule }, { loadJiti }, { modulePaths }] = await Promise.all([
-    import('../app/app-ref.js'), import('../app/resolve-module.js'), import('../lazy-jiti.js'), import('../app/module-paths.js'),
+  const [{ parseAppRef }, { resolveAppModule }, { modulePaths }] = await Promise.all([
+    import('../app/app-ref.js'), import('../app/resolve-module.js'), import('../app/module-paths.js'),
   ]);
   const workdir = config.chdir ? resolve(cwd, config.chdir) : cwd;
   try {
     const ref = parseAppRef(app);
-    const jiti = (await loadJiti())(pathToFileURL(`${workdir}/`).href, { moduleCache: false });
-    resolveAppModule(ref.module, { cwd: workdir, modulePaths: modulePaths(config.pythonpath, workdir) }, jiti);
+    resolveAppModule(ref.module, { cwd: workdir, modulePaths: modulePaths(config.pythonpath, workdir) }, lazyJiti(workdir));
     return null;
   } catch (err) {
     if (!(err instanceof Error)) throw err;
