@@ -54,7 +54,9 @@ export function appErrorExitCode(err: unknown): typeof APP_LOAD_ERROR | typeof W
 /** The app's own message on one line, without a stack trace (jiti puts file:line:col of a syntax error in it). */
 export function describeThrown(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const text = err.message.startsWith(err.name) || err.name === 'Error' ? err.message : `${err.name}: ${err.message}`;
+  // Our own classes' names add nothing to their messages; an app's TypeError or RangeError does.
+  const ours = err instanceof AppBootError || err instanceof AppNotFoundError || err instanceof AppRefError;
+  const text = ours || err.message.startsWith(err.name) || err.name === 'Error' ? err.message : `${err.name}: ${err.message}`;
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 

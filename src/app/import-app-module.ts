@@ -1,8 +1,9 @@
 // Imports the app's module with the cheapest loader that can run it: plain JavaScript
-// (.js, .cjs, .mjs) through Node's own import(), so a worker never loads jiti for it;
+// (.js, .cjs, .mjs) through Node's own require() or import(), so a worker never loads jiti for it;
 // TypeScript, and JavaScript whose syntax this Node cannot load, through jiti, with source
 // maps (stack traces name the .ts line) and the nearest tsconfig.json's `paths` aliases.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadJiti } from '../lazy-jiti.js';
@@ -25,11 +26,44 @@ export function loaderFor(file: string): AppLoader {
 export async function importAppModule(file: string): Promise<ImportedModule> {
   if (loaderFor(file) === 'jiti') return { exports: await importWithJiti(file), loader: 'jiti' };
   try {
-    return { exports: await import(pathToFileURL(file).href), loader: 'node' };
+    return { exports: await importNatively(file), loader: 'node' };
   } catch (err) {
     // Syntax this Node cannot parse (newer than the running version): jiti transforms it.
     if (err instanceof SyntaxError && isLoaderSyntaxError(err)) return { exports: await importWithJiti(file), loader: 'jiti' };
     throw err;
+  }
+}
+
+/**
+ * CommonJS through require(), which returns `module.exports` itself (import() would wrap it
+ * in a namespace whose named exports are only what Node's lexer can guess); ESM through import().
+ */
+async function importNatively(file: string): Promise<unknown> {
+  if (!isCommonJs(file)) return import(pathToFileURL(file).href);
+  try {
+    return createRequire(file)(file);
+  } catch (err) {
+    // ESM syntax in a .js file of a package without "type": "module" (Node detects it on import).
+    const code = (err as { code?: unknown }).code;
+    if (code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE') return import(pathToFileURL(file).href);
+    throw err;
+  }
+}
+
+/** .cjs, or .js in a package whose nearest package.json does not say "type": "module". */
+function isCommonJs(file: string): boolean {
+  const ext = extname(file);
+  if (ext !== '.js') return ext === '.cjs';
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type !== 'module';
+      } catch {
+        return true;
+      }
+    }
+    if (dirname(dir) === dir) return true;
   }
 }
 

@@ -30,6 +30,7 @@ export const MATRIX: readonly MatrixRow[] = [
   { framework: 'Express 5', shape: 'default export', format: 'TypeScript', files: ['express-default.ts'], appModule: 'express-default.ts', body: HELLO },
   { framework: 'Express 5', shape: '`module.exports = app`', format: 'CommonJS', files: ['express-cjs.cjs'], appModule: 'express-cjs.cjs', body: HELLO },
   { framework: 'Fastify 5', shape: 'default export', format: 'ESM', files: ['fastify-default.mjs'], appModule: 'fastify-default.mjs', body: FASTIFY },
+  { framework: 'Fastify 5', shape: 'default export', format: 'TypeScript', files: ['fastify-default.ts'], appModule: 'fastify-default.ts', body: FASTIFY },
   { framework: 'Fastify 5', shape: '`module.exports = fastify`', format: 'CommonJS', files: ['fastify-cjs.cjs'], appModule: 'fastify-cjs.cjs', body: FASTIFY },
   { framework: 'Fastify 5', shape: 'named export `app`', format: 'TypeScript', files: ['fastify-named.ts'], appModule: 'fastify-named.ts:app', body: FASTIFY },
   { framework: 'Fastify 5', shape: 'factory `build()`', format: 'TypeScript', files: ['fastify-factory.ts'], appModule: 'fastify-factory.ts:build()', body: FASTIFY },
