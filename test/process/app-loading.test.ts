@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { get } from './arbiter-support.js';
-import { FIXTURES, runGunicorn, startGunicorn, type ServerProcess } from '../helpers/server.js';
+import { FIXTURES, runGunicorn, serveApp, type ServerProcess } from '../helpers/server.js';
 
 const servers: ServerProcess[] = [];
 after(async () => {
@@ -15,12 +15,10 @@ after(async () => {
 });
 
 async function serveBody(appModule: string): Promise<{ body: string; server: ServerProcess }> {
-  const server = startGunicorn(['-w', '1', '-b', '127.0.0.1:0', appModule], { cwd: FIXTURES });
+  const { server, url } = await serveApp(appModule, FIXTURES);
   servers.push(server);
   try {
-    const [url] = await server.listening();
-    await server.waitForLog(/^Booting worker with pid: /, 30_000);
-    const reply = await get(url!);
+    const reply = await get(url);
     assert.equal(reply.status, 200, server.stderr);
     return { body: reply.body, server };
   } finally {

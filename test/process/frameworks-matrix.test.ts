@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { get } from './arbiter-support.js';
-import { startGunicorn, type ServerProcess } from '../helpers/server.js';
+import { serveApp, type ServerProcess } from '../helpers/server.js';
 import { FRAMEWORK_FIXTURES, MATRIX } from './frameworks-rows.js';
 
 const servers: ServerProcess[] = [];
@@ -39,12 +39,10 @@ function listeningPorts(pid: number): number[] {
 describe('framework matrix: each app as its docs write it, through the binary', { concurrency: 3 }, () => {
   for (const row of MATRIX) {
     it(`${row.framework}, ${row.shape} (${row.format}): ${row.appModule}`, async () => {
-      const server = startGunicorn(['-w', '1', '-b', '127.0.0.1:0', row.appModule], { cwd: FRAMEWORK_FIXTURES });
+      const { server, url } = await serveApp(row.appModule, FRAMEWORK_FIXTURES);
       servers.push(server);
       try {
-        const [url] = await server.listening();
-        await server.waitForLog(/^Booting worker with pid: /, 30_000);
-        const reply = await get(url!);
+        const reply = await get(url);
         assert.equal(reply.status, 200, server.stderr);
         assert.equal(reply.body, row.body);
         if (row.listensAt !== undefined) {
@@ -54,7 +52,7 @@ describe('framework matrix: each app as its docs write it, through the binary', 
           const [worker] = server.bootedPids();
           const ports = listeningPorts(worker!);
           assert.ok(!ports.includes(3000), `the worker listens on ${ports.join(', ')}`);
-          assert.ok(ports.includes(Number(new URL(url!).port)), `the worker serves on the bound port (${ports.join(', ')})`);
+          assert.ok(ports.includes(Number(new URL(url).port)), `the worker serves on the bound port (${ports.join(', ')})`);
         }
       } finally {
         await server.stop();
