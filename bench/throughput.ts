@@ -2,12 +2,15 @@
 // cluster (RR and SCHED_NONE) and PM2, on one hello-world app, measured with wrk
 // (-t2 -c64 --latency) keep-alive and with `Connection: close`, over alternating rounds.
 // Run: npx tsc -p . && node dist/bench/throughput.js [seconds=8] [rounds=3]
-// (`--threads-proxy` adds gunicorn-ts -w 4: more event loops than this machine's cores.)
+// (`--threads-proxy` adds gunicorn-ts -w 4: more event loops than this machine's cores;
+// `--frameworks` adds Express and Fastify, each under cluster SCHED_NONE and gunicorn-ts -w 2;
+// `--frameworks-only` runs just those.)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunicornTs, nodeCluster, plainNode, pm2, writeApps, type Target } from './lib/throughput-targets.js';
+import { frameworkTargets, writeFrameworkApps } from './lib/throughput-frameworks.js';
 import { median, runWrk, type WrkResult } from './lib/throughput-wrk.js';
 import { rssMb, sleep } from './lib/throughput-proc.js';
 
@@ -15,6 +18,8 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const seconds = Number(args[0] ?? 8);
 const rounds = Number(args[1] ?? 3);
 const threadsProxy = process.argv.includes('--threads-proxy');
+const frameworksOnly = process.argv.includes('--frameworks-only');
+const frameworks = frameworksOnly || process.argv.includes('--frameworks');
 
 interface Sample {
   readonly keepAlive: WrkResult;
@@ -65,13 +70,38 @@ function report(targets: readonly Target[], samples: Map<string, Sample[]>): voi
   console.log(`\nmedians of ${rounds} rounds; wrk -t2 -c64 -d${seconds}s --latency; x = ratio to plain node; MB = VmRSS at idle after start; worker MB = median worker`);
 }
 
+/** Each framework's gunicorn-ts row as a ratio to the same app under cluster SCHED_NONE, from the same rounds. */
+function reportFrameworks(pairs: ReadonlyArray<readonly [Target, Target]>, samples: Map<string, Sample[]>): void {
+  const rows = [['app', 'cluster SCHED_NONE ka req/s', 'gunicorn-ts -w 2 ka req/s', 'x', 'cluster close req/s', 'gunicorn-ts close req/s', 'x', 'ka p99 ms cluster/gts', 'errors']];
+  for (const [cluster, gts] of pairs) {
+    const c = samples.get(cluster.name)!;
+    const g = samples.get(gts.name)!;
+    const m = (s: Sample[], f: (x: Sample) => number): number => median(s.map(f));
+    const ka = (x: Sample): number => x.keepAlive.rps;
+    const close = (x: Sample): number => x.close.rps;
+    rows.push([
+      cluster.name.split(':')[0]!, fmt(m(c, ka)), fmt(m(g, ka)), fmt(m(g, ka) / m(c, ka), 2), fmt(m(c, close)), fmt(m(g, close)),
+      fmt(m(g, close) / m(c, close), 2), `${fmt(m(c, (x) => x.keepAlive.p99ms), 2)}/${fmt(m(g, (x) => x.keepAlive.p99ms), 2)}`,
+      String([...c, ...g].reduce((a, x) => a + x.keepAlive.errors + x.close.errors, 0)),
+    ]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  console.log('');
+  for (const r of rows) console.log(r.map((col, i) => col.padEnd(widths[i]!)).join('  '));
+  console.log(`
+medians of ${rounds} rounds; x = gunicorn-ts -w 2 / cluster SCHED_NONE with the same app (target >= 0.95)`);
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gts-bench-'));
   writeApps(dir);
+  writeFrameworkApps(dir);
   const prefix = fileURLToPath(new URL('../../bench/out/pm2', import.meta.url));
   try {
-    const targets: Target[] = [plainNode(dir), nodeCluster(dir, 'rr'), nodeCluster(dir, 'none'), pm2(dir, prefix), gunicornTs(dir, 2)];
+    const pairs = frameworks ? [frameworkTargets(dir, 'express'), frameworkTargets(dir, 'fastify')] : [];
+    const targets: Target[] = frameworksOnly ? [] : [plainNode(dir), nodeCluster(dir, 'rr'), nodeCluster(dir, 'none'), pm2(dir, prefix), gunicornTs(dir, 2)];
     if (threadsProxy) targets.push(gunicornTs(dir, 4));
+    targets.push(...pairs.flat());
     const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
     let port = 20_000 + Math.floor(Math.random() * 20_000);
     for (let round = 0; round < rounds; round++) {
@@ -83,7 +113,8 @@ async function main(): Promise<void> {
         console.error(`round ${round + 1} ${target.name}: ${fmt(sample.keepAlive.rps)} / ${fmt(sample.close.rps)} req/s, first 200 after ${fmt(sample.launchMs)} ms`);
       }
     }
-    report(targets, samples);
+    if (!frameworksOnly) report(targets.filter((t) => !pairs.flat().includes(t)), samples);
+    if (pairs.length > 0) reportFrameworks(pairs, samples);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
