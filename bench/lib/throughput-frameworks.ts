@@ -12,7 +12,8 @@ import { spawned, type Target } from './throughput-targets.js';
 const BIN = fileURLToPath(new URL('../../src/bin/gunicorn-ts.js', import.meta.url));
 const requireFromRepo = createRequire(fileURLToPath(new URL('../../../package.json', import.meta.url)));
 
-export type Framework = 'express' | 'fastify';
+/** `http` is the bare request listener: what gunicorn-ts itself adds, with no framework. */
+export type Framework = 'http' | 'express' | 'fastify';
 
 /** `<fw>-app.cjs` exports the app; `<fw>-cluster.cjs` forks 2 SCHED_NONE workers that listen() on PORT. */
 export function writeFrameworkApps(dir: string): void {
@@ -26,11 +27,17 @@ module.exports = app;
 app.get('/', async () => ({ hello: 'world' }));
 module.exports = app;
 `);
+  writeFileSync(join(dir, 'http-app.cjs'), `module.exports = (req, res) => {
+  res.writeHead(200, { 'Content-Type': 'text/plain' });
+  res.end('Hello World\\n');
+};
+`);
   const listen: Record<Framework, string> = {
+    http: `require('node:http').createServer(require('./http-app.cjs')).listen(Number(process.env.PORT), '127.0.0.1');`,
     express: `require('./express-app.cjs').listen(Number(process.env.PORT), '127.0.0.1');`,
     fastify: `require('./fastify-app.cjs').listen({ port: Number(process.env.PORT), host: '127.0.0.1' });`,
   };
-  for (const fw of ['express', 'fastify'] as const) {
+  for (const fw of ['http', 'express', 'fastify'] as const) {
     writeFileSync(join(dir, `${fw}-cluster.cjs`), `const cluster = require('node:cluster');
 cluster.schedulingPolicy = cluster.SCHED_NONE;
 if (cluster.isPrimary) { for (let i = 0; i < 2; i++) cluster.fork(); }
