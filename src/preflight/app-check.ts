@@ -3,9 +3,6 @@
 // start loads it in the workers (or once in the arbiter with preload_app), and
 // --check-config loads it after the preflight passed.
 import { resolve } from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import type { createJiti, Jiti } from 'jiti';
 import type { Config } from '../config/registry.js';
 import { closestName } from '../config/suggest.js';
 import { EMBEDDED_PREFIX } from '../app/embedded.js';
@@ -24,22 +21,6 @@ function subcommandHint(app: string): string {
   return near === undefined ? '' : ` (did you mean the subcommand \`gunicorn-ts ${near}\`?)`;
 }
 
-/**
- * jiti (100-300 ms to import) is needed only to resolve a package name; an app given as a
- * file path, the common case, is found without it, so a start does not pay for it.
- */
-function lazyJiti(workdir: string): Jiti {
-  let jiti: Jiti | undefined;
-  const load = (): Jiti => (jiti ??= (createRequire(import.meta.url)('jiti') as { createJiti: typeof createJiti }).createJiti(pathToFileURL(`${workdir}/`).href, { moduleCache: false }));
-  return new Proxy({} as Jiti, {
-    get: (_target, key) => {
-      const real = load();
-      const value: unknown = Reflect.get(real, key);
-      return typeof value === 'function' ? value.bind(real) : value;
-    },
-  });
-}
-
 export async function appProblem(config: Config, cwd: string): Promise<AppProblem | null> {
   const app = config.app;
   if (app === null || app === '') {
@@ -53,7 +34,7 @@ export async function appProblem(config: Config, cwd: string): Promise<AppProble
   const workdir = config.chdir ? resolve(cwd, config.chdir) : cwd;
   try {
     const ref = parseAppRef(app);
-    resolveAppModule(ref.module, { cwd: workdir, modulePaths: modulePaths(config.pythonpath, workdir) }, lazyJiti(workdir));
+    await resolveAppModule(ref.module, { cwd: workdir, modulePaths: modulePaths(config.pythonpath, workdir) });
     return null;
   } catch (err) {
     if (!(err instanceof Error)) throw err;

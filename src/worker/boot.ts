@@ -39,7 +39,7 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   const startCwd = process.cwd();
   // raw_env is in the environment the arbiter spawned this process with.
   if (settings.chdir !== null) process.chdir(settings.chdir);
-  const loaded = await loadWorkerApp(settings, startCwd);
+  const loaded = await loadWorkerApp(settings, startCwd, log);
   // worker_class: a custom class wraps each request and may set the connection limit.
   const custom = await loadCustomWorker(settings.worker_class, { id: init.id, generation: init.generation, settings }, process.cwd());
   const app = withCustomWorker(custom, loaded);
@@ -91,10 +91,11 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
 }
 
 /** APP_MODULE through loadApp; a --paste INI app or an embedding program through the app source. */
-async function loadWorkerApp(settings: WorkerConfig, startCwd: string): Promise<RequestListener> {
+async function loadWorkerApp(settings: WorkerConfig, startCwd: string, log: HookLogger): Promise<RequestListener> {
   if (settings.app !== null && settings.app !== '' && !settings.app.startsWith(EMBEDDED_PREFIX)) {
     const cwd = process.cwd();
-    return loadApp(settings.app, { cwd, modulePaths: modulePaths(settings.pythonpath, cwd) });
+    // The app's own listen() stays neutral for the worker's life: any port it opened would be unmanaged.
+    return loadApp(settings.app, { cwd, modulePaths: modulePaths(settings.pythonpath, cwd), warn: (msg) => log.warning(msg), keepListenGuard: true });
   }
   if (settings.app || settings.paste) {
     const { appSource } = await import('../app/app-source.js');
