@@ -1,10 +1,10 @@
 // Runs the server hooks that Gunicorn calls inside a worker (post_worker_init, pre_request,
-// post_request, worker_int, worker_abort, worker_exit). A hook that throws or rejects is logged with its
-// name and never takes the worker down.
+// post_request, worker_int, worker_abort, worker_exit). A hook that throws or rejects is logged
+// with its name and never takes the worker down.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HookLogger, ServerRef, WorkerSelf } from '../config/hook-types.js';
-import type { WorkerInit } from '../ipc/messages.js';
-import type { HookFunction } from '../config/hooks-loader.js';
+import type { WorkerInitMessage } from './ipc.js';
+import type { HookFunction } from '../config/worker-config.js';
 
 export type WorkerHookName = 'post_worker_init' | 'worker_int' | 'worker_abort' | 'pre_request' | 'post_request';
 
@@ -44,13 +44,12 @@ export class WorkerHooks {
  * The arbiter as worker_exit sees it from inside the worker: its pid, the target number of
  * workers and the settings; of the workers, only this one is known here.
  */
-export function serverFromWorker(init: WorkerInit, self: WorkerSelf): ServerRef {
-  const workers = init.settings['workers'];
-  return { pid: process.ppid, numWorkers: typeof workers === 'number' ? workers : 1, workers: [self], log: self.log, cfg: init.settings };
+export function serverFromWorker(init: WorkerInitMessage, self: WorkerSelf): ServerRef {
+  return { pid: process.ppid, numWorkers: init.settings.workers, workers: [self], log: self.log, cfg: init.settings };
 }
 
 /** The worker as its hooks see it (Gunicorn's `worker` argument). */
-export function workerSelf(init: WorkerInit, log: HookLogger, served: () => number): WorkerSelf {
+export function workerSelf(init: WorkerInitMessage, log: HookLogger, served: () => number): WorkerSelf {
   return {
     id: init.id,
     pid: process.pid,
