@@ -13,18 +13,27 @@ import { appShape, toRequestListener } from './adapters/to-request-listener.js';
 /** Export names tried, in order, when APP_MODULE has no `:NAME`. */
 export const DEFAULT_EXPORTS = ['default', 'app', 'application'] as const;
 
-export async function loadApp(appRef: string, opts: ResolveOptions): Promise<RequestListener> {
+export interface LoadOptions extends ResolveOptions {
+  /**
+   * Keep what jiti loads in Node's CommonJS cache. Off by default, so every load sees the files
+   * as they are now; a worker under `reload` turns it on to report the files it loaded, which
+   * is safe because each reload starts fresh worker processes.
+   */
+  readonly moduleCache?: boolean;
+}
+
+export async function loadApp(appRef: string, opts: LoadOptions): Promise<RequestListener> {
   const ref = parseAppRef(appRef);
   const { value, description } = await loadAppValue(ref, opts);
   return toRequestListener(value, description);
 }
 
 /** The value APP_MODULE designates (after the factory call), before adaptation. */
-export async function loadAppValue(ref: AppRef, opts: ResolveOptions): Promise<{ value: unknown; description: string }> {
+export async function loadAppValue(ref: AppRef, opts: LoadOptions): Promise<{ value: unknown; description: string }> {
   // A fresh instance without the module cache: every load sees the files as they are now
   // (HUP reload, preload in the arbiter), while a module imported twice within one load is
   // still evaluated once.
-  const jiti = (await loadJiti())(pathToFileURL(`${opts.cwd}/`).href, { moduleCache: false });
+  const jiti = (await loadJiti())(pathToFileURL(`${opts.cwd}/`).href, { moduleCache: opts.moduleCache === true });
   const file = resolveAppModule(ref.module, opts, jiti);
   const namespace = await importModule(jiti, file, ref);
   const { value, name } = pickExport(namespace, ref, file);

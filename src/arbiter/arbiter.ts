@@ -35,6 +35,8 @@ export interface ArbiterOptions {
   readonly cleanup: (code: number, reason: string) => Promise<void>;
   /** A worker reported why it could not boot (the daemon's foreground shows it). */
   readonly onBootFailed?: (message: string) => void;
+  /** With `reload`: a worker reported the files its app loaded. */
+  readonly onModules?: (files: readonly string[]) => void;
 }
 
 interface LiveWorker {
@@ -289,6 +291,9 @@ export class Arbiter {
         return;
       case 'tired':
         this.dispatch({ type: 'tired', pid });
+        return;
+      case 'modules':
+        this.opts.onModules?.(message.files);
         return;
       case 'boot-failed':
         this.opts.log.error(`Worker (pid: ${pid}) failed to boot: ${message.message}`);

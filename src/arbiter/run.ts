@@ -23,7 +23,7 @@ import { workerClassWarning } from '../worker/worker-class.js';
 import { validateMetricsBind } from '../metrics/validate.js';
 import { validateEdgeSettings } from '../http/index.js';
 import type { startStatusSocket } from '../status/serve.js';
-import type { startReloadWatch } from '../worker/reload-watch.js';
+import type { ReloadWatch } from './reload-watch.js';
 
 const BIN_SCRIPT = fileURLToPath(new URL('../bin/gunicorn-ts.js', import.meta.url));
 
@@ -134,8 +134,25 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
     preExec: () => hooks.call('pre_exec', arbiterRef.current?.serverRef ?? earlyServer),
   });
   const oldMasterPid = Number.isInteger(oldMaster) ? oldMaster : null;
-  arbiterRef.current = new Arbiter({ ...arbiterOptions({ loaded, inputs, sockets, log, pidfile, reexec, control, oldMaster: oldMasterPid }), reexec: () => void reexec.start() });
-  return runUntilHalt(arbiterRef.current, { config, inputs, log, reexec, held });
+  const watcher: { current: ReloadWatch | null } = { current: null };
+  arbiterRef.current = new Arbiter({
+    ...arbiterOptions({ loaded, inputs, sockets, log, pidfile, reexec, control, oldMaster: oldMasterPid }),
+    reexec: () => void reexec.start(),
+    onModules: (files) => {
+      const added = watcher.current?.add(files) ?? 0;
+      if (added > 0) log.debug(`reload: watching ${added} more files the app loaded`, { files: watcher.current?.fileCount ?? 0 });
+    },
+  });
+  const arbiter = arbiterRef.current;
+  // reload: a change to the files the app loaded replaces the workers as HUP does.
+  if (config.reload) {
+    const { startReloadWatch } = await import('./reload-start.js');
+    watcher.current = await startReloadWatch(config, {
+      cwd: inputs.cwd, log, alsoIgnored: control ? [control.path] : [],
+      reload: () => arbiter.dispatch({ type: 'reload' }),
+    });
+  }
+  return runUntilHalt(arbiter, { reexec, held, watcher: watcher.current });
 }
 
 function announce(config: Config, sockets: readonly ListeningSocket[], log: Logger): void {
@@ -182,10 +199,8 @@ function arbiterOptions(parts: ArbiterParts): Omit<ArbiterOptions, 'reexec'> {
   };
 }
 
-async function runUntilHalt(arbiter: Arbiter, ctx: { config: Config; inputs: LoadInputs; log: Logger; reexec: Reexec; held: HeldSignals }): Promise<number> {
-  const { config, inputs, log, reexec, held } = ctx;
-  // reload (issue 3): a change to the app's files replaces the workers as HUP does.
-  const watcher = config.reload ? await startWatch(config, inputs.cwd, log, () => arbiter.dispatch({ type: 'reload' })) : null;
+async function runUntilHalt(arbiter: Arbiter, ctx: { reexec: Reexec; held: HeldSignals; watcher: ReloadWatch | null }): Promise<number> {
+  const { reexec, held, watcher } = ctx;
   // Signal handlers and unpolled sockets do not keep Node's event loop alive: without this,
   // a master left with no worker and no timer (WINCH) would just exit.
   const keepAlive = setInterval(() => undefined, 2 ** 30);
@@ -199,11 +214,6 @@ async function runUntilHalt(arbiter: Arbiter, ctx: { config: Config; inputs: Loa
   // that bound the Unix socket paths, and closing one unlinks its path (NODE-FACTS §3).
   if (reexec.handedOver) process.exit(code);
   return code;
-}
-
-async function startWatch(...args: Parameters<typeof startReloadWatch>): ReturnType<typeof startReloadWatch> {
-  const watch = await import('../worker/reload-watch.js');
-  return watch.startReloadWatch(...args);
 }
 
 function socketUrl(socket: ListeningSocket, config: Config): string {

@@ -26,6 +26,7 @@ import { accessRecorder } from './access-recorder.js';
 import { workerResponseClass } from './worker-response.js';
 import { workerLogger } from './worker-log.js';
 import { applyEnvironment, type WorkerSettings } from './worker-settings.js';
+import { trackLoadedModules } from './loaded-modules.js';
 
 export interface BootedWorker {
   readonly drain: Drain;
@@ -40,7 +41,9 @@ export async function bootWorker(
 ): Promise<BootedWorker> {
   const startCwd = process.cwd();
   applyEnvironment(settings);
-  const loaded = await loadWorkerApp(settings, startCwd);
+  const reload = settings.all['reload'] === true;
+  const loadedModules = reload ? trackLoadedModules() : null;
+  const loaded = await loadWorkerApp(settings, startCwd, reload);
   // worker_class (issue 3): a custom class wraps each request and may set the connection limit.
   const custom = await loadCustomWorker(settings.all['worker_class'], { id: init.id, generation: init.generation, settings: settings.all }, process.cwd());
   const app = withCustomWorker(custom, loaded);
@@ -86,6 +89,7 @@ export async function bootWorker(
   await gate.listen(init.sockets, settings.backlog);
   log.info(`Booting worker with pid: ${process.pid}`);
   send({ type: 'booted' });
+  if (loadedModules) send({ type: 'modules', files: loadedModules() });
   counter.booted();
   stopBeats = startHeartbeat(beatInterval(settings.timeout), () => ({ requests: counter.served, inFlight: counter.inFlight, stats: stats.snapshot() }), send);
   return { drain, counter };
@@ -99,10 +103,10 @@ async function workerHookFunctions(configFile: string | null): Promise<Partial<R
 }
 
 /** APP_MODULE through loadApp; a --paste INI app through the paste composer. */
-async function loadWorkerApp(settings: WorkerSettings, startCwd: string): Promise<RequestListener> {
+async function loadWorkerApp(settings: WorkerSettings, startCwd: string, moduleCache: boolean): Promise<RequestListener> {
   if (settings.app !== null && !settings.app.startsWith(EMBEDDED_PREFIX)) {
     const cwd = process.cwd();
-    return loadApp(settings.app, { cwd, modulePaths: settings.pythonpath.map((p) => resolve(cwd, p)) });
+    return loadApp(settings.app, { cwd, modulePaths: settings.pythonpath.map((p) => resolve(cwd, p)), moduleCache });
   }
   if (settings.app !== null || typeof settings.all['paste'] === 'string') {
     const { appSource } = await import('../app/app-source.js');
