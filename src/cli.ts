@@ -31,7 +31,7 @@ async function run(inputs: LoadInputs): Promise<number> {
   }
   if (settings['check_config'] === true) {
     const { checkConfig } = await import('./commands/check-config.js');
-    process.stdout.write(`${await checkConfig(result, inputs.cwd)}\n`);
+    process.stdout.write(`${await checkConfig(result, inputs.cwd, inputs.env)}\n`);
     return 0;
   }
   const { runArbiter } = await import('./arbiter/run.js');

@@ -54,6 +54,8 @@ function residentBytes(pid: number): number | undefined {
   }
 }
 
+const measured = (rss: number | undefined): { rss?: number } => (rss === undefined ? {} : { rss });
+
 export class Arbiter {
   private state: PolicyState;
   private loaded: LoadedConfig;
@@ -275,7 +277,7 @@ export class Arbiter {
       case 'booted':
         this.opts.log.metrics.increment('workers.booted');
         this.opts.log.metrics.gauge('workers', this.live.size);
-        this.dispatch({ type: 'booted', pid });
+        this.dispatch({ type: 'booted', pid, ...measured(residentBytes(pid)) });
         if (!this.served) {
           this.served = true;
           this.opts.onServing?.();

@@ -22,6 +22,7 @@ import { assertCanSwitch, resolveIdentity } from '../worker/privileges.js';
 import { workerClassWarning } from '../worker/worker-class.js';
 import { validateMetricsBind } from '../metrics/validate.js';
 import { validateEdgeSettings } from '../http/index.js';
+import { checkMemoryLimit } from './memory-preflight.js';
 import type { startStatusSocket } from '../status/serve.js';
 import type { ReloadWatch } from './reload-watch.js';
 
@@ -99,6 +100,8 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   process.umask(config.umask);
   process.title = `gunicorn-ts: master [${processName(config)}]`;
   checkBeforeBinding(config, inputs.cwd);
+  // Kept apart from checkBeforeBinding so the shared preflight can take it over as it is.
+  checkMemoryLimit(loaded, inputs.env);
   const modules = arbiterModules();
   modules.catch(() => undefined); // awaited below; startup may fail before that
   const log = await createLogger(config as unknown as LogSettings, { role: 'arbiter', pid: process.pid });

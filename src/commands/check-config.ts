@@ -6,8 +6,11 @@ import { describeThrown } from '../app/errors.js';
 import { GunicornError } from '../errors.js';
 import { validateEdgeSettings } from '../http/index.js';
 import { validateMetricsBind } from '../metrics/index.js';
+import { checkMemoryLimit } from '../arbiter/memory-preflight.js';
 
-export async function checkConfig(loaded: LoadedConfig, cwd: string): Promise<string> {
+export async function checkConfig(loaded: LoadedConfig, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  // max_worker_memory below a bare Node.js process: the same refusal as a real start.
+  checkMemoryLimit(loaded, env);
   // HTTP edge (issue 4): TLS files readable and usable, allow lists and limits valid.
   validateEdgeSettings(loaded.config as unknown as Record<string, unknown>);
   // metrics (issue 8): metrics_bind parses and is not an app bind address.

@@ -91,7 +91,8 @@ export async function bootWorker(
   send({ type: 'booted' });
   if (loadedModules) send({ type: 'modules', files: loadedModules() });
   counter.booted();
-  stopBeats = startHeartbeat(beatInterval(settings.timeout), () => ({ requests: counter.served, inFlight: counter.inFlight, stats: stats.snapshot() }), send);
+  const memoryLimit = typeof settings.all['max_worker_memory'] === 'number' ? settings.all['max_worker_memory'] * 1024 * 1024 : 0;
+  stopBeats = startHeartbeat(beatInterval(settings.timeout), () => ({ requests: counter.served, inFlight: counter.inFlight, stats: stats.snapshot() }), send, memoryLimit);
   return { drain, counter };
 }
 

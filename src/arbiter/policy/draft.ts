@@ -60,6 +60,15 @@ export function spawn(d: Draft, replacementFor: WorkerRecord | null): void {
   if (replacementFor) log(d, 'info', 'replacing worker', { ...fieldsOf(replacementFor), cause: replacementFor.tiredCause ?? null, replacement: id });
 }
 
+/** warming → ready: the worker counts as serving capacity of its own; failures are forgiven. */
+export function markReady(d: Draft, w: DraftWorker): void {
+  move(w, 'ready');
+  w.readyAt = d.now;
+  d.s.failures = 0;
+  d.s.spawnBlockedUntil = 0;
+  log(d, 'info', 'worker ready', fieldsOf(w));
+}
+
 export function makeTired(d: Draft, w: DraftWorker, cause: TiredCause): void {
   move(w, 'tired');
   w.tiredAt = d.now;

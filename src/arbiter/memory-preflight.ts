@@ -1,0 +1,36 @@
+// max_worker_memory checked before anything starts: no worker can use less memory than a bare
+// Node.js process, so a limit below that would recycle every worker as soon as it is measured.
+// The floor is measured (a one-line Node process, run only for limits that could be that low).
+import { spawnSync } from 'node:child_process';
+import type { LoadedConfig } from '../config/load.js';
+import { describeSource } from '../config/source-ref.js';
+import { GunicornError } from '../errors.js';
+
+/** A bare Node.js process stays far below this, so larger limits need no measurement. */
+const MEASURE_BELOW_MB = 256;
+const MIB = 1024 * 1024;
+
+/** Resident MB of a bare Node.js process started with this environment, or null if it cannot be run. */
+export function bareNodeMemoryMb(env: NodeJS.ProcessEnv): number | null {
+  const run = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.memoryUsage.rss()))'], {
+    env, encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const bytes = Number(run.stdout);
+  return run.status === 0 && Number.isFinite(bytes) && bytes > 0 ? Math.ceil(bytes / MIB) : null;
+}
+
+/**
+ * Refuses a max_worker_memory no worker can stay under. A limit above a bare process but below
+ * the app's own footprint can only be seen once a worker boots: the arbiter then says so once
+ * and stops recycling for memory (see the restart policy), instead of looping.
+ */
+export function checkMemoryLimit(loaded: LoadedConfig, env: NodeJS.ProcessEnv): void {
+  const limit = loaded.config.max_worker_memory;
+  if (limit <= 0 || limit >= MEASURE_BELOW_MB) return;
+  const floor = bareNodeMemoryMb(env);
+  if (floor === null || limit > floor) return;
+  const source = describeSource(loaded.sources.get('max_worker_memory') ?? { kind: 'default' });
+  throw new GunicornError('GTS_ERR_USAGE', `max_worker_memory (${source}): ${limit} MB is below what any worker uses: ` +
+    `a bare Node.js process already takes ${floor} MB here, before the app loads; ` +
+    `expected a limit above a freshly booted worker's memory (0 turns the limit off)`);
+}
