@@ -99,9 +99,28 @@ export class Arbiter {
     };
   }
 
+  /** The configuration in force (the one a HUP loaded last). */
+  get config(): LoadedConfig['config'] {
+    return this.loaded.config;
+  }
+
   /** Read-only view of the policy state, for the status control socket (issue 6). */
   get policyState(): PolicyState {
     return this.state;
+  }
+
+  /** Fresh counts from every worker (they answer with a beat), for the control socket's `show workers`. */
+  refreshWorkerStats(): Promise<void> {
+    return requestWorkerStats([...this.live.values()].map((w) => w.child), 500);
+  }
+
+  /** Signals one of this arbiter's workers (the control socket's `worker kill`); false when `pid` is not one. */
+  signalWorker(pid: number, signal: NodeJS.Signals): boolean {
+    const id = this.idByPid.get(pid);
+    const worker = id === undefined ? undefined : this.live.get(id);
+    if (worker === undefined) return false;
+    this.opts.log.info(`Control: sending ${signal} to worker ${pid}`);
+    return worker.child.kill(signal);
   }
 
   /** Runs until the policy halts; resolves with the exit code. */

@@ -23,6 +23,7 @@ import { workerClassWarning } from '../worker/worker-class.js';
 import { validateMetricsBind } from '../metrics/validate.js';
 import { validateEdgeSettings } from '../http/index.js';
 import { checkMemoryLimit } from './memory-preflight.js';
+import { controlTarget } from './control-target.js';
 import type { startStatusSocket } from '../status/serve.js';
 import type { ReloadWatch } from './reload-watch.js';
 
@@ -115,10 +116,14 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   const sockets = await openSockets(config, inputs.env, log);
   const { Arbiter, startStatusSocket } = await modules;
   const pidfile = { current: config.pidfile ? new Pidfile(config.pidfile) : null };
-  // Live status (issue 6): control_socket, or <pidfile>.ctl; answers once the arbiter exists.
+  // The control interface: control_socket, <pidfile>.ctl or Gunicorn's default; answers once the arbiter exists.
   const arbiterRef: { current?: Arbiter } = {};
-  const control = await startStatusSocket(config, inputs.cwd, processName(config), () => arbiterRef.current?.policyState ?? null, log);
   const oldMaster = Number.parseInt(inputs.env[OLD_MASTER] ?? '', 10);
+  const control = await startStatusSocket(
+    config,
+    { cwd: inputs.cwd, env: inputs.env, procName: processName(config), takeOver: Number.isInteger(oldMaster), log },
+    controlTarget(arbiterRef, () => sockets, config),
+  );
   pidfile.current?.create(process.pid, Number.isInteger(oldMaster) ? oldMaster : undefined);
   const held = holdSignals();
   announce(config, sockets, log);

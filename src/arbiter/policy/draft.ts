@@ -49,6 +49,7 @@ export function spawn(d: Draft, replacementFor: WorkerRecord | null): void {
   const draw = nextRandom(s.rng);
   s.rng = draw.seed;
   const id = s.nextId++;
+  s.counts = { ...s.counts, spawned: s.counts.spawned + 1 };
   const maxRequests = maxRequestsWithJitter(s.params.maxRequests, s.params.maxRequestsJitter, draw.value);
   const w: DraftWorker = {
     id, pid: null, generation: s.generation, state: 'booting', maxRequests,

@@ -104,6 +104,17 @@ export interface PolicyState {
    * memory would never end, so it is off (said once) until a reload brings new params.
    */
   readonly memoryLimitSuspended: boolean;
+  /** Lifetime counts for operators (`show stats`, `status`). */
+  readonly counts: PolicyCounts;
+}
+
+export interface PolicyCounts {
+  /** Workers ordered (the first generation included). */
+  readonly spawned: number;
+  /** Workers that exited unasked (crash, kill -9, failed boot, a worker killed by the operator). */
+  readonly died: number;
+  /** Reloads accepted (HUP, the `reload` command, --reload). */
+  readonly reloads: number;
 }
 
 /** Facts the shell reports. Worker facts carry the pid; names follow src/ipc/messages.ts. */

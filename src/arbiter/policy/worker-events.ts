@@ -112,6 +112,7 @@ export function onExited(d: Draft, e: Ev<'exited'>): void {
   const planned = w.state === 'draining' || (w.state === 'killing' && w.killReason !== undefined && PLANNED_KILLS.has(w.killReason));
   const how = { ...fieldsOf(w), code: e.code, signal: e.signal };
   log(d, planned ? 'info' : 'warn', planned ? 'worker exited' : 'worker died', how);
+  if (!planned) d.s.counts = { ...d.s.counts, died: d.s.counts.died + 1 };
   removeWorker(d, w);
   if (d.s.phase !== 'running') return;
   const bootCode = w.bootFailure?.code ?? (w.state === 'booting' && e.code !== null ? e.code : undefined);
