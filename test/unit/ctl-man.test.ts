@@ -1,21 +1,13 @@
 // man/gunicorn-ts-ctl.1 renders cleanly with man(1) and documents every control command and
 // every option `gunicorn-ts ctl` and `gunicorn-ts status` accept.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { renderManPage } from '../helpers/man.js';
 import { COMMAND_HELP } from '../../src/status/commands.js';
 import { CTL_USAGE } from '../../src/status/ctl.js';
 import { STATUS_USAGE } from '../../src/status/command.js';
 
-const page = fileURLToPath(new URL('../../../man/gunicorn-ts-ctl.1', import.meta.url));
-
-function render(): { status: number | null; stdout: string; stderr: string } {
-  const env = { ...process.env, MANWIDTH: '100', MANPAGER: 'cat', PAGER: 'cat', LANG: 'C.UTF-8' };
-  const result = spawnSync('man', ['--warnings', '-l', page], { env, encoding: 'utf8' });
-  if (result.error !== undefined) throw result.error;
-  return result;
-}
+const render = (): ReturnType<typeof renderManPage> => renderManPage('gunicorn-ts-ctl.1', 100);
 
 describe('gunicorn-ts-ctl man page', () => {
   it('renders with man -l, exit 0, no warnings', () => {
