@@ -2,7 +2,6 @@
 // first, each worker's loaded modules as they report them, and `reload_extra_files` (literal
 // files and glob patterns). The files the server itself writes are passed as ignored.
 import { dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { EMBEDDED_PREFIX } from '../app/embedded.js';
 import { compileGlob, isGlobPattern } from './reload-glob.js';
 import { ReloadWatch } from './reload-watch.js';
@@ -34,11 +33,8 @@ async function appEntryFile(app: string | null, workdir: string, modulePaths: re
   if (app === null || app === '') return null;
   if (app.startsWith(EMBEDDED_PREFIX)) return app.slice(EMBEDDED_PREFIX.length);
   try {
-    const [{ parseAppRef }, { resolveAppModule }, { loadJiti }] = await Promise.all([
-      import('../app/app-ref.js'), import('../app/resolve-module.js'), import('../lazy-jiti.js'),
-    ]);
-    const jiti = (await loadJiti())(pathToFileURL(`${workdir}/`).href);
-    return resolveAppModule(parseAppRef(app).module, { cwd: workdir, modulePaths }, jiti);
+    const [{ parseAppRef }, { resolveAppModule }] = await Promise.all([import('../app/app-ref.js'), import('../app/resolve-module.js')]);
+    return await resolveAppModule(parseAppRef(app).module, { cwd: workdir, modulePaths });
   } catch {
     return null;
   }
