@@ -26,11 +26,15 @@ async function run(inputs: LoadInputs): Promise<number> {
   if (result.config.print_config) {
     const { formatConfig } = await import('./config/print-config.js');
     process.stdout.write(formatConfig(result.config, result.sources));
+    // The socket a start would use, defaults and pidfile applied (gunicorn-ts ctl finds it there).
+    const { controlSocketPlace } = await import('./status/control-socket.js');
+    const place = controlSocketPlace(result.config, inputs.cwd, inputs.env);
+    process.stdout.write(`# control socket in use: ${place === null ? 'none' : `${place.path} (${place.origin})`}\n`);
     return 0;
   }
   if (result.config.check_config) {
     const { checkConfig } = await import('./commands/check-config.js');
-    process.stdout.write(`${await checkConfig(result, inputs.cwd)}\n`);
+    process.stdout.write(`${await checkConfig(result, inputs.cwd, inputs.env)}\n`);
     return 0;
   }
   const { runArbiter } = await import('./arbiter/run.js');
@@ -38,11 +42,16 @@ async function run(inputs: LoadInputs): Promise<number> {
 }
 
 export async function main(inputs: LoadInputs): Promise<number> {
-  // `gunicorn-ts status ...` asks a running master; it reads no configuration.
-  if (inputs.argv[0] === 'status') {
-    const { statusCommand } = await import('./status/command.js');
+  // `gunicorn-ts ctl ...` and `status ...` talk to a running master; they read no configuration.
+  if (inputs.argv[0] === 'status' || inputs.argv[0] === 'ctl') {
     const write = (stream: NodeJS.WriteStream) => (text: string): void => void stream.write(text);
-    return statusCommand(inputs.argv.slice(1), { cwd: inputs.cwd, out: write(process.stdout), err: write(process.stderr) });
+    const terminal = process.stdout.isTTY === true;
+    const io = {
+      cwd: inputs.cwd, env: inputs.env, out: write(process.stdout), err: write(process.stderr),
+      terminal, colour: terminal && (inputs.env['NO_COLOR'] ?? '') === '',
+    };
+    if (inputs.argv[0] === 'ctl') return (await import('./status/ctl.js')).ctlCommand(inputs.argv.slice(1), io);
+    return (await import('./status/command.js')).statusCommand(inputs.argv.slice(1), io);
   }
   try {
     return await run(inputs);

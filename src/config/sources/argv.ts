@@ -25,13 +25,24 @@ function isBoolean(decl: SettingDecl): boolean {
   return decl.schema.type === 'boolean';
 }
 
-/** The yargs option key of each setting that has flags, and the flag forms known for errors. */
-function optionTable(): { options: Map<string, { decl: SettingDecl; options: Options }>; flags: string[] } {
+/**
+ * The yargs option key of each setting that has flags, and the flag forms known for errors.
+ * A boolean setting whose flag is `--no-X` for another setting's `--X` (Gunicorn's
+ * `--no-control-socket`) is not a yargs option: yargs reads `--no-X` as X = false, and
+ * parseArgv turns that into this setting = true.
+ */
+function optionTable(): { options: Map<string, { decl: SettingDecl; options: Options }>; flags: string[]; negations: Map<string, SettingDecl> } {
   const options = new Map<string, { decl: SettingDecl; options: Options }>();
+  const negations = new Map<string, SettingDecl>();
   const flags: string[] = [];
   for (const decl of SETTINGS as readonly SettingDecl[]) {
     const key = longFlag(decl);
     if (key === undefined || decl.hook) continue;
+    if (key.startsWith('no-') && isBoolean(decl)) {
+      negations.set(key.slice(3), decl);
+      flags.push(`--${key}`);
+      continue;
+    }
     const aliases = (decl.cli ?? []).map((f) => f.replace(/^--?/, '')).filter((a) => a !== key);
     flags.push(...(decl.cli ?? []));
     const firstSentence = decl.desc.split(/(?<=\.)\s/)[0] ?? decl.desc;
@@ -46,7 +57,7 @@ function optionTable(): { options: Map<string, { decl: SettingDecl; options: Opt
       },
     });
   }
-  return { options, flags };
+  return { options, flags, negations };
 }
 
 const TABLE = optionTable();
@@ -83,6 +94,11 @@ export function parseArgv(args: readonly string[], where: string): ParsedArgs {
   const values = new Map<string, unknown>();
   for (const [key, raw] of Object.entries(parsed)) {
     if (key === '_' || key === '$0' || key === 'help' || key === 'version' || key === 'h') continue;
+    const negation = TABLE.negations.get(key);
+    if (negation !== undefined && raw === false) {
+      values.set(negation.name, true);
+      continue;
+    }
     const entry = TABLE.options.get(key);
     if (entry === undefined) {
       const flag = key.length === 1 ? `-${key}` : `--${key}`;
