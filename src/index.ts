@@ -1,17 +1,16 @@
 // The public API of the gunicorn-ts package: typed config files (defineConfig) and the
 // types hooks receive. Embedding (BaseApplication) is exported from here too.
-import type { Config } from './config/registry.js';
+import type { GunicornConfig, GunicornConfigFactory } from './config/public-types.js';
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
-
-/** What a gunicorn.conf.ts may export: any subset of the settings, by snake_case name. */
-export type GunicornConfig = Partial<Mutable<Config>>;
-
+// Not generic (`<T extends GunicornConfig>`): a type parameter turns off TypeScript's
+// excess-property check, so a misspelled key would pass. Not overloaded either: a failed
+// call would then report every overload instead of the misspelled key.
 /** Identity function that gives a config file its types: `export default defineConfig({ workers: 4 })`. */
-export function defineConfig<T extends GunicornConfig | (() => GunicornConfig | Promise<GunicornConfig>)>(config: T): T {
+export function defineConfig(config: GunicornConfig | GunicornConfigFactory): GunicornConfig | GunicornConfigFactory {
   return config;
 }
 
+export type { GunicornConfig, GunicornConfigFactory, Hooks, Settings } from './config/public-types.js';
 export type { Config } from './config/registry.js';
 export type { ServerRef, WorkerRef, WorkerSelf, HookLogger } from './config/hook-types.js';
 export { Logger, createLogger } from './log/index.js';
