@@ -4,6 +4,7 @@
 // no settings, and the arbiter never loads --print-config or --check-config.
 import type { LoadInputs } from './config/load.js';
 import { GunicornError } from './errors.js';
+import { SUBCOMMANDS } from './commands/subcommands.js';
 import { VERSION } from './version.js';
 
 function printVersion(): number {
@@ -17,8 +18,8 @@ async function run(inputs: LoadInputs): Promise<number> {
   const { loadConfig } = await import('./config/load.js');
   const result = await loadConfig(inputs);
   if (result.kind === 'help') {
-    const { helpText } = await import('./config/sources/argv.js');
-    process.stdout.write(`${await helpText()}\n`);
+    const [{ renderHelp }, { SETTINGS }] = await Promise.all([import('./config/render/help.js'), import('./config/registry.js')]);
+    process.stdout.write(`${renderHelp(SETTINGS, SUBCOMMANDS, process.stdout.columns)}\n`);
     return 0;
   }
   if (result.kind === 'version') return printVersion();
@@ -39,11 +40,11 @@ async function run(inputs: LoadInputs): Promise<number> {
 }
 
 export async function main(inputs: LoadInputs): Promise<number> {
-  // `gunicorn-ts status ...` (issue 6) asks a running master; it reads no configuration.
-  if (inputs.argv[0] === 'status') {
-    const { statusCommand } = await import('./status/command.js');
+  // A subcommand (`gunicorn-ts status ...`) talks to a running master; it reads no configuration.
+  const subcommand = SUBCOMMANDS.get(inputs.argv[0] ?? '');
+  if (subcommand !== undefined) {
     const write = (stream: NodeJS.WriteStream) => (text: string): void => void stream.write(text);
-    return statusCommand(inputs.argv.slice(1), { cwd: inputs.cwd, out: write(process.stdout), err: write(process.stderr) });
+    return subcommand.run(inputs.argv.slice(1), { cwd: inputs.cwd, out: write(process.stdout), err: write(process.stderr) });
   }
   try {
     return await run(inputs);

@@ -7,8 +7,9 @@ import { parseArgs } from 'node:util';
 import { controlSocketPath } from './control-socket.js';
 import { requestStatus, StatusError } from './client.js';
 import { formatStatus } from './format.js';
+import { STATUS_SYNOPSIS } from '../commands/subcommands.js';
 
-export const STATUS_USAGE = `usage: gunicorn-ts status (--pid FILE | --control-socket PATH) [--json]
+export const STATUS_USAGE = `usage: ${STATUS_SYNOPSIS}
 
 Prints the master's workers: pid, state, age, requests served, resident memory, last heartbeat.
   -p, --pid FILE             the master's pidfile; its control socket is FILE.ctl
