@@ -66,6 +66,13 @@ describe('statsd', () => {
     assert.deepEqual([...received].sort(), [...expected].sort());
   });
 
+  it('a unix:// statsd_host without the optional unix-dgram package is refused with a clear message', () => {
+    assert.throws(
+      () => new Logger({ ...DEFAULT_LOG_SETTINGS, errorlog: join(dir, 'e3.log'), statsd_host: `unix://${join(dir, 'statsd.sock')}` }, { role: 'arbiter', pid: 1 }),
+      /statsd_host: unix:\/\/.*statsd\.sock needs the optional package unix-dgram .*npm install unix-dgram/,
+    );
+  });
+
   it('a statsd_host nobody listens on never throws', async () => {
     const log = new Logger({ ...DEFAULT_LOG_SETTINGS, errorlog: join(dir, 'e2.log'), statsd_host: '127.0.0.1:9' },
       { role: 'worker', pid: 1 });
