@@ -21,6 +21,7 @@ import type { ListeningSocket } from './sockets/index.js';
 import { assertCanSwitch, resolveIdentity } from '../worker/privileges.js';
 import { workerClassWarning } from '../worker/worker-class.js';
 import { validateMetricsBind } from '../metrics/validate.js';
+import { validateStatsdHost } from '../log/statsd-client.js';
 import { validateEdgeSettings } from '../http/index.js';
 import type { startStatusSocket } from '../status/serve.js';
 import type { startReloadWatch } from '../worker/reload-watch.js';
@@ -83,6 +84,7 @@ function checkBeforeBinding(config: Config, cwd: string): void {
   assertCanSwitch(resolveIdentity(config.user, config.group));
   // metrics (issue 8): a bad metrics_bind stops startup here, before the app's sockets are bound.
   validateMetricsBind(config.metrics_bind, config.bind, cwd);
+  validateStatsdHost(config.statsd_host);
   // HTTP edge (issue 4): unusable TLS files, allow lists or limits stop startup before binding.
   validateEdgeSettings(config as unknown as Record<string, unknown>);
 }

@@ -6,12 +6,14 @@ import { describeThrown } from '../app/errors.js';
 import { GunicornError } from '../errors.js';
 import { validateEdgeSettings } from '../http/index.js';
 import { validateMetricsBind } from '../metrics/index.js';
+import { validateStatsdHost } from '../log/statsd-client.js';
 
 export async function checkConfig(loaded: LoadedConfig, cwd: string): Promise<string> {
   // HTTP edge (issue 4): TLS files readable and usable, allow lists and limits valid.
   validateEdgeSettings(loaded.config as unknown as Record<string, unknown>);
   // metrics (issue 8): metrics_bind parses and is not an app bind address.
   validateMetricsBind(loaded.config.metrics_bind, loaded.config.bind, cwd);
+  validateStatsdHost(loaded.config.statsd_host);
   const source = appSource(loaded.config, cwd);
   try {
     await source.load();

@@ -78,6 +78,13 @@ function loadUnixDgram(path: string): UnixDgramModule {
   }
 }
 
+/** Start-up check (shared by --check-config and a real start): a unix:// address can be served. */
+export function validateStatsdHost(statsdHost: string | null): void {
+  if (statsdHost === null || statsdHost === '') return;
+  const target = parseStatsdAddress(statsdHost);
+  if (target.kind === 'unix') loadUnixDgram(target.path);
+}
+
 function unixSender(path: string, report: ErrorReporter): StatsdSender {
   const socket = loadUnixDgram(path).createSocket('unix_dgram');
   socket.on('error', (err) => report(`statsd: ${err.message}`));
