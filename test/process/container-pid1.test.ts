@@ -5,8 +5,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import http from 'node:http';
-import { BIN, FIXTURES, ServerProcess } from '../helpers/server.js';
+import { BIN, FIXTURES, ServerProcess, httpGet } from '../helpers/server.js';
 
 const APP = `${FIXTURES}container/orphans.ts:app`;
 const started: ServerProcess[] = [];
@@ -66,14 +65,7 @@ function descendants(root: number): Proc[] {
 /** The namespace's PID 1, as a host pid: the process `unshare --fork` started. */
 const namespaceInit = (server: ServerProcess): number => descendants(server.pid).find((p) => p.ppid === server.pid)!.pid;
 
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http.get(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
-}
+const get = httpGet;
 
 describe('as PID 1 of a PID namespace', () => {
   it('reaps every orphan the app leaves behind: tini takes PID 1', async () => {
