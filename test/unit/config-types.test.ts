@@ -19,6 +19,8 @@ interface Found {
   readonly message: string;
 }
 
+let program: ts.Program;
+
 function compile(paths: readonly string[]): Found[] {
   const options: ts.CompilerOptions = {
     strict: true,
@@ -31,7 +33,7 @@ function compile(paths: readonly string[]): Found[] {
     baseUrl: root,
     paths: { 'gunicorn-ts': ['./src/index.ts'] },
   };
-  const program = ts.createProgram([...paths], options);
+  program = ts.createProgram([...paths], options);
   return ts.getPreEmitDiagnostics(program).flatMap((d) => {
     if (d.file === undefined || !paths.includes(d.file.fileName)) return [];
     const line = d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1;
@@ -55,6 +57,31 @@ const found = compile([...passing, ...failing]);
 test('the README\'s spellings compile: snake_case, camelCase, typed hooks, factories', () => {
   assert.ok(passing.length > 0);
   assert.deepEqual(found.filter((f) => passing.includes(f.file)), []);
+});
+
+test('editor hovers name GunicornConfig and the hook types, not the registry\'s mapped intersection', () => {
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(passing.find((f) => f.endsWith('settings.ts'))!)!;
+  const hovers: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && node.expression.getText(source) === 'defineConfig') {
+      const signature = checker.getResolvedSignature(node)!;
+      hovers.push(checker.signatureToString(signature));
+    }
+    if (ts.isVariableDeclaration(node) && node.name.getText(source) === 'annotated') {
+      const type = checker.getTypeAtLocation(node.name);
+      hovers.push(checker.typeToString(type));
+      hovers.push(`when_ready: ${checker.typeToString(checker.getTypeOfSymbol(type.getProperty('when_ready')!))}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  assert.deepEqual(hovers, [
+    '(config: GunicornConfig | GunicornConfigFactory): GunicornConfig | GunicornConfigFactory',
+    '(config: GunicornConfig | GunicornConfigFactory): GunicornConfig | GunicornConfigFactory',
+    'GunicornConfig',
+    'when_ready: ServerHook | null | undefined',
+  ]);
 });
 
 for (const file of failing) {
