@@ -4,6 +4,7 @@
 // no settings, and the arbiter never loads --print-config or --check-config.
 import type { LoadInputs } from './config/load.js';
 import { GunicornError } from './errors.js';
+import { SUBCOMMANDS } from './commands/subcommands.js';
 import { VERSION } from './version.js';
 
 function printVersion(): number {
@@ -17,8 +18,8 @@ async function run(inputs: LoadInputs): Promise<number> {
   const { loadConfig } = await import('./config/load.js');
   const result = await loadConfig(inputs);
   if (result.kind === 'help') {
-    const { helpText } = await import('./config/sources/argv.js');
-    process.stdout.write(`${await helpText()}\n`);
+    const [{ renderHelp }, { SETTINGS }] = await Promise.all([import('./config/render/help.js'), import('./config/registry.js')]);
+    process.stdout.write(`${renderHelp(SETTINGS, SUBCOMMANDS, process.stdout.columns)}\n`);
     return 0;
   }
   if (result.kind === 'version') return printVersion();
@@ -42,16 +43,15 @@ async function run(inputs: LoadInputs): Promise<number> {
 }
 
 export async function main(inputs: LoadInputs): Promise<number> {
-  // `gunicorn-ts ctl ...` and `status ...` talk to a running master; they read no configuration.
-  if (inputs.argv[0] === 'status' || inputs.argv[0] === 'ctl') {
+  // A subcommand (`gunicorn-ts status ...`, `ctl ...`) talks to a running master; it reads no configuration.
+  const subcommand = SUBCOMMANDS.get(inputs.argv[0] ?? '');
+  if (subcommand !== undefined) {
     const write = (stream: NodeJS.WriteStream) => (text: string): void => void stream.write(text);
     const terminal = process.stdout.isTTY === true;
-    const io = {
+    return subcommand.run(inputs.argv.slice(1), {
       cwd: inputs.cwd, env: inputs.env, out: write(process.stdout), err: write(process.stderr),
       terminal, colour: terminal && (inputs.env['NO_COLOR'] ?? '') === '',
-    };
-    if (inputs.argv[0] === 'ctl') return (await import('./status/ctl.js')).ctlCommand(inputs.argv.slice(1), io);
-    return (await import('./status/command.js')).statusCommand(inputs.argv.slice(1), io);
+    });
   }
   try {
     return await run(inputs);

@@ -105,8 +105,8 @@ const CHECKS: readonly Check[] = [
   })),
   (c, cwd) => (c.logconfig === null || c.logconfig === '' ? null
     : attempt(c, 'logconfig', async () => (await import('../log/create-logger.js')).loadLogConfig(c.logconfig!, cwd))),
-  (c) => (c.statsd_host === null || c.statsd_host === '' ? null
-    : attempt(c, 'statsd_host', async () => (await import('../log/metrics.js')).parseStatsdHost(c.statsd_host!))),
+  // A unix:// address also needs the optional unix-dgram module: said here, not at the first metric.
+  (c) => attempt(c, 'statsd_host', async () => (await import('../log/statsd-client.js')).validateStatsdHost(c.statsd_host)),
   (c) => (!c.syslog ? null : attempt(c, 'syslog_addr', async () => (await import('../log/syslog-addr.js')).parseSyslogAddr(c.syslog_addr))),
   (c) => attempt(c, 'certfile', async () => (await import('../http/index.js')).validateEdgeSettings(c)),
   (c, _cwd, env) => {

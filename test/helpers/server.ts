@@ -1,6 +1,7 @@
 // Starts the real gunicorn-ts binary for process tests, reads its JSON log lines, and
 // always kills it (its whole process group) afterwards, even when a test fails.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -174,6 +175,16 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** One GET on a fresh connection: the status and the whole body as text. */
+export function httpGet(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
 }
 
 /** Starts one worker serving `appModule` (from `cwd`) on a free port; resolves once it has booted. */

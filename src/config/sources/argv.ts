@@ -1,6 +1,7 @@
 // Command-line arguments (the real argv and GUNICORN_CMD_ARGS) → a layer of raw text values.
 // yargs is driven entirely by the settings registry; values stay text here and are coerced
 // and validated with every other layer, so `-w abc` is reported like any other bad value.
+// --help is rendered from the registry by render/help.ts, not by yargs.
 import yargs from 'yargs';
 import type { Argv, Options } from 'yargs';
 import { SETTINGS } from '../registry.js';
@@ -45,14 +46,11 @@ function optionTable(): { options: Map<string, { decl: SettingDecl; options: Opt
     }
     const aliases = (decl.cli ?? []).map((f) => f.replace(/^--?/, '')).filter((a) => a !== key);
     flags.push(...(decl.cli ?? []));
-    const firstSentence = decl.desc.split(/(?<=\.)\s/)[0] ?? decl.desc;
     options.set(key, {
       decl,
       options: {
         alias: aliases,
         type: isBoolean(decl) ? 'boolean' : 'string',
-        describe: firstSentence.replace(/\s+/g, ' '),
-        group: `${decl.section}:`,
         requiresArg: !isBoolean(decl),
       },
     });
@@ -65,7 +63,6 @@ const TABLE = optionTable();
 export function buildParser(args: readonly string[], scriptName = 'gunicorn-ts'): Argv {
   let parser = yargs([...args])
     .scriptName(scriptName)
-    .usage('Usage: $0 [OPTIONS] [APP_MODULE]\n\nAPP_MODULE is MODULE[:NAME], e.g. app.ts:app or ./server.js')
     .parserConfiguration({
       'camel-case-expansion': false,
       'dot-notation': false,
@@ -77,15 +74,10 @@ export function buildParser(args: readonly string[], scriptName = 'gunicorn-ts')
     })
     .help(false)
     .version(false)
-    .option('help', { alias: 'h', type: 'boolean', describe: 'Show this help and exit.' })
-    .option('version', { type: 'boolean', describe: 'Show the version and exit.' })
-    .wrap(Math.min(100, process.stdout.columns ?? 100));
+    .option('help', { alias: 'h', type: 'boolean' })
+    .option('version', { type: 'boolean' });
   for (const [key, { options }] of TABLE.options) parser = parser.option(key, options);
   return parser.exitProcess(false);
-}
-
-export function helpText(): Promise<string> {
-  return buildParser([]).getHelp();
 }
 
 /** Parses argv (without node and script) into raw setting values. Throws on unknown flags. */
