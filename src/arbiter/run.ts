@@ -5,14 +5,17 @@
 import { fileURLToPath } from 'node:url';
 import type { LoadedConfig, LoadInputs } from '../config/load.js';
 import type { Config } from '../config/registry.js';
-import { createLogger } from '../log/index.js';
-import type { Logger, LogSettings } from '../log/index.js';
+import { createLogger, swappableLogger } from '../log/index.js';
+import type { Logger } from '../log/index.js';
 import { GunicornError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { Arbiter, ArbiterOptions } from './arbiter.js';
 import { daemonize, isDaemonChild, reportToForeground } from './daemon.js';
 import { HookRunner } from './hooks.js';
 import { holdSignals } from './early-signals.js';
+import { Listeners, socketUrl } from './listeners.js';
+import type { ListenerOrigin } from './listeners.js';
+import { processTitle } from './reload.js';
 import type { HeldSignals } from './early-signals.js';
 import { isLiveGunicorn, Pidfile } from './pidfile.js';
 import { handoverFds, OLD_MASTER, Reexec } from './reexec.js';
@@ -31,17 +34,18 @@ export function processName(config: Config): string {
   return config.proc_name ?? config.app ?? config.default_proc_name;
 }
 
-async function openSockets(config: Config, env: NodeJS.ProcessEnv, log: Logger): Promise<ListeningSocket[]> {
+async function openSockets(config: Config, env: NodeJS.ProcessEnv, log: Logger): Promise<{ sockets: ListeningSocket[]; origin: ListenerOrigin }> {
   const handed = handoverFds(env);
-  if (handed) return socketsFromFds(handed, { unlinkOnClose: true });
+  if (handed) return { sockets: socketsFromFds(handed, { unlinkOnClose: true }), origin: 'inherited' };
   const activated = socketsFromSystemd(env, process.pid);
-  if (activated) return activated;
+  if (activated) return { sockets: activated, origin: 'systemd' };
   try {
-    return await bindAll(config.bind, {
+    const sockets = await bindAll(config.bind, {
       backlog: config.backlog,
       umask: config.umask,
       onRetry: (label) => log.error(`Connection in use: ${label}, retrying in 1 second`),
     });
+    return { sockets, origin: 'bind' };
   } catch (err) {
     if (err instanceof BindError) throw new GunicornError('GTS_ERR_BIND', err.message);
     throw err;
@@ -97,11 +101,13 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   const { config } = loaded;
   const settings = config as unknown as Record<string, unknown>;
   process.umask(config.umask);
-  process.title = `gunicorn-ts: master [${processName(config)}]`;
+  process.title = processTitle(config);
   checkBeforeBinding(config, inputs.cwd);
   const modules = arbiterModules();
   modules.catch(() => undefined); // awaited below; startup may fail before that
-  const log = await createLogger(config as unknown as LogSettings, { role: 'arbiter', pid: process.pid });
+  // A HUP builds a new Logger from the new settings; everything handed `log` follows it.
+  const masterLog = swappableLogger(await createLogger(config, { role: 'arbiter', pid: process.pid }));
+  const { log } = masterLog;
   const hooks = new HookRunner(settings, log);
   const earlyServer = { pid: process.pid, numWorkers: config.workers, workers: [], log, cfg: settings };
   // Gunicorn sets its worker count first, calling nworkers_changed with old_value None.
@@ -109,7 +115,9 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   await hooks.required('on_starting', earlyServer);
   if (config.preload_app) await preload(config, inputs.cwd);
 
-  const sockets = await openSockets(config, inputs.env, log);
+  const opened = await openSockets(config, inputs.env, log);
+  const { sockets } = opened;
+  const listeners = new Listeners(sockets, config, opened.origin);
   const { Arbiter, startStatusSocket } = await modules;
   const pidfile = { current: config.pidfile ? new Pidfile(config.pidfile) : null };
   // Live status (issue 6): control_socket, or <pidfile>.ctl; answers once the arbiter exists.
@@ -130,17 +138,18 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
     throw err;
   }
   const reexec = new Reexec({
-    inputs, script: BIN_SCRIPT, sockets, log, pidfile,
+    inputs, script: BIN_SCRIPT, sockets: () => listeners.current, log, pidfile,
     preExec: () => hooks.call('pre_exec', arbiterRef.current?.serverRef ?? earlyServer),
   });
   const oldMasterPid = Number.isInteger(oldMaster) ? oldMaster : null;
-  arbiterRef.current = new Arbiter({ ...arbiterOptions({ loaded, inputs, sockets, log, pidfile, reexec, control, oldMaster: oldMasterPid }), reexec: () => void reexec.start() });
+  const parts = { loaded, inputs, listeners, log, swapLog: masterLog.swap, pidfile, reexec, control, oldMaster: oldMasterPid };
+  arbiterRef.current = new Arbiter({ ...arbiterOptions(parts), reexec: () => void reexec.start() });
   return runUntilHalt(arbiterRef.current, { config, inputs, log, reexec, held });
 }
 
 function announce(config: Config, sockets: readonly ListeningSocket[], log: Logger): void {
   log.info(`Starting gunicorn-ts ${VERSION}`, { node: process.version });
-  for (const socket of sockets) log.info(`Listening at: ${socketUrl(socket, config)} (${process.pid})`);
+  for (const socket of sockets) log.info(`Listening at: ${socketUrl(socket, config.certfile)} (${process.pid})`);
   log.info(`Using worker: ${config.worker_class}`);
   const classWarning = workerClassWarning(config.worker_class);
   if (classWarning !== null) log.warning(classWarning);
@@ -149,8 +158,9 @@ function announce(config: Config, sockets: readonly ListeningSocket[], log: Logg
 interface ArbiterParts {
   readonly loaded: LoadedConfig;
   readonly inputs: LoadInputs;
-  readonly sockets: ListeningSocket[];
+  readonly listeners: Listeners;
   readonly log: Logger;
+  readonly swapLog: (next: Logger) => Logger;
   readonly pidfile: { current: Pidfile | null };
   readonly reexec: Reexec;
   readonly control: StatusSocket;
@@ -160,10 +170,10 @@ interface ArbiterParts {
 
 /** The Arbiter's options other than `reexec`: daemon reporting and the cleanup once it halts. */
 function arbiterOptions(parts: ArbiterParts): Omit<ArbiterOptions, 'reexec'> {
-  const { loaded, inputs, sockets, log, pidfile, reexec, control, oldMaster } = parts;
+  const { loaded, inputs, listeners, log, swapLog, pidfile, reexec, control, oldMaster } = parts;
   let bootError: string | undefined;
   return {
-    loaded, inputs, sockets, log,
+    loaded, inputs, listeners, log, swapLog, pidfile,
     daemonized: isDaemonChild(inputs.env),
     onServing: () => isDaemonChild(inputs.env) && reportToForeground({ type: 'daemon-ready', pid: process.pid }),
     onBootFailed: (message) => (bootError ??= message),
@@ -175,7 +185,7 @@ function arbiterOptions(parts: ArbiterParts): Omit<ArbiterOptions, 'reexec'> {
       if (reexec.handedOver) reexec.release();
       // USR2 rolled back (this new master stopped): the old master still serves on them.
       else if (oldMaster !== null && isLiveGunicorn(oldMaster)) log.info(`Leaving the sockets to the old master (pid ${oldMaster})`);
-      else for (const socket of sockets) socket.close();
+      else listeners.closeAll();
       await control?.close();
       await log.close();
     },
@@ -204,10 +214,4 @@ async function runUntilHalt(arbiter: Arbiter, ctx: { config: Config; inputs: Loa
 async function startWatch(...args: Parameters<typeof startReloadWatch>): ReturnType<typeof startReloadWatch> {
   const watch = await import('../worker/reload-watch.js');
   return watch.startReloadWatch(...args);
-}
-
-function socketUrl(socket: ListeningSocket, config: Config): string {
-  if (socket.address.kind === 'unix') return socket.label;
-  const scheme = config.certfile ? 'https' : 'http';
-  return `${scheme}://${socket.label}`;
 }
