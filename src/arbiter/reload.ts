@@ -5,6 +5,7 @@
 import { loadConfig } from '../config/load.js';
 import type { LoadedConfig, LoadInputs } from '../config/load.js';
 import type { Config } from '../config/registry.js';
+import { GunicornError } from '../errors.js';
 import { createLogger } from '../log/index.js';
 import type { Logger } from '../log/index.js';
 import type { ListenerChange, Listeners } from './listeners.js';
@@ -75,7 +76,12 @@ async function prepare(ctx: ReloadContext, config: Config, out: Prepared): Promi
   const before = ctx.pidfile.current?.path ?? null;
   if (config.pidfile !== before) {
     out.pidfile = config.pidfile === null ? null : new Pidfile(config.pidfile);
-    out.pidfile?.create(process.pid);
+    try {
+      out.pidfile?.create(process.pid);
+    } catch (err) {
+      if (err instanceof GunicornError) throw err; // it names the pidfile already
+      throw new Error(`pidfile: cannot write ${config.pidfile}: ${(err as Error).message}`);
+    }
   }
 }
 
