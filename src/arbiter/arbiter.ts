@@ -85,7 +85,7 @@ export class Arbiter {
     this.hooks = new HookRunner(this.settings, opts.log);
     this.state = initialState(policyParams(this.loaded.config), Math.floor(Math.random() * 2 ** 31));
     this.metrics = startMetrics(this.loaded.config.metrics_bind, {
-      sockets: opts.listeners.current, log: opts.log,
+      sockets: () => opts.listeners.current, log: opts.log,
       flush: () => requestWorkerStats([...this.live.values()].map((w) => w.child)),
     });
   }
