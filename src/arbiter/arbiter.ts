@@ -136,7 +136,7 @@ export class Arbiter {
     switch (action) {
       case 'reload':
         this.opts.log.info('Hang up: Master');
-        void this.reload();
+        this.reload().catch((err: unknown) => this.opts.log.exception('Reload failed', err));
         return;
       case 'reopen-logs':
         this.opts.log.reopen();
@@ -161,7 +161,7 @@ export class Arbiter {
    */
   reload(): Promise<ReloadOutcome> {
     const next = this.reloading.then(() => this.reloadOnce());
-    this.reloading = next;
+    this.reloading = next.catch(() => undefined); // one failed reload must not block the next
     return next;
   }
 
