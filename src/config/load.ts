@@ -160,9 +160,6 @@ function warningsFor(config: Config, sources: ReadonlyMap<string, SourceRef>): s
   const c: Readonly<Record<string, unknown>> = config;
   const warnings: string[] = [];
   const isSet = (name: string): boolean => sources.get(name)?.kind !== 'default';
-  if (isSet('max_restarting_workers') && !config.wait_for_new_workers) {
-    warnings.push('max_restarting_workers only has an effect with wait_for_new_workers');
-  }
   for (const decl of SETTINGS as readonly SettingDecl[]) {
     if (decl.noEffect !== undefined && isSet(decl.name) && c[decl.name] !== decl.default) warnings.push(`${decl.name} has no effect: ${decl.noEffect}`);
   }
