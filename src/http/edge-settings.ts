@@ -25,6 +25,8 @@ const isNum = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(
 const isBool = (v: unknown): boolean => typeof v === 'boolean';
 const isStrOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
 const isList = (v: unknown): boolean => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+const isProxyMode = (v: unknown): boolean => typeof v === 'boolean' || v === 'off' || v === 'v1' || v === 'v2' || v === 'auto';
+const isHeaderMap = (v: unknown): boolean => v === 'drop' || v === 'refuse' || v === 'dangerous';
 const isStringMap = (v: unknown): boolean =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
 
@@ -35,7 +37,9 @@ export function edgeSettingsFrom(r: SettingsRecord): EdgeSettings {
     limit_request_field_size: pick(r, 'limit_request_field_size', isInt, 'an integer'),
     timeout: pick(r, 'timeout', isNum, 'a number'),
     keepalive: pick(r, 'keepalive', isNum, 'a number'),
-    proxy_protocol: pick(r, 'proxy_protocol', isBool, 'a boolean'),
+    proxy_protocol: pick(r, 'proxy_protocol', isProxyMode, 'off, v1, v2 or auto'),
+    header_map: pick(r, 'header_map', isHeaderMap, 'drop, refuse or dangerous'),
+    forwarder_headers: pick(r, 'forwarder_headers', isList, 'a comma list'),
     proxy_allow_ips: pick(r, 'proxy_allow_ips', isList, 'a comma list'),
     forwarded_allow_ips: pick(r, 'forwarded_allow_ips', isList, 'a comma list'),
     secure_scheme_headers: pick(r, 'secure_scheme_headers', isStringMap, 'a map of header → value'),

@@ -37,11 +37,12 @@ describe('parseProxyHeader', () => {
   });
   test('invalid v1 headers', () => {
     const bad = [
-      'GET / HTTP/1.1\r\n', 'PROXY TCP4 1.2.3 5.6.7.8 1 2\r\n', 'PROXY TCP4 1.2.3.4 5.6.7.8 1\r\n',
+      'PROXY TCP4 1.2.3 5.6.7.8 1 2\r\n', 'PROXY TCP4 1.2.3.4 5.6.7.8 1\r\n',
       'PROXY TCP4 1.2.3.4 5.6.7.8 1 65536\r\n', 'PROXY TCP4 ::1 ::1 1 2\r\n', 'PROXY TCP5 1.2.3.4 5.6.7.8 1 2\r\n',
       'PROXY TCP4 1.2.3.4 5.6.7.8 01 2\r\n', `PROXY TCP4 ${'1'.repeat(120)}`,
     ];
     for (const b of bad) assert.equal(parseProxyHeader(Buffer.from(b)).kind, 'invalid', b);
+    assert.equal(parseProxyHeader(Buffer.from('GET / HTTP/1.1\r\n')).kind, 'absent');
   });
   test('v2 TCP4 with TLVs, TCP6, LOCAL and UNSPEC', () => {
     const tlv = Buffer.from([0x04, 0x00, 0x02, 0xaa, 0xbb]);
