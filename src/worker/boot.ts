@@ -61,7 +61,9 @@ export async function bootWorker(
     rejected: stats.rejected,
   });
   const limit = custom?.maxConnections ?? (settings.workerClass === 'sync' ? 1 : settings.workerConnections);
-  const gate = new ConnectionGate(http, limit);
+  // Connections still sending their head have their own bound (worker_connections, also for
+  // sync): slow clients are shed there and never take a request slot.
+  const gate = new ConnectionGate(http, limit, Math.max(limit, settings.workerConnections));
   let stopBeats = (): void => undefined;
   const drain = new Drain(gate, {
     keepAliveMs: http.keepAliveTimeout,
@@ -78,7 +80,7 @@ export async function bootWorker(
   const enrich = settings.all['enrich_response'] === true ? { enrich: new ResponseEnricher(init.maxRequests) } : {};
   const shed = new ConnectionShedding();
   shed.listen();
-  handler = serveRequest(app, { gate, drain, counter, hooks, log, stats, access, ...enrich, shed });
+  handler = gate.hold(serveRequest(app, { gate, drain, counter, hooks, log, stats, access, ...enrich, shed }));
 
   // post_worker_init resolves before this worker accepts (issue 5): an app warms its caches
   // there, and no request reaches it cold in the meantime (Gunicorn's order too).
