@@ -2,7 +2,10 @@
 // cluster (RR and SCHED_NONE) and PM2, on one hello-world app, measured with wrk
 // (-t2 -c64 --latency) keep-alive and with `Connection: close`, over alternating rounds.
 // Run: npx tsc -p . && node dist/bench/throughput.js [seconds=8] [rounds=3]
-// (`--threads-proxy` adds gunicorn-ts -w 4: more event loops than this machine's cores.)
+// (`--threads-proxy` adds gunicorn-ts -w 4: more event loops than this machine's cores.
+// BENCH_OTHER_BUILD=/elsewhere/dist/src/bin/gunicorn-ts.js compares this build with another
+// one in the same run: plain node and one worker (-w 1) of each build, with the ratio of
+// this build to the other printed last.)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,7 +73,10 @@ async function main(): Promise<void> {
   writeApps(dir);
   const prefix = fileURLToPath(new URL('../../bench/out/pm2', import.meta.url));
   try {
-    const targets: Target[] = [plainNode(dir), nodeCluster(dir, 'rr'), nodeCluster(dir, 'none'), pm2(dir, prefix), gunicornTs(dir, 2)];
+    const other = process.env['BENCH_OTHER_BUILD'];
+    const targets: Target[] = other !== undefined
+      ? [plainNode(dir), gunicornTs(dir, 1), gunicornTs(dir, 1, other, ' (other build)')]
+      : [plainNode(dir), nodeCluster(dir, 'rr'), nodeCluster(dir, 'none'), pm2(dir, prefix), gunicornTs(dir, 2)];
     if (threadsProxy) targets.push(gunicornTs(dir, 4));
     const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
     let port = 20_000 + Math.floor(Math.random() * 20_000);
@@ -84,6 +90,12 @@ async function main(): Promise<void> {
       }
     }
     report(targets, samples);
+    if (other !== undefined) {
+      const [, mine, theirs] = targets.map((t) => samples.get(t.name)!);
+      // Median of the per-round ratios: both builds ran in the same round, under the same load.
+      const ratio = (f: (x: Sample) => number): string => fmt(median(mine!.map((x, i) => f(x) / f(theirs![i]!))), 3);
+      console.log(`this build / ${other} (median of per-round ratios): keep-alive ${ratio((x) => x.keepAlive.rps)}x, Connection: close ${ratio((x) => x.close.rps)}x`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
