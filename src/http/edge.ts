@@ -9,7 +9,7 @@ import { parseAllowList } from './ip-allow-list.js';
 import { installProxyProtocol } from './proxy-accept.js';
 import { applyForwarded, clientAddress, compileForwarded, isTrustedPeer, type ForwardedPolicy } from './forwarded.js';
 import { maxHeadersCountFor, resolveLimits, serverOptionsFor, type LimitSettings } from './limits.js';
-import { checkHead, forbiddenTrailer, type HeaderMapMode, type HeadPolicy, type HeadViolation } from './head-checks.js';
+import { checkHead, forbiddenTrailer, FRAMED_BY_TRANSFER_ENCODING, type HeaderMapMode, type HeadPolicy, type HeadViolation } from './head-checks.js';
 import type { ProxyMode } from './proxy-accept.js';
 import { createClientErrorHandler, errorBody } from './client-error.js';
 import { tlsServerOptions, type TlsSettings } from './tls.js';
@@ -109,8 +109,8 @@ function guardListener(listener: Listener, forwarded: ForwardedPolicy, head: Hea
   const trusted = (req: http.IncomingMessage): boolean => isTrustedPeer(req, forwarded);
   return (req, res) => {
     const violation = applyForwarded(req, forwarded) ? checkHead(req, head, trusted) : SCHEME_CONFLICT;
-    if (violation === null) {
-      if (req.headers['transfer-encoding'] !== undefined) checkTrailers(req, res, log);
+    if (violation === null || violation === FRAMED_BY_TRANSFER_ENCODING) {
+      if (violation !== null) checkTrailers(req, res, log);
       listener(req, res);
       return;
     }

@@ -32,12 +32,19 @@ export function isValidHost(value: string): boolean {
 
 const violation = (status: 400 | 414 | 431, reason: string): HeadViolation => ({ status, reason });
 
+/** checkHead's answer for an acceptable request with a Transfer-Encoding (its trailers need checking). */
+export const FRAMED_BY_TRANSFER_ENCODING = 'transfer-encoding';
+
 /**
- * The first problem with `req`'s head, or null. May change the head the app sees: drops
- * underscore headers (header_map drop) and sets Host from an absolute-form target.
- * `trusted(req)` says whether the peer is in forwarded_allow_ips; asked only when needed.
+ * The first problem with `req`'s head, FRAMED_BY_TRANSFER_ENCODING, or null. May change the
+ * head the app sees: drops underscore headers (header_map drop) and sets Host from an
+ * absolute-form target. `trusted(req)` says whether the peer is in forwarded_allow_ips;
+ * asked only when needed. Reads req.rawHeaders only: Node builds req.headers lazily, and
+ * an app that never reads it should not pay for it.
  */
-export function checkHead(req: IncomingMessage, policy: HeadPolicy, trusted: (req: IncomingMessage) => boolean): HeadViolation | null {
+export function checkHead(
+  req: IncomingMessage, policy: HeadPolicy, trusted: (req: IncomingMessage) => boolean,
+): HeadViolation | typeof FRAMED_BY_TRANSFER_ENCODING | null {
   // llhttp accepts an HTTP/0.9 line ("GET /" with no version); Gunicorn, and we, do not.
   if (req.httpVersionMajor !== 1) return violation(400, `unsupported HTTP version ${req.httpVersion}`);
   const { limits } = policy;
@@ -76,9 +83,12 @@ export function checkHead(req: IncomingMessage, policy: HeadPolicy, trusted: (re
   }
   if (url.charCodeAt(0) !== 0x2f /* / */ && url !== '*') {
     const authority = ABSOLUTE.exec(url)?.[1];
-    if (authority !== undefined) return authorityWins(req, authority);
+    if (authority !== undefined) {
+      const refused = authorityWins(req, authority);
+      if (refused !== null) return refused;
+    }
   }
-  return null;
+  return chunked ? FRAMED_BY_TRANSFER_ENCODING : null;
 }
 
 /** Sets Host to the absolute-form target's authority (userinfo removed), or refuses an invalid one. */
