@@ -33,6 +33,12 @@ interface Conn extends ConnectionSlot {
 const PRESSURE_SWEEP_MS = 500;
 /** The head timeout never shortens below this, so a client on a slow link still gets through. */
 const MIN_HEAD_TIMEOUT_MS = 1000;
+/**
+ * With this few request slots (sync: 1) the worker takes one connection per event-loop turn:
+ * libuv would otherwise accept every queued connection in one go, and their requests would
+ * wait here for the slot while another worker sits idle.
+ */
+const ONE_ACCEPT_PER_TURN_BELOW = 8;
 
 export class ConnectionGate {
   readonly #listeners: NetServer[] = [];
@@ -157,6 +163,11 @@ export class ConnectionGate {
   }
 
   #admit(socket: Socket): void {
+    if (this.limit < ONE_ACCEPT_PER_TURN_BELOW) {
+      // Pausing inside the accept callback ends libuv's accept loop (accept-pause.ts).
+      for (const pause of this.#pauses) pause.pause();
+      setImmediate(() => { if (this.#active < this.limit) for (const pause of this.#pauses) pause.resume(); });
+    }
     const conn: Conn = { busy: 0, idleSince: performance.now(), socket };
     this.#admitted.set(socket, conn);
     this.#enterHeadPhase(socket, conn);
