@@ -46,6 +46,7 @@ interface PendingResponse {
   readonly writableEnded?: boolean;
   shouldKeepAlive?: boolean;
   readonly req?: { readonly complete?: boolean };
+  once?(event: 'finish', listener: () => void): unknown;
 }
 
 export interface ClientErrorOptions {
@@ -70,8 +71,10 @@ export function createClientErrorHandler(log: EdgeLog, opts: ClientErrorOptions 
       log('debug', 'bytes after the last request ignored', { peer, code });
       socket.pause();
       if (inFlight && inFlight.writableEnded !== true) {
-        // Node closes the connection after a response that does not keep it alive.
+        // Node closes the connection after a response that does not keep it alive; one whose
+        // headers already promised keep-alive is followed by an explicit close.
         if (inFlight.headersSent !== true) inFlight.shouldKeepAlive = false;
+        else inFlight.once?.('finish', () => socket.end());
       } else if (socket.writable) {
         socket.end();
       }

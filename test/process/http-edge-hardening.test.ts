@@ -105,6 +105,7 @@ describe('the final response before extra bytes on a closing connection is deliv
   for (const [name, bytes] of [
     ['HTTP/1.0 then another request (Gunicorn valid/019)', 'GET /first?delay=100 HTTP/1.0\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n'],
     ['Connection: close then another request (valid/021)', 'GET /first?delay=100 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['a keep-alive request, then garbage: its response, then close', 'GET /ka?delay=100 HTTP/1.1\r\nHost: x\r\n\r\n\x00\x01garbage\r\n\r\n'],
     ['a POST with a body and Connection: close, then garbage', 'POST /p?delay=100 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello\x00\x01garbage GET /x\r\n\r\n'],
   ] as const) {
     test(name, async () => {
