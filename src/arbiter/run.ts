@@ -75,7 +75,7 @@ export async function runArbiter(loaded: LoadedConfig, inputs: LoadInputs): Prom
 type StatusSocket = Awaited<ReturnType<typeof startStatusSocket>>;
 
 /** What startup must refuse before anything is bound. */
-function checkBeforeBinding(config: Config, cwd: string): void {
+function checkBeforeBinding(config: Config, sources: LoadedConfig['sources'], cwd: string): void {
   // workers (issue 3): what workers could not do stops startup here, before binding.
   if (config.reload && config.preload_app) {
     throw new GunicornError('GTS_ERR_USAGE', 'reload cannot be combined with preload_app: preloaded code lives in the arbiter, which a reload does not restart');
@@ -84,7 +84,7 @@ function checkBeforeBinding(config: Config, cwd: string): void {
   // metrics (issue 8): a bad metrics_bind stops startup here, before the app's sockets are bound.
   validateMetricsBind(config.metrics_bind, config.bind, cwd);
   // HTTP edge (issue 4): unusable TLS files, allow lists or limits stop startup before binding.
-  validateEdgeSettings(config as unknown as Record<string, unknown>);
+  validateEdgeSettings(config as unknown as Record<string, unknown>, sources);
 }
 
 /** Modules needed only once the sockets are bound: they load while the listen helper starts. */
@@ -98,7 +98,7 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   const settings = config as unknown as Record<string, unknown>;
   process.umask(config.umask);
   process.title = `gunicorn-ts: master [${processName(config)}]`;
-  checkBeforeBinding(config, inputs.cwd);
+  checkBeforeBinding(config, loaded.sources, inputs.cwd);
   const modules = arbiterModules();
   modules.catch(() => undefined); // awaited below; startup may fail before that
   const log = await createLogger(config as unknown as LogSettings, { role: 'arbiter', pid: process.pid });

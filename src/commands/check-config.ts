@@ -9,7 +9,7 @@ import { validateMetricsBind } from '../metrics/index.js';
 
 export async function checkConfig(loaded: LoadedConfig, cwd: string): Promise<string> {
   // HTTP edge (issue 4): TLS files readable and usable, allow lists and limits valid.
-  validateEdgeSettings(loaded.config as unknown as Record<string, unknown>);
+  validateEdgeSettings(loaded.config as unknown as Record<string, unknown>, loaded.sources);
   // metrics (issue 8): metrics_bind parses and is not an app bind address.
   validateMetricsBind(loaded.config.metrics_bind, loaded.config.bind, cwd);
   const source = appSource(loaded.config, cwd);

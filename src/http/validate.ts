@@ -8,20 +8,26 @@ import { LimitSettingError } from './limits.js';
 import { TlsSettingError } from './tls.js';
 import { createHttpEdge } from './edge.js';
 import { edgeSettingsFrom, EdgeSettingTypeError } from './edge-settings.js';
+import { describeSource, type SourceRef } from '../config/source-ref.js';
 
 export interface EdgeSummary {
   /** TLS is on: the sockets serve https. */
   readonly secure: boolean;
 }
 
-/** Throws GunicornError (exit 1) with "invalid configuration: <setting>: <problem>". */
-export function validateEdgeSettings(settings: Readonly<Record<string, unknown>>): EdgeSummary {
+/**
+ * Throws GunicornError (exit 1) with "invalid configuration: <setting>: <problem>", and
+ * "(from <source>)" when `sources` says which layer set the setting.
+ */
+export function validateEdgeSettings(settings: Readonly<Record<string, unknown>>, sources?: ReadonlyMap<string, SourceRef>): EdgeSummary {
   try {
     return { secure: createHttpEdge(edgeSettingsFrom(settings)).secure };
   } catch (err) {
     const known = err instanceof TlsSettingError || err instanceof AllowListError
       || err instanceof LimitSettingError || err instanceof EdgeSettingTypeError;
     if (!known) throw err;
-    throw new GunicornError('GTS_ERR_CONFIG_INVALID', `invalid configuration: ${err.message}`);
+    const source = sources?.get(err.setting);
+    const from = source === undefined || source.kind === 'default' ? '' : ` (from ${describeSource(source)})`;
+    throw new GunicornError('GTS_ERR_CONFIG_INVALID', `invalid configuration: ${err.message}${from}`);
   }
 }

@@ -146,6 +146,14 @@ describe('trust settings as Gunicorn 26 has them', () => {
     const flag = await runGunicorn(['--print-config', '--forwarded-allow-ips', '192.0.2.1'], { env: { FORWARDED_ALLOW_IPS: '10.0.0.0/8' } });
     assert.match(flag.stdout, /^forwarded_allow_ips += "192\.0\.2\.1"  # command line$/m);
   });
+  test('a bad FORWARDED_ALLOW_IPS stops --check-config and a real start alike, naming the setting and the variable', async () => {
+    for (const mode of [['--check-config'], ['-b', '127.0.0.1:0']]) {
+      const r = await runGunicorn([...mode, 'edge/echo-app.mjs:app'], { env: { FORWARDED_ALLOW_IPS: '10.0.0.0/33' } });
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /forwarded_allow_ips: "10\.0\.0\.0\/33" is not a valid CIDR range .*\(from environment FORWARDED_ALLOW_IPS\)/);
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+    }
+  });
   test('a proxy on [::1] is trusted by default: its X-Forwarded-Proto and X-Forwarded-For reach the app', async () => {
     const server = startGunicorn(['-w', '1', '-b', '[::1]:0', 'edge/echo-app.mjs:app']);
     try {
