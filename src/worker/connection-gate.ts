@@ -7,8 +7,9 @@
 //   where any worker with a free slot takes them; a head that completes meanwhile on a
 //   connection already here waits, its socket paused, until a slot frees (hold()).
 // - Connections sending a head (new ones and idle keep-alive ones): at most `headLimit`. When
-//   that is reached the oldest is closed with 408, and above half of it the head timeout
-//   shortens in proportion, so slow clients are shed and can never starve the worker.
+//   that is reached the oldest of them (by accept time) is closed with 408, and above half of
+//   it the head timeout shortens in proportion, so slow clients are shed and can never
+//   starve the worker.
 //
 // It also tracks each connection's idle time, which the lazy drain needs.
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
@@ -24,9 +25,10 @@ export interface ConnectionSlot { readonly busy: number }
 interface Conn extends ConnectionSlot {
   /** Requests on this connection whose response has not closed yet. */
   busy: number;
+  /** A complete head waits for a slot (hold()): not a slow client. */
+  held: boolean;
   /** performance.now() when it last became idle (admission counts). */
   idleSince: number;
-  readonly socket: Socket;
 }
 
 /** How often head-phase connections are checked against the shortened head timeout. */
@@ -44,9 +46,14 @@ export class ConnectionGate {
   readonly #listeners: NetServer[] = [];
   /** Pause controls of the listeners this worker accepts on; emptied when it stops accepting. */
   #pauses: AcceptPause[] = [];
+  /** Every connection, oldest first (a Map keeps insertion order). */
   readonly #admitted = new Map<Socket, Conn>();
-  /** Connections with no request in flight, oldest first (Map keeps insertion order). */
-  readonly #heads = new Map<Socket, Conn>();
+  /**
+   * Connections with a request in flight or held. The rest are sending a head or idle
+   * between requests: counting instead of moving connections between collections keeps the
+   * per-request cost at two integer updates.
+   */
+  #engaged = 0;
   /** Requests whose head completed while every slot was busy, in arrival order. */
   readonly #held: (() => boolean)[] = [];
   #active = 0;
@@ -102,9 +109,11 @@ export class ConnectionGate {
         return;
       }
       // Its head is complete: it is no longer a slow client that could be shed.
-      this.#heads.delete(acceptedSocketOf(req.socket) as Socket);
+      const conn = this.#admitted.get(acceptedSocketOf(req.socket) as Socket);
+      if (conn !== undefined && conn.busy === 0 && !conn.held) { conn.held = true; this.#engaged++; }
       req.socket.pause();
       this.#held.push(() => {
+        if (conn?.held === true) { conn.held = false; this.#engaged--; }
         if (req.socket.destroyed) return false;
         req.socket.resume();
         listener(req, res);
@@ -122,8 +131,7 @@ export class ConnectionGate {
     const accepted = acceptedSocketOf(socket) as Socket;
     const conn = this.#admitted.get(accepted);
     if (conn === undefined) return undefined;
-    conn.busy++;
-    this.#heads.delete(accepted);
+    if (conn.busy++ === 0) this.#engaged++;
     if (++this.#active >= this.limit) for (const pause of this.#pauses) pause.pause();
     return conn;
   }
@@ -132,11 +140,11 @@ export class ConnectionGate {
   requestDone(conn: ConnectionSlot | undefined, now = performance.now()): void {
     if (conn === undefined) return;
     const c = conn as Conn;
-    c.busy--;
     this.#active--;
-    if (c.busy === 0) {
+    if (--c.busy === 0) {
       c.idleSince = now;
-      if (this.#admitted.has(c.socket)) this.#enterHeadPhase(c.socket, c);
+      this.#engaged--;
+      this.#checkHeads();
     }
     // A held request takes the slot first; only then may new connections come in.
     while (this.#held.length > 0 && this.#active < this.limit) if (this.#held.shift()!()) return;
@@ -168,28 +176,33 @@ export class ConnectionGate {
       for (const pause of this.#pauses) pause.pause();
       setImmediate(() => { if (this.#active < this.limit) for (const pause of this.#pauses) pause.resume(); });
     }
-    const conn: Conn = { busy: 0, idleSince: performance.now(), socket };
+    const conn: Conn = { busy: 0, held: false, idleSince: performance.now() };
     this.#admitted.set(socket, conn);
-    this.#enterHeadPhase(socket, conn);
     socket.once('close', () => {
       this.#admitted.delete(socket);
-      this.#heads.delete(socket);
+      // A connection closed with a request in flight is released by requestDone().
+      if (conn.held) { conn.held = false; this.#engaged--; }
       if (this.connections === 0) this.#notifyEmpty();
     });
+    this.#checkHeads();
     this.http.emit('connection', socket);
     // pauseOnConnect left the socket paused; the http parser only reads once it flows.
     socket.resume();
   }
 
-  /** Counts `socket` among connections sending a head; at the bound the oldest is shed. */
-  #enterHeadPhase(socket: Socket, conn: Conn): void {
-    this.#heads.delete(socket);
-    this.#heads.set(socket, conn);
-    while (this.#heads.size > this.headLimit) {
-      const [oldest] = this.#heads.keys();
-      this.#shed(oldest!);
+  /** Connections sending a head or idle between requests. */
+  get #heads(): number { return this.#admitted.size - this.#engaged; }
+
+  /** At the bound the oldest head-phase connections are shed; above half, the sweep runs. */
+  #checkHeads(): void {
+    if (this.#heads > this.headLimit) {
+      for (const [socket, conn] of this.#admitted) {
+        if (conn.busy > 0 || conn.held || this.#closing.has(socket)) continue;
+        this.#shed(socket);
+        if (this.#heads - this.#shedding <= this.headLimit) break;
+      }
     }
-    if (this.#sweep === null && this.#heads.size > this.headLimit / 2) {
+    if (this.#sweep === null && this.#heads > this.headLimit / 2) {
       this.#sweep = setInterval(() => this.#sweepHeads(), PRESSURE_SWEEP_MS);
       this.#sweep.unref();
     }
@@ -201,23 +214,28 @@ export class ConnectionGate {
    */
   #sweepHeads(): void {
     const half = this.headLimit / 2;
-    if (this.#heads.size <= half) {
+    if (this.#heads <= half) {
       clearInterval(this.#sweep!);
       this.#sweep = null;
       return;
     }
-    const pressure = Math.min(1, (this.#heads.size - half) / half);
+    const pressure = Math.min(1, (this.#heads - half) / half);
     const allowed = Math.max(MIN_HEAD_TIMEOUT_MS, this.http.headersTimeout * (1 - pressure));
     const now = performance.now();
-    for (const [socket, conn] of this.#heads) {
-      if (now - conn.idleSince < allowed) break; // oldest first: the rest are younger
-      this.#shed(socket);
+    for (const [socket, conn] of this.#admitted) {
+      if (conn.busy === 0 && !conn.held && !this.#closing.has(socket) && now - conn.idleSince >= allowed) this.#shed(socket);
     }
   }
 
+  /** Connections shed but not closed yet (a 408 on its way): no longer counted as heads. */
+  readonly #closing = new Set<Socket>();
+  get #shedding(): number { return this.#closing.size; }
+
   /** Closes a connection that has no request in flight: 408 on plain HTTP, a plain close under TLS. */
   #shed(socket: Socket): void {
-    this.#heads.delete(socket);
+    if (this.#closing.has(socket)) return;
+    this.#closing.add(socket);
+    socket.once('close', () => this.#closing.delete(socket));
     if (this.http instanceof TlsServer || !socket.writable) {
       socket.destroy();
       return;
