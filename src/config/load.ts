@@ -131,7 +131,8 @@ export function resolveLayers(layers: readonly Layer[]): { config: Config; sourc
         continue;
       }
       const checked = checkValue(decl!, raw, isTextSource(layer.source));
-      if (checked.ok) effective.set(name, { value: checked.value, source: layer.source });
+      const note = decl!.legacy?.isLegacy(raw) === true ? decl!.legacy.note : undefined;
+      if (checked.ok) effective.set(name, { value: checked.value, source: note === undefined ? layer.source : { ...layer.source, note } });
       else problems.push({ setting: name, source: describeSource(layer.source), value: raw, expected: checked.expected });
     }
   }
