@@ -20,6 +20,7 @@ import type { SignalAction } from './signals.js';
 import type { ListeningSocket } from './sockets/index.js';
 import { serializableSettings, spawnWorker } from './worker-process.js';
 import { workerEnvironment } from './worker-env.js';
+import { InstanceSlots } from './instance-slots.js';
 
 export interface ArbiterOptions {
   readonly loaded: LoadedConfig;
@@ -58,6 +59,7 @@ export class Arbiter {
   private readonly hooks: HookRunner;
   private readonly live = new Map<number, LiveWorker>();
   private readonly idByPid = new Map<number, number>();
+  private readonly slots = new InstanceSlots();
   /** Pids last told to shed their keep-alive connections. */
   private readonly shedding = new Set<number>();
   private readonly queue: PolicyEvent[] = [];
@@ -222,6 +224,8 @@ export class Arbiter {
 
   private async spawn(command: Extract<PolicyCommand, { type: 'spawn' }>): Promise<void> {
     const ref = { id: command.id, pid: 0, generation: command.generation, maxRequests: command.maxRequests };
+    // Taken before any await: a crashed worker's slot was released just before this spawn was ordered.
+    const slot = this.slots.assign(command.id, command.replacementFor);
     await this.hooks.call('pre_fork', this.serverRef, { ...ref } satisfies WorkerRef);
     const settings = this.settings;
     // As in Gunicorn, capture_output only matters when the error log is a file: with '-'
@@ -234,16 +238,20 @@ export class Arbiter {
         sockets: this.opts.sockets,
         settings: serializableSettings(settings),
         configFile: this.loaded.configFile,
-        env: workerEnvironment(this.opts.inputs.env, settings['raw_env'] as readonly string[]),
+        env: workerEnvironment(this.opts.inputs.env, settings['raw_env'] as readonly string[], { slot, id: command.id }),
         cwd: this.opts.inputs.cwd,
         captureOutput: capture,
       });
     } catch (err) {
+      this.slots.release(command.id);
       this.dispatch({ type: 'spawn-failed', id: command.id, message: err instanceof Error ? err.message : String(err) });
       return;
     }
     if (child.pid === undefined) {
-      child.once('error', (err) => this.dispatch({ type: 'spawn-failed', id: command.id, message: err.message }));
+      child.once('error', (err) => {
+        this.slots.release(command.id);
+        this.dispatch({ type: 'spawn-failed', id: command.id, message: err.message });
+      });
       return;
     }
     const pid = child.pid;
@@ -332,6 +340,7 @@ export class Arbiter {
   private onWorkerExit(id: number, pid: number, code: number | null, signal: NodeJS.Signals | null): void {
     const worker = this.live.get(id);
     this.live.delete(id);
+    this.slots.release(id);
     this.idByPid.delete(pid);
     this.shedding.delete(pid);
     const how = signal ? `signal ${signal}` : `code ${code}`;

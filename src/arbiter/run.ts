@@ -9,6 +9,7 @@ import { createLogger } from '../log/index.js';
 import type { Logger, LogSettings } from '../log/index.js';
 import { GunicornError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { REUSE_PORT_UNSUPPORTED, reusePortSupported } from '../node-features.js';
 import type { Arbiter, ArbiterOptions } from './arbiter.js';
 import { daemonize, isDaemonChild, reportToForeground } from './daemon.js';
 import { HookRunner } from './hooks.js';
@@ -40,12 +41,20 @@ async function openSockets(config: Config, env: NodeJS.ProcessEnv, log: Logger):
     return await bindAll(config.bind, {
       backlog: config.backlog,
       umask: config.umask,
+      reusePort: config.reuse_port,
       onRetry: (label) => log.error(`Connection in use: ${label}, retrying in 1 second`),
     });
   } catch (err) {
-    if (err instanceof BindError) throw new GunicornError('GTS_ERR_BIND', err.message);
+    if (err instanceof BindError) throw new GunicornError('GTS_ERR_BIND', err.message + reusePortHint(config, err));
     throw err;
   }
+}
+
+/** Why reuse_port did not let this server share the port. */
+function reusePortHint(config: Config, err: BindError): string {
+  if (!config.reuse_port || err.code !== 'EADDRINUSE') return '';
+  if (!reusePortSupported) return `; ${REUSE_PORT_UNSUPPORTED}`;
+  return '; with reuse_port, every process on the port must set SO_REUSEPORT (--reuse-port) and run as the same user';
 }
 
 /** preload_app: load the app once in the arbiter so a broken app fails before any worker. */

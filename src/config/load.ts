@@ -12,6 +12,7 @@ import { parseArgv, splitShellWords } from './sources/argv.js';
 import { findConfigFile, readConfigFile } from './sources/config-file.js';
 import { environmentValues } from './sources/environment.js';
 import { ConfigError } from '../errors.js';
+import { REUSE_PORT_UNSUPPORTED, reusePortSupported } from '../node-features.js';
 import type { SettingProblem } from '../errors.js';
 
 export interface LoadInputs {
@@ -138,8 +139,18 @@ function warningsFor(config: Config, sources: ReadonlyMap<string, SourceRef>): s
   if (isSet('max_restarting_workers') && c['wait_for_new_workers'] !== true) {
     warnings.push('max_restarting_workers only has an effect with wait_for_new_workers');
   }
+  if (c['reuse_port'] === true && !reusePortSupported) warnings.push(REUSE_PORT_UNSUPPORTED);
+  const threads = threadsWarning(c['threads'], c['worker_class']);
+  if (threads !== null) warnings.push(threads);
   for (const decl of SETTINGS as readonly SettingDecl[]) {
     if (decl.noEffect !== undefined && isSet(decl.name) && c[decl.name] !== decl.default) warnings.push(`${decl.name} has no effect: ${decl.noEffect}`);
   }
   return warnings;
+}
+
+/** Gunicorn's threads > 1 asks for concurrent requests per worker: what Node's async worker does. */
+function threadsWarning(threads: unknown, workerClass: unknown): string | null {
+  if (typeof threads !== 'number' || threads <= 1) return null;
+  const sync = workerClass === 'sync' ? '; worker_class "sync" becomes "async", as Gunicorn makes it "gthread"' : '';
+  return `threads ${threads}: a Node worker has one JavaScript thread; it serves up to worker_connections requests at once on its event loop instead${sync}. For more CPU, raise workers`;
 }

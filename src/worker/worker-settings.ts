@@ -61,8 +61,9 @@ export function readWorkerSettings(all: Readonly<Record<string, JsonValue>>): Wo
     timeout: num(all, 'timeout', 30),
     workerConnections: Math.max(1, num(all, 'worker_connections', 1000)),
     backlog: num(all, 'backlog', 2048),
-    // Custom classes and Gunicorn's Python class names are mapped by the arbiter; only sync differs here.
-    workerClass: all['worker_class'] === 'sync' ? 'sync' : 'async',
+    // Custom classes and Gunicorn's Python class names are mapped by the arbiter; only sync differs
+    // here, and threads > 1 turns sync into async as Gunicorn turns it into gthread.
+    workerClass: all['worker_class'] === 'sync' && num(all, 'threads', 1) <= 1 ? 'sync' : 'async',
     warmupRequests: Math.max(0, num(all, 'warmup_requests', 0)),
     // The same name the master's title shows: proc_name, else the app, else the default.
     procName: str(all, 'proc_name') ?? str(all, 'app') ?? str(all, 'default_proc_name'),
