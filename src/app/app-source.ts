@@ -6,7 +6,7 @@ import type { Config } from '../config/registry.js';
 import { GunicornError } from '../errors.js';
 import { loadApp } from './load-app.js';
 import { toRequestListener } from './adapters/index.js';
-import { loadPasteApp, parsePasteSpec } from '../paste/index.js';
+import { checkPasteEntryPoints, loadPasteApp, parsePasteSpec, PasteError } from '../paste/index.js';
 import { EMBEDDED_PREFIX, loadEmbeddedApp } from './embedded.js';
 
 export interface AppSource {
@@ -34,8 +34,29 @@ export function appSource(config: Config, cwd: string): AppSource {
   }
   const paste = settings['paste'];
   if (typeof paste === 'string' && paste !== '') {
-    const spec = parsePasteSpec(paste, cwd);
+    const spec = pasteSpecOf(settings, paste, cwd);
     return { describe: paste, load: () => loadPasteApp(spec, { toListener: toRequestListener }) };
   }
   throw new GunicornError('GTS_ERR_USAGE', 'no application given: pass APP_MODULE (e.g. app.ts:app), set `app` in the config file, or use --paste FILE.ini');
+}
+
+function pasteSpecOf(settings: Readonly<Record<string, unknown>>, paste: string, cwd: string): ReturnType<typeof parsePasteSpec> {
+  return parsePasteSpec(paste, cwd, (settings['raw_paste_global_conf'] as readonly string[] | undefined) ?? []);
+}
+
+/**
+ * Preflight (--check-config and a real start): every `egg:` line of a --paste file names an
+ * entry point its package declares; otherwise startup stops here naming the section, rather
+ * than with workers that cannot build the app.
+ */
+export function checkPasteEggs(config: Config, cwd: string): void {
+  const settings = config as unknown as Record<string, unknown>;
+  const paste = settings['paste'];
+  if (typeof paste !== 'string' || paste === '' || (typeof settings['app'] === 'string' && settings['app'] !== '')) return;
+  try {
+    checkPasteEntryPoints(pasteSpecOf(settings, paste, cwd));
+  } catch (err) {
+    if (err instanceof PasteError) throw new GunicornError('GTS_ERR_APP_LOAD', err.message);
+    throw err;
+  }
 }

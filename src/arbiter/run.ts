@@ -116,6 +116,8 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   // Gunicorn sets its worker count first, calling nworkers_changed with old_value None.
   await hooks.call('nworkers_changed', earlyServer, config.workers, null);
   await hooks.required('on_starting', earlyServer);
+  // paste: an egg: line without a declared entry point stops startup here, as --check-config does.
+  if (config.paste !== null) (await import('../app/app-source.js')).checkPasteEggs(config, inputs.cwd);
   if (config.preload_app) await preload(config, inputs.cwd);
 
   const sockets = await openSockets(config, inputs.env, log);
@@ -151,6 +153,8 @@ function announce(config: Config, sockets: readonly ListeningSocket[], log: Logg
   log.info(`Starting gunicorn-ts ${VERSION}`, { node: process.version });
   for (const socket of sockets) log.info(`Listening at: ${socketUrl(socket, config)} (${process.pid})`);
   log.info(`Using worker: ${config.worker_class}`);
+  // Gunicorn's debug line at start: every effective setting (hooks by name).
+  log.debug('Current configuration', { config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'function' ? `<function ${v.name || 'anonymous'}>` : v])) });
   const classWarning = workerClassWarning(config.worker_class);
   if (classWarning !== null) log.warning(classWarning);
 }

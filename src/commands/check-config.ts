@@ -1,7 +1,7 @@
 // --check-config: the configuration is valid and the app loads, without binding anything.
 // Meant for CI: one line on success, the errors and exit 1 otherwise.
 import type { LoadedConfig } from '../config/load.js';
-import { appSource } from '../app/app-source.js';
+import { appSource, checkPasteEggs } from '../app/app-source.js';
 import { describeThrown } from '../app/errors.js';
 import { GunicornError } from '../errors.js';
 import { validateEdgeSettings } from '../http/index.js';
@@ -12,6 +12,8 @@ export async function checkConfig(loaded: LoadedConfig, cwd: string): Promise<st
   validateEdgeSettings(loaded.config as unknown as Record<string, unknown>);
   // metrics (issue 8): metrics_bind parses and is not an app bind address.
   validateMetricsBind(loaded.config.metrics_bind, loaded.config.bind, cwd);
+  // paste: egg: lines name declared entry points (the same check a start makes).
+  checkPasteEggs(loaded.config, cwd);
   const source = appSource(loaded.config, cwd);
   try {
     await source.load();

@@ -59,11 +59,13 @@ async function readLayers(inputs: LoadInputs): Promise<{ layers: Layer[]; help: 
   const file: Layer | undefined = configFile ? { source: { kind: 'file', file: configFile }, values: await readConfigFile(configFile) } : undefined;
 
   const pasteText = peek(file ? [file, ...upper] : upper, 'paste');
+  const pasteGlobals = peek(file ? [file, ...upper] : upper, 'raw_paste_global_conf');
   let ini: Layer | undefined;
   if (typeof pasteText === 'string' && pasteText !== '') {
     // The paste modules (and their INI parser) load only for --paste.
     const { parsePasteSpec, readPasteServerSettings } = await import('../paste/index.js');
-    const server = readPasteServerSettings(parsePasteSpec(pasteText, inputs.cwd));
+    const globals = Array.isArray(pasteGlobals) ? pasteGlobals.map(String) : typeof pasteGlobals === 'string' ? [pasteGlobals] : [];
+    const server = readPasteServerSettings(parsePasteSpec(pasteText, inputs.cwd, globals));
     ini = { source: { kind: 'ini', file: server.file, section: server.section }, values: new Map(Object.entries(server.values)) };
   }
   const env: Layer[] = [...environmentValues(inputs.env)].map(([name, { value, variable }]) => ({
@@ -138,6 +140,9 @@ function warningsFor(config: Config, sources: ReadonlyMap<string, SourceRef>): s
   const isSet = (name: string): boolean => sources.get(name)?.kind !== 'default';
   if (isSet('max_restarting_workers') && c['wait_for_new_workers'] !== true) {
     warnings.push('max_restarting_workers only has an effect with wait_for_new_workers');
+  }
+  if (typeof c['ssl_context'] === 'function' && !c['certfile'] && !c['keyfile']) {
+    warnings.push('ssl_context is only called when TLS is on: set certfile and keyfile (the default certificate) for it to run');
   }
   if (c['reuse_port'] === true && !reusePortSupported) warnings.push(REUSE_PORT_UNSUPPORTED);
   const threads = threadsWarning(c['threads'], c['worker_class']);

@@ -10,6 +10,8 @@ import { applyForwarded, clientAddress, compileForwarded, type ForwardedPolicy }
 import { checkRequestLimits, maxHeadersCountFor, resolveLimits, serverOptionsFor, type Limits, type LimitSettings } from './limits.js';
 import { createClientErrorHandler, errorBody } from './client-error.js';
 import { tlsServerOptions, type TlsSettings } from './tls.js';
+import { applySslContextHook } from './ssl-context.js';
+import type { SslContextHook } from '../config/hook-types.js';
 import { silentLog, type EdgeLog } from './edge-log.js';
 
 export interface EdgeSettings extends LimitSettings, TlsSettings {
@@ -46,12 +48,16 @@ export interface EdgeServerOptions {
   readonly rejected?: Listener;
 }
 
-/** Throws AllowListError, LimitSettingError or TlsSettingError (each names the setting). */
-export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog): HttpEdge {
+/**
+ * Throws AllowListError, LimitSettingError or TlsSettingError (each names the setting).
+ * `sslContext`: the ssl_context hook, applied to the TLS options when TLS is on.
+ */
+export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog, sslContext?: SslContextHook | null): HttpEdge {
   const limits = resolveLimits(settings);
   const forwarded = compileForwarded(parseAllowList(settings.forwarded_allow_ips, 'forwarded_allow_ips'), settings.secure_scheme_headers);
   const proxyAllow = settings.proxy_protocol ? parseAllowList(settings.proxy_allow_ips, 'proxy_allow_ips') : null;
-  const tlsOptions = tlsServerOptions(settings);
+  const fromSettings = tlsServerOptions(settings);
+  const tlsOptions = fromSettings !== null && sslContext ? applySslContextHook(sslContext, settings as unknown as Record<string, unknown>, fromSettings) : fromSettings;
   const serverOptions: https.ServerOptions = { ...serverOptionsFor(settings), ...(tlsOptions ?? {}) };
   const resetLevel = settings.suppress_ragged_eofs === false ? 'info' : 'debug';
 

@@ -7,6 +7,7 @@ import { AllowListError } from './ip-allow-list.js';
 import { LimitSettingError } from './limits.js';
 import { TlsSettingError } from './tls.js';
 import { createHttpEdge } from './edge.js';
+import type { SslContextHook } from '../config/hook-types.js';
 import { edgeSettingsFrom, EdgeSettingTypeError } from './edge-settings.js';
 
 export interface EdgeSummary {
@@ -17,7 +18,9 @@ export interface EdgeSummary {
 /** Throws GunicornError (exit 1) with "invalid configuration: <setting>: <problem>". */
 export function validateEdgeSettings(settings: Readonly<Record<string, unknown>>): EdgeSummary {
   try {
-    return { secure: createHttpEdge(edgeSettingsFrom(settings)).secure };
+    // ssl_context is a function in the arbiter's settings: running it here proves it before any worker does.
+    const sslContext = typeof settings['ssl_context'] === 'function' ? (settings['ssl_context'] as SslContextHook) : null;
+    return { secure: createHttpEdge(edgeSettingsFrom(settings), undefined, sslContext).secure };
   } catch (err) {
     const known = err instanceof TlsSettingError || err instanceof AllowListError
       || err instanceof LimitSettingError || err instanceof EdgeSettingTypeError;

@@ -36,6 +36,8 @@ export interface LogSettings {
   accesslog: string | null;
   access_log_format: string;
   syslog: boolean;
+  /** Access lines stay out of syslog (the error log still goes there). */
+  disable_redirect_access_to_syslog?: boolean;
   syslog_addr: string;
   syslog_prefix: string | null;
   syslog_facility: string;
@@ -55,6 +57,7 @@ export const DEFAULT_LOG_SETTINGS: Readonly<LogSettings> = Object.freeze({
   accesslog: null,
   access_log_format: '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"',
   syslog: false,
+  disable_redirect_access_to_syslog: false,
   syslog_addr: 'udp://localhost:514',
   syslog_prefix: null,
   syslog_facility: 'user',

@@ -7,6 +7,7 @@ import type { WorkerInit } from '../ipc/messages.js';
 import type { HookLogger } from '../config/hook-types.js';
 import type { Config } from '../config/registry.js';
 import type { HookFunction } from '../config/hooks-loader.js';
+import type { SslContextHook } from '../config/hook-types.js';
 import { AppNotFoundError } from '../app/errors.js';
 import { loadApp } from '../app/load-app.js';
 import { attachRequestStats } from './request-stats.js';
@@ -15,6 +16,7 @@ import { ConnectionGate } from './connection-gate.js';
 import { Drain } from './drain.js';
 import { beatInterval, startHeartbeat } from './heartbeat.js';
 import { createHttpServer, keepsAlive } from './http-server.js';
+import { installDebugLog } from './debug-log.js';
 import { send } from './ipc.js';
 import { RequestCounter } from './request-counter.js';
 import { serveRequest } from './serve-request.js';
@@ -48,7 +50,8 @@ export async function bootWorker(
     warmed: (requests) => send({ type: 'warmed', requests }),
     tired: (requests) => send({ type: 'tired', requests }),
   });
-  const hooks = new WorkerHooks(await workerHookFunctions(init.configFile), workerSelf(init, log, () => counter.served), log);
+  const hookFunctions = await workerHookFunctions(init.configFile);
+  const hooks = new WorkerHooks(hookFunctions, workerSelf(init, log, () => counter.served), log);
   onHooks(hooks);
 
   let handler: RequestListener = () => undefined;
@@ -59,7 +62,8 @@ export async function bootWorker(
   const http = createHttpServer(settings, (req, res) => handler(req, res), log, {
     responseClass: workerResponseClass(access?.features),
     rejected: stats.rejected,
-  });
+  }, hookFunctions['ssl_context'] as SslContextHook | undefined);
+  installDebugLog(http, log, settings.all['loglevel']);
   const limit = custom?.maxConnections ?? (settings.workerClass === 'sync' ? 1 : settings.workerConnections);
   const gate = new ConnectionGate(http, limit);
   let stopBeats = (): void => undefined;

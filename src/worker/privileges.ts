@@ -1,6 +1,7 @@
 // `user`, `group` and `umask` for workers. The arbiter resolves the identity before binding
 // (an unknown user, or switching without root, stops startup with a clear error); each
-// worker applies it before loading any app code: initgroups, then setgid, then setuid.
+// worker applies it before loading any app code: the supplementary groups (the user's with
+// `initgroups`, else only the one group), then setgid, then setuid.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { GunicornError } from '../errors.js';
@@ -91,10 +92,11 @@ export function assertCanSwitch(identity: Identity | null): void {
  * In the worker, before the app is loaded. Supplementary groups first (they need root), then
  * the group (setgid after setuid fails with EPERM), then the user.
  */
-export function applyIdentity(identity: Identity | null, umask: number): void {
+export function applyIdentity(identity: Identity | null, umask: number, withUserGroups = false): void {
   process.umask(umask);
   if (identity === null || isCurrent(identity)) return;
-  if (identity.userName !== null && identity.uid !== process.getuid?.()) initgroups(identity.userName, identity.gid);
+  // initgroups: every group of the user; otherwise only the one group, never the arbiter's (root's).
+  if (withUserGroups && identity.userName !== null && identity.uid !== process.getuid?.()) initgroups(identity.userName, identity.gid);
   else process.setgroups!([identity.gid]);
   process.setgid!(identity.gid);
   process.setuid!(identity.uid);
@@ -109,5 +111,5 @@ export function identitySettings(all: Readonly<Record<string, unknown>>): { user
 /** The worker's step: resolve what the settings ask for and switch to it. */
 export function applyWorkerIdentity(all: Readonly<Record<string, unknown>>): void {
   const { user, group, umask } = identitySettings(all);
-  applyIdentity(resolveIdentity(user, group), umask);
+  applyIdentity(resolveIdentity(user, group), umask, all['initgroups'] === true);
 }
