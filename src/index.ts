@@ -4,8 +4,11 @@ import type { Config } from './config/registry.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
 
-/** What a gunicorn.conf.ts may export: any subset of the settings, by snake_case name. */
-export type GunicornConfig = Partial<Mutable<Config>>;
+/**
+ * What a gunicorn.conf.ts may export: any subset of the settings, by snake_case name.
+ * `workers` may also be written `'auto'` (or PM2's `'max'`); the loaded Config holds the number.
+ */
+export type GunicornConfig = Partial<Omit<Mutable<Config>, 'workers'> & { workers: Config['workers'] | 'auto' | 'max' }>;
 
 /** Identity function that gives a config file its types: `export default defineConfig({ workers: 4 })`. */
 export function defineConfig<T extends GunicornConfig | (() => GunicornConfig | Promise<GunicornConfig>)>(config: T): T {
@@ -13,7 +16,7 @@ export function defineConfig<T extends GunicornConfig | (() => GunicornConfig | 
 }
 
 export type { Config } from './config/registry.js';
-export type { ServerRef, WorkerRef, WorkerSelf, HookLogger } from './config/hook-types.js';
+export type { ServerRef, WorkerRef, WorkerSelf, HookLogger, SslContextHook } from './config/hook-types.js';
 export { Logger, createLogger } from './log/index.js';
 export type { LogSettings, Level as LogLevel, AccessRecord } from './log/index.js';
 export { BaseApplication } from './app/base-application.js';

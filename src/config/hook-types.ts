@@ -14,7 +14,7 @@ export interface HookLogger {
 
 /** A worker as the arbiter sees it (pre_fork, post_fork, worker_exit, child_exit). */
 export interface WorkerRef {
-  /** Stable slot number, 0-based, reused when a worker is replaced. */
+  /** The worker's number (its GUNICORN_WORKER_ID), never reused; the reusable slot is NODE_APP_INSTANCE. */
   readonly id: number;
   /** 0 before the process exists (pre_fork). */
   readonly pid: number;

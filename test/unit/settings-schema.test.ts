@@ -39,7 +39,7 @@ describe('JSON schema of a config object', () => {
 
   it('describes each property with the short help and the default', () => {
     const workers = (buildJsonSchema().properties as Record<string, Record<string, unknown>>).workers!;
-    assert.equal(workers.description, 'The number of worker processes serving requests.');
+    assert.equal(workers.description, 'The number of worker processes serving requests, or `auto` for one per CPU.');
     assert.equal(workers.default, 1);
     const hook = (buildJsonSchema().properties as Record<string, Record<string, unknown>>).post_request!;
     assert.equal(hook.type, 'null');
