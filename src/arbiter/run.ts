@@ -152,7 +152,8 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
 function announce(config: Config, sockets: readonly ListeningSocket[], log: Logger): void {
   log.info(`Starting gunicorn-ts ${VERSION}`, { node: process.version });
   for (const socket of sockets) log.info(`Listening at: ${socketUrl(socket, config)} (${process.pid})`);
-  log.info(`Using worker: ${config.worker_class}`);
+  // threads > 1 turns sync into async (worker-settings.ts), as Gunicorn turns it into gthread.
+  log.info(`Using worker: ${config.worker_class === 'sync' && config.threads > 1 ? 'async' : config.worker_class}`);
   // Gunicorn's debug line at start: every effective setting (hooks by name).
   log.debug('Current configuration', { config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'function' ? `<function ${v.name || 'anonymous'}>` : v])) });
   const classWarning = workerClassWarning(config.worker_class);
