@@ -2,22 +2,30 @@
 // cluster (RR and SCHED_NONE) and PM2, on one hello-world app, measured with wrk
 // (-t2 -c64 --latency) keep-alive and with `Connection: close`, over alternating rounds.
 // Run: npx tsc -p . && node dist/bench/throughput.js [seconds=8] [rounds=3]
-// (`--threads-proxy` adds gunicorn-ts -w 4: more event loops than this machine's cores.)
+// (`--threads-proxy` adds gunicorn-ts -w 4: more event loops than this machine's cores;
+// `--frameworks` adds Express, Fastify and a bare listener, each under cluster SCHED_NONE and
+// gunicorn-ts -w 2;
+// `--frameworks-only` runs just those.)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunicornTs, nodeCluster, plainNode, pm2, writeApps, type Target } from './lib/throughput-targets.js';
+import { frameworkTargets, writeFrameworkApps } from './lib/throughput-frameworks.js';
 import { median, runWrk, type WrkResult } from './lib/throughput-wrk.js';
-import { rssMb, sleep } from './lib/throughput-proc.js';
+import { cpuSeconds, rssMb, sleep } from './lib/throughput-proc.js';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const seconds = Number(args[0] ?? 8);
 const rounds = Number(args[1] ?? 3);
 const threadsProxy = process.argv.includes('--threads-proxy');
+const frameworksOnly = process.argv.includes('--frameworks-only');
+const frameworks = frameworksOnly || process.argv.includes('--frameworks');
 
 interface Sample {
   readonly keepAlive: WrkResult;
+  /** The workers' CPU time per keep-alive request, in µs: steadier than req/s on a shared machine. */
+  readonly kaCpuUs: number;
   readonly close: WrkResult;
   readonly launchMs: number;
   readonly managerMb: number[];
@@ -29,10 +37,12 @@ async function measure(target: Target, port: number): Promise<Sample> {
   try {
     const managerMb = running.managers.map(rssMb);
     const workerMb = running.workers.map(rssMb);
+    const cpuBefore = cpuSeconds(running.workers);
     const keepAlive = await runWrk(running.url, seconds, false);
+    const kaCpuUs = ((cpuSeconds(running.workers) - cpuBefore) / keepAlive.requests) * 1e6;
     await sleep(300);
     const close = await runWrk(running.url, seconds, true);
-    return { keepAlive, close, launchMs: running.launchMs, managerMb, workerMb };
+    return { keepAlive, kaCpuUs, close, launchMs: running.launchMs, managerMb, workerMb };
   } finally {
     await running.stop();
   }
@@ -65,25 +75,61 @@ function report(targets: readonly Target[], samples: Map<string, Sample[]>): voi
   console.log(`\nmedians of ${rounds} rounds; wrk -t2 -c64 -d${seconds}s --latency; x = ratio to plain node; MB = VmRSS at idle after start; worker MB = median worker`);
 }
 
+/**
+ * Each framework's gunicorn-ts row against the same app under cluster SCHED_NONE: medians of
+ * the per-round ratios (the two run back to back in each round, in alternating order), so
+ * drift in what else the machine does cancels out.
+ */
+function reportFrameworks(pairs: ReadonlyArray<readonly [Target, Target]>, samples: Map<string, Sample[]>): void {
+  const rows = [['app', 'ka req/s cluster/gts', 'x', 'close req/s cluster/gts', 'x', 'ka cpu µs/req cluster/gts', 'x', 'ka p99 ms cluster/gts', 'errors']];
+  for (const [cluster, gts] of pairs) {
+    const c = samples.get(cluster.name)!;
+    const g = samples.get(gts.name)!;
+    const both = (f: (x: Sample) => number, digits = 0): string => `${fmt(median(c.map(f)), digits)}/${fmt(median(g.map(f)), digits)}`;
+    const ratio = (f: (x: Sample) => number): string => fmt(median(g.map((x, i) => f(x) / f(c[i]!))), 2);
+    rows.push([
+      cluster.name.split(':')[0]!, both(ka), ratio(ka), both(close), ratio(close), both(cpu, 1), ratio(cpu),
+      `${fmt(median(c.map((x) => x.keepAlive.p99ms)), 2)}/${fmt(median(g.map((x) => x.keepAlive.p99ms)), 2)}`,
+      String([...c, ...g].reduce((a, x) => a + x.keepAlive.errors + x.close.errors, 0)),
+    ]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  console.log('');
+  for (const r of rows) console.log(r.map((col, i) => col.padEnd(widths[i]!)).join('  '));
+  console.log(`\n${rounds} rounds, each pair back to back; x = median of the per-round ratios gunicorn-ts -w 2 / cluster SCHED_NONE ` +
+    '(req/s: target >= 0.95; cpu per request: target <= 1.05)');
+}
+
+const ka = (x: Sample): number => x.keepAlive.rps;
+const close = (x: Sample): number => x.close.rps;
+const cpu = (x: Sample): number => x.kaCpuUs;
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gts-bench-'));
   writeApps(dir);
+  writeFrameworkApps(dir);
   const prefix = fileURLToPath(new URL('../../bench/out/pm2', import.meta.url));
   try {
-    const targets: Target[] = [plainNode(dir), nodeCluster(dir, 'rr'), nodeCluster(dir, 'none'), pm2(dir, prefix), gunicornTs(dir, 2)];
+    const pairs = frameworks ? [frameworkTargets(dir, 'http'), frameworkTargets(dir, 'express'), frameworkTargets(dir, 'fastify')] : [];
+    const targets: Target[] = frameworksOnly ? [] : [plainNode(dir), nodeCluster(dir, 'rr'), nodeCluster(dir, 'none'), pm2(dir, prefix), gunicornTs(dir, 2)];
     if (threadsProxy) targets.push(gunicornTs(dir, 4));
+    targets.push(...pairs.flat());
     const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
-    let port = 20_000 + Math.floor(Math.random() * 20_000);
+    // Below Linux's ephemeral range (32768+), where other programs' client sockets could hold the port.
+    let port = 20_000 + Math.floor(Math.random() * 10_000);
     for (let round = 0; round < rounds; round++) {
-      // Rotate the order each round so no config always runs first (or last) on a warm machine.
-      const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
+      // Rotate the order each round so no config always runs first (or last) on a warm machine;
+      // each framework pair runs back to back, its order alternating (ABBA).
+      const single = targets.filter((t) => !pairs.flat().includes(t));
+      const order = [...single.map((_, i) => single[(i + round) % single.length]!), ...pairs.flatMap(([a, b]) => (round % 2 ? [b, a] : [a, b]))];
       for (const target of order) {
         const sample = await measure(target, port++);
         samples.get(target.name)!.push(sample);
         console.error(`round ${round + 1} ${target.name}: ${fmt(sample.keepAlive.rps)} / ${fmt(sample.close.rps)} req/s, first 200 after ${fmt(sample.launchMs)} ms`);
       }
     }
-    report(targets, samples);
+    if (!frameworksOnly) report(targets.filter((t) => !pairs.flat().includes(t)), samples);
+    if (pairs.length > 0) reportFrameworks(pairs, samples);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

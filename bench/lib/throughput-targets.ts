@@ -40,7 +40,7 @@ else require('./server.cjs');
 `);
 }
 
-async function spawned(dir: string, args: readonly string[], port: number, env: NodeJS.ProcessEnv, workersOf: (pid: number) => number[], expected: number): Promise<Running> {
+export async function spawned(dir: string, args: readonly string[], port: number, env: NodeJS.ProcessEnv, workersOf: (pid: number) => number[], expected: number): Promise<Running> {
   const url = `http://127.0.0.1:${port}/`;
   const t0 = performance.now();
   const child = launch(process.execPath, args, { cwd: dir, env: benchEnv({ PORT: String(port), ...env }) });

@@ -7,6 +7,8 @@ export interface WrkResult {
   readonly p50ms: number;
   readonly p99ms: number;
   readonly errors: number;
+  /** Requests completed in the run (for CPU time per request). */
+  readonly requests: number;
 }
 
 function toMs(text: string): number {
@@ -23,7 +25,8 @@ export function parseWrk(out: string): WrkResult {
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
   const errors = (socket ? socket.slice(1).reduce((a, b) => a + Number(b), 0) : 0) + non2xx;
-  return { rps, p50ms, p99ms, errors };
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? Number.NaN);
+  return { rps, p50ms, p99ms, errors, requests };
 }
 
 export function runWrk(url: string, seconds: number, close: boolean): Promise<WrkResult> {

@@ -1,6 +1,7 @@
 // Typed failures of APP_MODULE handling. Each class maps to one exit code the worker uses,
 // so the arbiter can tell "your app is missing" (4) from "your app crashed while booting" (3)
 // and stop instead of respawning forever, as Gunicorn does.
+import { fileURLToPath } from 'node:url';
 import { APP_LOAD_ERROR, WORKER_BOOT_ERROR } from '../ipc/messages.js';
 
 /** APP_MODULE text that does not follow `MODULE[:NAME[(literals)]]`. */
@@ -29,12 +30,19 @@ export class NotAnAppError extends AppNotFoundError {
   }
 }
 
-/** The module threw while loading, the factory threw, or what it yields is not an app. */
+/**
+ * The module threw while loading, the factory threw, or what it yields is not an app. The
+ * message names the app's own line (`file:line:col`, the .ts line for TypeScript); `appStack`
+ * is the thrown error's stack without gunicorn-ts's and jiti's frames.
+ */
 export class AppBootError extends Error {
   readonly exitCode = WORKER_BOOT_ERROR;
+  readonly appStack: string | null;
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    const where = options?.cause === undefined ? null : appLocation(options.cause);
+    super(where === null || message.includes(where) ? message : `${message} (at ${where})`, options);
     this.name = 'AppBootError';
+    this.appStack = options?.cause === undefined ? null : appStack(options.cause);
   }
 }
 
@@ -46,6 +54,47 @@ export function appErrorExitCode(err: unknown): typeof APP_LOAD_ERROR | typeof W
 /** The app's own message on one line, without a stack trace (jiti puts file:line:col of a syntax error in it). */
 export function describeThrown(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const text = err.message.startsWith(err.name) || err.name === 'Error' ? err.message : `${err.name}: ${err.message}`;
+  // Our own classes' names add nothing to their messages; an app's TypeError or RangeError does.
+  const ours = err instanceof AppBootError || err instanceof AppNotFoundError || err instanceof AppRefError;
+  const text = ours || err.message.startsWith(err.name) || err.name === 'Error' ? err.message : `${err.name}: ${err.message}`;
   return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** gunicorn-ts's own files (dist/src, or src when run from source), never "the app's line". */
+const OWN_ROOT = fileURLToPath(new URL('../', import.meta.url));
+const FRAME = /^\s*at (?:async )?(?:.*? \()?(.+?):(\d+):(\d+)\)?$/;
+
+function frames(err: unknown): string[] {
+  const stack = err instanceof Error ? err.stack : undefined;
+  return stack === undefined ? [] : stack.split('\n').filter((line) => FRAME.test(line));
+}
+
+function isOwnOrLoaderFrame(line: string): boolean {
+  const file = fileOf(line);
+  return file === null || file.startsWith('node:') || file.startsWith(OWN_ROOT) || file.includes('/node_modules/jiti/');
+}
+
+function fileOf(line: string): string | null {
+  const match = FRAME.exec(line);
+  if (!match) return null;
+  const file = match[1]!;
+  return file.startsWith('file://') ? fileURLToPath(file) : file;
+}
+
+/** `file:line:col` of the first stack frame in the app's own code (not Node's, a package's or ours). */
+export function appLocation(err: unknown): string | null {
+  for (const line of frames(err)) {
+    if (isOwnOrLoaderFrame(line) || line.includes('/node_modules/')) continue;
+    const match = FRAME.exec(line)!;
+    return `${fileOf(line)}:${match[2]}:${match[3]}`;
+  }
+  return null;
+}
+
+/** The error's stack trace ("Error: msg" and its frames), without gunicorn-ts's, jiti's and Node's internal frames. */
+export function appStack(err: unknown): string | null {
+  if (!(err instanceof Error) || err.stack === undefined) return null;
+  const lines = err.stack.split('\n');
+  const kept = lines.filter((line) => !FRAME.test(line) || !isOwnOrLoaderFrame(line));
+  return kept.join('\n');
 }

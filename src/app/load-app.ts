@@ -1,33 +1,44 @@
 // Loads APP_MODULE into a Node request listener: parse the reference, find the module,
-// import it with jiti (so TypeScript apps need no build), pick the export, call the factory
-// if asked, and adapt the result. Used by the worker and by the arbiter (--check-config, preload).
+// import it (Node's loader for JavaScript, jiti for TypeScript), pick the export, call the
+// factory if asked, and adapt the result. Used by the worker and by the arbiter
+// (--check-config, preload); while it loads, the app's own listen() calls bind nothing.
 import type { RequestListener } from 'node:http';
-import { pathToFileURL } from 'node:url';
-import type { Jiti } from 'jiti';
-import { loadJiti } from '../lazy-jiti.js';
 import { parseAppRef, type AppRef } from './app-ref.js';
 import { AppBootError, AppNotFoundError, describeThrown } from './errors.js';
+import { importAppModule } from './import-app-module.js';
+import { guardListen, type CapturedListen } from './listen-guard.js';
 import { resolveAppModule, type ResolveOptions } from './resolve-module.js';
 import { appShape, toRequestListener } from './adapters/to-request-listener.js';
+
+export interface LoadOptions extends ResolveOptions {
+  /** Where a listen() the app calls is reported (the worker's log; stderr otherwise). */
+  readonly warn?: (message: string) => void;
+  /**
+   * Keep listen() guarded after the load (the worker, where any port the app opens would be
+   * unmanaged); the arbiter restores it, since it listens on ports of its own.
+   */
+  readonly keepListenGuard?: boolean;
+}
 
 /** Export names tried, in order, when APP_MODULE has no `:NAME`. */
 export const DEFAULT_EXPORTS = ['default', 'app', 'application'] as const;
 
-export async function loadApp(appRef: string, opts: ResolveOptions): Promise<RequestListener> {
+export async function loadApp(appRef: string, opts: LoadOptions): Promise<RequestListener> {
   const ref = parseAppRef(appRef);
-  const { value, description } = await loadAppValue(ref, opts);
-  return toRequestListener(value, description);
+  const guard = guardListen(opts.warn ?? ((message) => process.stderr.write(`${message}\n`)));
+  try {
+    const { value, description } = await loadAppValue(ref, opts, guard.captured);
+    return await toRequestListener(value, description);
+  } finally {
+    if (opts.keepListenGuard !== true) guard.release();
+  }
 }
 
 /** The value APP_MODULE designates (after the factory call), before adaptation. */
-export async function loadAppValue(ref: AppRef, opts: ResolveOptions): Promise<{ value: unknown; description: string }> {
-  // A fresh instance without the module cache: every load sees the files as they are now
-  // (HUP reload, preload in the arbiter), while a module imported twice within one load is
-  // still evaluated once.
-  const jiti = (await loadJiti())(pathToFileURL(`${opts.cwd}/`).href, { moduleCache: false });
-  const file = resolveAppModule(ref.module, opts, jiti);
-  const namespace = await importModule(jiti, file, ref);
-  const { value, name } = pickExport(namespace, ref, file);
+export async function loadAppValue(ref: AppRef, opts: ResolveOptions, listened: readonly CapturedListen[] = []): Promise<{ value: unknown; description: string }> {
+  const file = await resolveAppModule(ref.module, opts);
+  const namespace = await importModule(file, ref);
+  const { value, name } = pickExport(namespace, ref, file, listened);
   const description = `${ref.module}:${name}`;
   if (ref.args === null) return { value: await awaitValue(value, description), description };
   if (typeof value !== 'function') {
@@ -41,13 +52,28 @@ export async function loadAppValue(ref: AppRef, opts: ResolveOptions): Promise<{
   }
 }
 
-async function importModule(jiti: Jiti, file: string, ref: AppRef): Promise<Record<string, unknown>> {
+async function importModule(file: string, ref: AppRef): Promise<Record<string, unknown>> {
   try {
-    const ns = await jiti.import<unknown>(file);
-    return (typeof ns === 'object' || typeof ns === 'function') && ns !== null ? (ns as Record<string, unknown>) : { default: ns };
+    const { exports } = await importAppModule(file);
+    return asExportsRecord(exports);
   } catch (err) {
     throw new AppBootError(`app module ${JSON.stringify(ref.module)} failed to load: ${describeThrown(err)}`, { cause: err });
   }
+}
+
+/**
+ * A module namespace, or a CommonJS exports object, is a record of exports. Anything else is
+ * `module.exports = value` itself (an app instance, a function): its own methods and keys
+ * are not exports, so it is the default export.
+ */
+function asExportsRecord(exports: unknown): Record<string, unknown> {
+  if ((typeof exports !== 'object' && typeof exports !== 'function') || exports === null) return { default: exports };
+  const record = exports as Record<string | symbol, unknown>;
+  if (record[Symbol.toStringTag] === 'Module' || record['__esModule'] === true) return exports as Record<string, unknown>;
+  // A Fastify instance is a plain object too: what adapts as an app is the app.
+  const proto: unknown = Object.getPrototypeOf(exports);
+  const plain = typeof exports === 'object' && (proto === Object.prototype || proto === null);
+  return plain && appShape(exports) === null ? (exports as Record<string, unknown>) : { default: exports };
 }
 
 /** An export that is a promise (top-level `export default createApp()` of an async factory) is awaited. */
@@ -60,12 +86,16 @@ async function awaitValue(value: unknown, description: string): Promise<unknown>
   }
 }
 
-function pickExport(ns: Record<string, unknown>, ref: AppRef, file: string): { value: unknown; name: string } {
+function pickExport(ns: Record<string, unknown>, ref: AppRef, file: string, listened: readonly CapturedListen[]): { value: unknown; name: string } {
   if (ref.name === null) {
-    const defined = DEFAULT_EXPORTS.filter((name) => ns[name] !== undefined && !isInteropEcho(ns, name));
+    const defined = DEFAULT_EXPORTS.filter((name) => ns[name] !== undefined && !isInteropEcho(ns, name) && !isNothingExported(ns, name));
     // An adaptable candidate wins over an earlier one that is not an app (a factory, a config object).
     const name = defined.find((n) => appShape(ns[n]) !== null) ?? defined[0];
     if (name !== undefined) return { value: ns[name], name };
+    // A module that exports no app but started a server (`serve(app)` of @hono/node-server,
+    // `app.listen(3000)`): that server's requests are served on the worker's sockets.
+    const started = listened.filter((l) => l.server.listenerCount('request') > 0);
+    if (started.length === 1) return { value: started[0]!.server, name: `<server started on ${started[0]!.target}>` };
     throw new AppNotFoundError(`${file} has none of the exports ${DEFAULT_EXPORTS.join(', ')}; ${listExports(ns)}. ` +
       'Name one: MODULE:NAME');
   }
@@ -83,8 +113,8 @@ function pickExport(ns: Record<string, unknown>, ref: AppRef, file: string): { v
 }
 
 /**
- * jiti's interop gives a module without a default export (or a CommonJS `module.exports = {...}`)
- * a `default` that is just the exports object again; it is not a default export.
+ * Node's CommonJS interop gives `module.exports = {...}` a `default` that is just the exports
+ * object again (named exports beside it); it is not a default export.
  */
 function isInteropEcho(ns: Record<string, unknown>, name: string): boolean {
   const value = ns[name];
@@ -93,7 +123,14 @@ function isInteropEcho(ns: Record<string, unknown>, name: string): boolean {
   return others.length > 0 && others.every((k) => (value as Record<string, unknown>)[k] === ns[k]);
 }
 
+/** A CommonJS module that exported nothing still has `default`: its untouched `module.exports = {}`. */
+function isNothingExported(ns: Record<string, unknown>, name: string): boolean {
+  const value = ns[name];
+  return name === 'default' && typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
+    && Reflect.ownKeys(value).length === 0;
+}
+
 function listExports(ns: Record<string, unknown>): string {
-  const names = Object.keys(ns).filter((k) => !isInteropEcho(ns, k));
+  const names = Object.keys(ns).filter((k) => k !== '__esModule' && k !== 'module.exports' && !isInteropEcho(ns, k) && !isNothingExported(ns, k));
   return names.length === 0 ? 'it exports nothing' : `it exports: ${names.join(', ')}`;
 }

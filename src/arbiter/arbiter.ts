@@ -299,7 +299,6 @@ export class Arbiter {
         this.dispatch({ type: 'tired', pid });
         return;
       case 'boot-failed':
-        this.opts.log.error(`Worker (pid: ${pid}) failed to boot: ${message.message}`);
         this.opts.onBootFailed?.(message.message);
         this.dispatch({ type: 'boot-failed', pid, code: message.code, message: message.message });
         return;

@@ -59,14 +59,15 @@ function reusePortHint(config: Config, err: BindError): string {
 
 /** preload_app: load the app once in the arbiter so a broken app fails before any worker. */
 async function preload(config: Config, cwd: string): Promise<void> {
-  const [{ appSource }, { appErrorExitCode, describeThrown }] = await Promise.all([import('../app/app-source.js'), import('../app/errors.js')]);
+  const [{ appSource }, { AppBootError, appErrorExitCode, describeThrown }] = await Promise.all([import('../app/app-source.js'), import('../app/errors.js')]);
   try {
     await appSource(config, cwd).load();
   } catch (err) {
     if (err instanceof GunicornError) throw err;
     const code = appErrorExitCode(err);
     const what = code === 4 ? 'App failed to load' : 'Worker failed to boot';
-    throw new GunicornError(code === 4 ? 'GTS_ERR_APP_LOAD' : 'GTS_ERR_APP_BOOT', `${what}: ${describeThrown(err)}`, code);
+    const stack = err instanceof AppBootError && err.appStack !== null ? `\n${err.appStack}` : '';
+    throw new GunicornError(code === 4 ? 'GTS_ERR_APP_LOAD' : 'GTS_ERR_APP_BOOT', `${what}: ${describeThrown(err)}${stack}`, code);
   }
 }
 

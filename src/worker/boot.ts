@@ -42,7 +42,7 @@ export async function bootWorker(
 ): Promise<BootedWorker> {
   const startCwd = process.cwd();
   applyEnvironment(settings);
-  const loaded = await loadWorkerApp(settings, startCwd);
+  const loaded = await loadWorkerApp(settings, startCwd, log);
   // worker_class (issue 3): a custom class wraps each request and may set the connection limit.
   const custom = await loadCustomWorker(settings.all['worker_class'], { id: init.id, generation: init.generation, settings: settings.all }, process.cwd());
   const app = withCustomWorker(custom, loaded);
@@ -103,10 +103,12 @@ async function workerHookFunctions(configFile: string | null): Promise<Partial<R
 }
 
 /** APP_MODULE through loadApp; a --paste INI app through the paste composer. */
-async function loadWorkerApp(settings: WorkerSettings, startCwd: string): Promise<RequestListener> {
+async function loadWorkerApp(settings: WorkerSettings, startCwd: string, log: HookLogger): Promise<RequestListener> {
   if (settings.app !== null && !settings.app.startsWith(EMBEDDED_PREFIX)) {
     const cwd = process.cwd();
-    return loadApp(settings.app, { cwd, modulePaths: settings.pythonpath.map((p) => resolve(cwd, p)) });
+    // The app's own listen() stays neutral for the worker's life: any port it opened would be unmanaged.
+    const modulePaths = settings.pythonpath.map((p) => resolve(cwd, p));
+    return loadApp(settings.app, { cwd, modulePaths, warn: (msg) => log.warning(msg), keepListenGuard: true });
   }
   if (settings.app !== null || typeof settings.all['paste'] === 'string') {
     const { appSource } = await import('../app/app-source.js');

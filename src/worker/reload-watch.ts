@@ -4,7 +4,6 @@
 // load the new code are fresh processes and no worker watches anything itself.
 import { readdirSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { EMBEDDED_PREFIX } from '../app/embedded.js';
 
 /** Editors write bursts (temp file, rename, chmod): one reload per burst. */
@@ -102,11 +101,8 @@ export async function appSourceRoot(app: string | null, workdir: string, moduleP
   if (app === null || app === '') return workdir;
   if (app.startsWith(EMBEDDED_PREFIX)) return dirname(app.slice(EMBEDDED_PREFIX.length));
   try {
-    const [{ parseAppRef }, { resolveAppModule }, { createJiti }] = await Promise.all([
-      import('../app/app-ref.js'), import('../app/resolve-module.js'), import('jiti'),
-    ]);
-    const jiti = createJiti(pathToFileURL(`${workdir}/`).href);
-    const file = resolveAppModule(parseAppRef(app).module, { cwd: workdir, modulePaths }, jiti);
+    const [{ parseAppRef }, { resolveAppModule }] = await Promise.all([import('../app/app-ref.js'), import('../app/resolve-module.js')]);
+    const file = await resolveAppModule(parseAppRef(app).module, { cwd: workdir, modulePaths });
     return file.includes('/node_modules/') ? workdir : dirname(file);
   } catch {
     return workdir;

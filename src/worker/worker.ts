@@ -2,7 +2,7 @@
 // post_worker_init), report booted/warmed/tired and heartbeats, then drain on retire or TERM.
 // Boot failures are reported with Gunicorn's exit codes (3 boot error, 4 app not found).
 import { WORKER_BOOT_ERROR } from '../ipc/messages.js';
-import { appErrorExitCode, describeThrown } from '../app/errors.js';
+import { AppBootError, appErrorExitCode, describeThrown } from '../app/errors.js';
 import { sendAndFlush, isToWorker, waitForInit } from './ipc.js';
 import { installSignals } from './signals.js';
 import { openWorkerLog, reopenLogs, workerLog as log } from './worker-log.js';
@@ -52,7 +52,9 @@ export async function runWorker(handoverSignals: () => void): Promise<void> {
 async function bootFailed(err: unknown): Promise<never> {
   const code = appErrorExitCode(err);
   const message = describeThrown(err);
-  log.error(`${code === WORKER_BOOT_ERROR ? 'Worker failed to boot' : 'App failed to load'}: ${message}`);
+  // Reported here, once, with the app's stack; the arbiter only records that this worker failed.
+  const stack = err instanceof AppBootError && err.appStack !== null ? { stack: err.appStack } : {};
+  log.error(`${code === WORKER_BOOT_ERROR ? 'Worker failed to boot' : 'App failed to load'}: ${message}`, stack);
   await sendAndFlush({ type: 'boot-failed', code, message });
   process.exit(code);
 }

@@ -168,3 +168,16 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** Starts one worker serving `appModule` (from `cwd`) on a free port; resolves once it has booted. */
+export async function serveApp(appModule: string, cwd: string): Promise<{ server: ServerProcess; url: string }> {
+  const server = startGunicorn(['-w', '1', '-b', '127.0.0.1:0', appModule], { cwd });
+  try {
+    const [url] = await server.listening();
+    await server.waitForLog(/^Booting worker with pid: /, 30_000);
+    return { server, url: url! };
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+}

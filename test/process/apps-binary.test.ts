@@ -107,12 +107,13 @@ describe('apps through the binary', () => {
     assert.match(stderr, /cannot find app module \\?"lib-app\\?"/);
   });
 
-  it('--preload: an app that throws while loading stops the arbiter with exit 3 and its message, before any worker', async () => {
+  it('--preload: an app that throws while loading stops the arbiter with exit 3, its message, line and stack, before any worker', async () => {
     const { code, stderr } = await runGunicorn(['--preload', '-w', '2', '-b', '127.0.0.1:0', 'apps/throws-on-load.ts']);
     assert.equal(code, 3);
-    assert.match(stderr, /Worker failed to boot: .*database unreachable at import time/);
+    assert.match(stderr, /Worker failed to boot: .*database unreachable at import time \(at .*apps\/throws-on-load\.ts:2:\d+\)/);
+    assert.match(stderr, /\nError: database unreachable at import time\n\s+at .*apps\/throws-on-load\.ts:2:\d+/, 'the app\'s stack');
     assert.doesNotMatch(stderr, /Booting worker/);
-    assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+    assert.doesNotMatch(stderr, /dist\/src\//, 'no gunicorn-ts frames');
   });
 
   it('--preload: a missing module stops the arbiter with exit 4 before binding', async () => {

@@ -1,5 +1,6 @@
 // Adapters and loadApp with real frameworks: each fixture app is loaded through loadApp
-// (jiti, no build step), served by a real http.Server on port 0, and called with fetch.
+// (jiti for TypeScript, Node's loader for JavaScript), served by a real http.Server on port 0,
+// and called with fetch.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type RequestListener, type Server } from 'node:http';
@@ -60,6 +61,11 @@ describe('adapters with real frameworks', () => {
     assert.deepEqual(await (await fetch(url)).json(), { message: 'hi hi' });
     const posted = await fetch(`${url}/json`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
     assert.deepEqual(await posted.json(), { got: { a: 1 } });
+  });
+
+  it('a Fastify instance that is the module itself (`export =`, a thenable) is the app, not a module of exports', async () => {
+    const url = await start('fastify-export-eq.cts');
+    assert.deepEqual(await (await fetch(url)).json(), { from: 'export =' });
   });
 
   it('serves a plain handler (default export) and a factory called with literals', async () => {

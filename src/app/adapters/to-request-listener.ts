@@ -1,12 +1,12 @@
 // Turns whatever an APP_MODULE export yields into a Node request listener: a plain
-// `(req, res)` function (Express, Connect), a Fastify instance, a Koa app, an http.Server,
-// or an object with `fetch(Request)` (Hono, Web-standard apps). Anything else is refused
-// with a message naming what was found.
+// `(req, res)` function (Express, Connect), a Fastify instance, a Koa app, a NestJS app, an
+// http.Server, or an object with `fetch(Request)` (Hono, Web-standard apps). Anything else
+// is refused with a message naming what was found.
 import { Server, type RequestListener } from 'node:http';
 import { AppBootError, NotAnAppError, describeThrown } from '../errors.js';
 import { fetchToRequestListener, type FetchHandler } from './fetch-bridge.js';
 
-type Shape = 'fastify' | 'koa' | 'http-server' | 'fetch' | 'listener';
+type Shape = 'nest' | 'fastify' | 'koa' | 'http-server' | 'fetch' | 'listener';
 
 interface Dict { readonly [key: string]: unknown }
 
@@ -18,6 +18,7 @@ function has(value: object, key: string): boolean {
 export function appShape(value: unknown): Shape | null {
   if (value instanceof Server) return 'http-server';
   if ((typeof value === 'object' || typeof value === 'function') && value !== null) {
+    if (has(value, 'getHttpAdapter') && has(value, 'getHttpServer') && has(value, 'init')) return 'nest';
     if (has(value, 'routing') && has(value, 'ready') && has(value, 'inject')) return 'fastify';
     if (has(value, 'callback') && has(value, 'use') && typeof value === 'object') return 'koa';
     if (has(value, 'fetch')) return 'fetch';
@@ -43,6 +44,8 @@ export async function toRequestListener(value: unknown, description: string): Pr
     }
     case 'fastify':
       return fastifyListener(value as FastifyLike, description);
+    case 'nest':
+      return nestListener(value as NestLike, description);
     case null:
       throw new NotAnAppError(`${description} is not an app: found ${describeValue(value)}; expected a request listener ` +
         '(req, res), an object with fetch(request), a Koa app or a Fastify instance');
@@ -62,6 +65,26 @@ async function fastifyListener(app: FastifyLike, description: string): Promise<R
     throw new AppBootError(`${description}: fastify ready() failed: ${describeThrown(err)}`, { cause: err });
   }
   return (req, res) => app.routing(req, res);
+}
+
+interface NestLike {
+  init(): PromiseLike<unknown>;
+  getHttpAdapter(): { getInstance(): unknown };
+}
+
+/**
+ * A NestJS app (from NestFactory.create) is initialised as its own listen() would (modules,
+ * middleware, routes), then served through the platform's instance: an Express app or a
+ * Fastify instance, each adapted as above.
+ */
+async function nestListener(app: NestLike, description: string): Promise<RequestListener> {
+  try {
+    await app.init();
+  } catch (err) {
+    throw new AppBootError(`${description}: NestJS init() failed: ${describeThrown(err)}`, { cause: err });
+  }
+  const platform = app.getHttpAdapter().getInstance();
+  return toRequestListener(platform, `${description} (NestJS platform)`);
 }
 
 /** "undefined", "a number (3)", "an object with keys [a, b]", "a class Foo instance with keys [...]". */

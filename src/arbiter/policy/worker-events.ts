@@ -84,7 +84,9 @@ export function onBootFailed(d: Draft, e: Ev<'boot-failed'>): void {
   const w = worker(d, e.pid, 'boot-failed');
   if (!w) return;
   w.bootFailure = { code: e.code, message: e.message };
-  log(d, 'error', BOOT_EXIT_REASONS[e.code] ?? 'Worker failed to boot', { ...fieldsOf(w), code: e.code, error: e.message });
+  // The worker has logged the failure with the app's message, line and stack; the arbiter
+  // says which worker it was and what follows, without repeating it.
+  log(d, 'error', BOOT_EXIT_REASONS[e.code] ?? 'Worker failed to boot', { ...fieldsOf(w), code: e.code });
   if (d.s.phase === 'running' && !d.s.everBooted) haltForBootFailure(d, e.code);
 }
 
