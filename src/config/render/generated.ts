@@ -3,6 +3,7 @@
 import { SETTINGS } from '../registry.js';
 import { buildJsonSchema } from '../schema.js';
 import { renderManPage } from './man.js';
+import { renderValidators, VALIDATORS_PATH } from './validator-code.js';
 import { renderSettingsMarkdown } from './markdown.js';
 import { GENERATED_NOTE } from './summary.js';
 import { INSTANCE_SCHEMA_PATH, renderInstanceSchema } from '../../debian/instance-rules.js';
@@ -21,5 +22,6 @@ export function generatedFiles(): Record<string, string> {
     'docs/settings.md': renderSettingsMarkdown(SETTINGS),
     [INSTANCE_SCHEMA_PATH]: renderInstanceSchema(),
     'docs/signals.md': renderSignalsMarkdown(),
+    [VALIDATORS_PATH]: renderValidators(),
   };
 }
