@@ -21,7 +21,11 @@ import { Socket } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_LOG_SETTINGS, Logger } from '../src/log/index.js';
+import { Logger } from '../src/log/index.js';
+import { resolveLayers } from '../src/config/load.js';
+
+/** The registry's defaults: the logger is measured as a default start configures it. */
+const DEFAULT_LOG_SETTINGS = resolveLayers([]).config;
 import { accessRecorder, type AccessRecorder } from '../src/worker/access-recorder.js';
 import { arrivedAt, workerResponseClass } from '../src/worker/worker-response.js';
 

@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generatedFiles } from '../src/config/render/generated.js';
+import { generatedFiles } from './generated-files.js';
 
 // dist/scripts/gen.js → the repository root two levels up.
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -23,13 +23,12 @@ async function run(inputs: LoadInputs): Promise<number> {
   }
   if (result.kind === 'version') return printVersion();
   for (const warning of result.warnings) process.stderr.write(`gunicorn-ts: warning: ${warning}\n`);
-  const settings = result.config as unknown as Record<string, unknown>;
-  if (settings['print_config'] === true) {
+  if (result.config.print_config) {
     const { formatConfig } = await import('./config/print-config.js');
     process.stdout.write(formatConfig(result.config, result.sources));
     return 0;
   }
-  if (settings['check_config'] === true) {
+  if (result.config.check_config) {
     const { checkConfig } = await import('./commands/check-config.js');
     process.stdout.write(`${await checkConfig(result, inputs.cwd)}\n`);
     return 0;
@@ -39,7 +38,7 @@ async function run(inputs: LoadInputs): Promise<number> {
 }
 
 export async function main(inputs: LoadInputs): Promise<number> {
-  // `gunicorn-ts status ...` (issue 6) asks a running master; it reads no configuration.
+  // `gunicorn-ts status ...` asks a running master; it reads no configuration.
   if (inputs.argv[0] === 'status') {
     const { statusCommand } = await import('./status/command.js');
     const write = (stream: NodeJS.WriteStream) => (text: string): void => void stream.write(text);

@@ -8,6 +8,9 @@ import { loadApp } from './load-app.js';
 import { toRequestListener } from './adapters/index.js';
 import { loadPasteApp, parsePasteSpec } from '../paste/index.js';
 import { EMBEDDED_PREFIX, loadEmbeddedApp } from './embedded.js';
+import { modulePaths } from './module-paths.js';
+
+export { modulePaths };
 
 export interface AppSource {
   /** For logs and messages: "app.ts:app" or "production.ini#main". */
@@ -15,16 +18,13 @@ export interface AppSource {
   load(): Promise<RequestListener>;
 }
 
-export function modulePaths(pythonpath: string | null, cwd: string): string[] {
-  if (!pythonpath) return [];
-  return pythonpath.split(',').map((p) => p.trim()).filter(Boolean).map((p) => resolve(cwd, p));
-}
+/** The settings that say where the app comes from (the arbiter's Config and a worker's settings both have them). */
+export type AppSettings = Pick<Config, 'app' | 'chdir' | 'pythonpath' | 'paste'>;
 
-export function appSource(config: Config, cwd: string): AppSource {
-  const settings = config as unknown as Record<string, unknown>;
-  const workdir = typeof settings['chdir'] === 'string' && settings['chdir'] ? resolve(cwd, settings['chdir']) : cwd;
-  const paths = modulePaths((settings['pythonpath'] as string | null) ?? null, workdir);
-  const app = settings['app'];
+export function appSource(settings: AppSettings, cwd: string): AppSource {
+  const workdir = settings.chdir ? resolve(cwd, settings.chdir) : cwd;
+  const paths = modulePaths(settings.pythonpath, workdir);
+  const app = settings.app;
   if (typeof app === 'string' && app.startsWith(EMBEDDED_PREFIX)) {
     const script = app.slice(EMBEDDED_PREFIX.length);
     return { describe: script, load: async () => toRequestListener(await loadEmbeddedApp(script), script) };
@@ -32,7 +32,7 @@ export function appSource(config: Config, cwd: string): AppSource {
   if (typeof app === 'string' && app !== '') {
     return { describe: app, load: () => loadApp(app, { cwd: workdir, modulePaths: paths }) };
   }
-  const paste = settings['paste'];
+  const paste = settings.paste;
   if (typeof paste === 'string' && paste !== '') {
     const spec = parsePasteSpec(paste, cwd);
     return { describe: paste, load: () => loadPasteApp(spec, { toListener: toRequestListener }) };

@@ -9,7 +9,7 @@ import type { ServerRef, WorkerRef } from '../config/hook-types.js';
 import { isFromWorker } from '../ipc/messages.js';
 import type { FromWorker } from '../ipc/messages.js';
 import type { Logger } from '../log/index.js';
-import { requestWorkerStats, startMetrics } from '../metrics/index.js';
+import { lifecycleChanges, requestWorkerStats, sendLifecycleToStatsd, startMetrics } from '../metrics/index.js';
 import type { MetricsService } from '../metrics/index.js';
 import { HookRunner } from './hooks.js';
 import { policyParams } from './policy-params.js';
@@ -18,7 +18,9 @@ import type { PolicyCommand, PolicyEvent, PolicyState } from './policy/index.js'
 import { MASTER_SIGNALS } from './signals.js';
 import type { SignalAction } from './signals.js';
 import type { ListeningSocket } from './sockets/index.js';
-import { serializableSettings, spawnWorker } from './worker-process.js';
+import { spawnWorker } from './worker-process.js';
+import { workerHookSource } from './worker-hook-source.js';
+import { workerConfig } from '../config/worker-config.js';
 import { workerEnvironment } from './worker-env.js';
 
 export interface ArbiterOptions {
@@ -80,8 +82,8 @@ export class Arbiter {
     });
   }
 
-  private get settings(): Readonly<Record<string, unknown>> {
-    return this.loaded.config as unknown as Record<string, unknown>;
+  private get settings(): LoadedConfig['config'] {
+    return this.loaded.config;
   }
 
   /** Gunicorn's `server` argument for hooks. */
@@ -163,6 +165,7 @@ export class Arbiter {
     this.queue.push(event);
     if (this.dispatching) return;
     this.dispatching = true;
+    const before = this.state;
     try {
       for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
         const result = step(this.state, next, Date.now());
@@ -172,7 +175,12 @@ export class Arbiter {
     } finally {
       this.dispatching = false;
     }
-    this.metrics?.observe(this.state);
+    if (this.state !== before) {
+      // One reading of the lifecycle for both /metrics and statsd: same causes, same intervals.
+      const changes = lifecycleChanges(before, this.state);
+      this.metrics?.observe(this.state, changes);
+      sendLifecycleToStatsd(changes, this.opts.log.metrics);
+    }
     this.syncShedding();
     this.schedule();
   }
@@ -192,7 +200,6 @@ export class Arbiter {
         void this.spawn(command);
         return;
       case 'retire': {
-        this.countRetired(command.id, command.reason);
         const worker = this.live.get(command.id);
         if (worker?.child.connected) worker.child.send({ type: 'retire' }, (err) => err && worker.child.kill('SIGTERM'));
         else worker?.child.kill('SIGTERM');
@@ -201,7 +208,6 @@ export class Arbiter {
       case 'kill':
         // Gunicorn's line for a worker that stopped answering (issue 6).
         if (command.reason === 'timeout') this.opts.log.critical(`WORKER TIMEOUT (pid:${command.pid})`);
-        if (command.reason !== 'escalation' && command.reason !== 'graceful-timeout') this.countRetired(command.id, command.reason);
         this.live.get(command.id)?.child.kill(command.signal);
         return;
       case 'log': {
@@ -226,15 +232,15 @@ export class Arbiter {
     const settings = this.settings;
     // As in Gunicorn, capture_output only matters when the error log is a file: with '-'
     // the worker already writes to the arbiter's stderr (and its own log lines stay unwrapped).
-    const capture = settings['capture_output'] === true && settings['errorlog'] !== '-';
+    const capture = settings.capture_output && settings.errorlog !== '-';
     let child: ChildProcess;
     try {
       child = spawnWorker({
         ...ref,
         sockets: this.opts.sockets,
-        settings: serializableSettings(settings),
-        configFile: this.loaded.configFile,
-        env: workerEnvironment(this.opts.inputs.env, settings['raw_env'] as readonly string[]),
+        settings: workerConfig(settings),
+        hooks: workerHookSource(this.loaded),
+        env: workerEnvironment(this.opts.inputs.env, settings.raw_env),
         cwd: this.opts.inputs.cwd,
         captureOutput: capture,
       });
@@ -271,7 +277,6 @@ export class Arbiter {
   private onWorkerMessage(pid: number, message: FromWorker): void {
     switch (message.type) {
       case 'booted':
-        this.opts.log.metrics.increment('workers.booted');
         this.opts.log.metrics.gauge('workers', this.live.size);
         this.dispatch({ type: 'booted', pid });
         if (!this.served) {
@@ -281,7 +286,6 @@ export class Arbiter {
         return;
       case 'warmed':
         this.dispatch({ type: 'warmed', pid });
-        this.timeReplacement(pid);
         return;
       case 'beat':
         this.metrics?.workerReport(pid, message);
@@ -295,20 +299,6 @@ export class Arbiter {
         this.dispatch({ type: 'boot-failed', pid, code: message.code, message: message.message });
         return;
     }
-  }
-
-  /** statsd `workers.retired.<cause>`: the tired cause (max_requests, reload, memory) or the reason. */
-  private countRetired(id: number, reason: string): void {
-    const record = this.state.workers.find((w) => w.id === id);
-    const cause = (record?.tiredCause ?? reason).replace(/-/g, '_');
-    this.opts.log.metrics.increment(`workers.retired.${cause}`);
-  }
-
-  /** statsd `workers.replacement_duration`: a replacement's spawn to its being ready. */
-  private timeReplacement(pid: number): void {
-    const record = this.state.workers.find((w) => w.pid === pid);
-    if (record?.replacementFor === undefined || record.readyAt === undefined) return;
-    this.opts.log.metrics.timing('workers.replacement_duration', record.readyAt - record.spawnedAt);
   }
 
   /**

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { LoadedConfig, LoadInputs } from '../config/load.js';
 import type { Config } from '../config/registry.js';
 import { createLogger } from '../log/index.js';
-import type { Logger, LogSettings } from '../log/index.js';
+import type { Logger } from '../log/index.js';
 import { GunicornError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { Arbiter, ArbiterOptions } from './arbiter.js';
@@ -18,10 +18,8 @@ import { isLiveGunicorn, Pidfile } from './pidfile.js';
 import { handoverFds, OLD_MASTER, Reexec } from './reexec.js';
 import { bindAll, BindError, socketsFromFds, socketsFromSystemd } from './sockets/index.js';
 import type { ListeningSocket } from './sockets/index.js';
-import { assertCanSwitch, resolveIdentity } from '../worker/privileges.js';
 import { workerClassWarning } from '../worker/worker-class.js';
-import { validateMetricsBind } from '../metrics/validate.js';
-import { validateEdgeSettings } from '../http/index.js';
+import { preflight } from '../preflight/preflight.js';
 import type { startStatusSocket } from '../status/serve.js';
 import type { startReloadWatch } from '../worker/reload-watch.js';
 
@@ -64,6 +62,9 @@ async function preload(config: Config, cwd: string): Promise<void> {
 
 export async function runArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<number> {
   const { config } = loaded;
+  // The same preflight as --check-config, before anything is bound or forked. A daemon's
+  // foreground runs it (so its problems reach the terminal); the daemon repeats the load only.
+  if (!isDaemonChild(inputs.env)) await preflight(loaded, inputs.cwd);
   if (config.daemon && !isDaemonChild(inputs.env)) return daemonize(inputs, config.enable_stdio_inheritance, BIN_SCRIPT);
   try {
     return await startArbiter(loaded, inputs);
@@ -75,19 +76,6 @@ export async function runArbiter(loaded: LoadedConfig, inputs: LoadInputs): Prom
 
 type StatusSocket = Awaited<ReturnType<typeof startStatusSocket>>;
 
-/** What startup must refuse before anything is bound. */
-function checkBeforeBinding(config: Config, cwd: string): void {
-  // workers (issue 3): what workers could not do stops startup here, before binding.
-  if (config.reload && config.preload_app) {
-    throw new GunicornError('GTS_ERR_USAGE', 'reload cannot be combined with preload_app: preloaded code lives in the arbiter, which a reload does not restart');
-  }
-  assertCanSwitch(resolveIdentity(config.user, config.group));
-  // metrics (issue 8): a bad metrics_bind stops startup here, before the app's sockets are bound.
-  validateMetricsBind(config.metrics_bind, config.bind, cwd);
-  // HTTP edge (issue 4): unusable TLS files, allow lists or limits stop startup before binding.
-  validateEdgeSettings(config as unknown as Record<string, unknown>);
-}
-
 /** Modules needed only once the sockets are bound: they load while the listen helper starts. */
 async function arbiterModules(): Promise<{ Arbiter: typeof Arbiter; startStatusSocket: typeof startStatusSocket }> {
   const [{ Arbiter }, { startStatusSocket }] = await Promise.all([import('./arbiter.js'), import('../status/serve.js')]);
@@ -96,15 +84,15 @@ async function arbiterModules(): Promise<{ Arbiter: typeof Arbiter; startStatusS
 
 async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<number> {
   const { config } = loaded;
-  const settings = config as unknown as Record<string, unknown>;
-  process.umask(config.umask);
+  // The caller's umask stays (Gunicorn's rule): `umask` applies only to the Unix sockets and
+  // worker temp files the server creates. A daemon has no caller to inherit from: 0022.
+  if (isDaemonChild(inputs.env)) process.umask(0o022);
   process.title = `gunicorn-ts: master [${processName(config)}]`;
-  checkBeforeBinding(config, inputs.cwd);
   const modules = arbiterModules();
   modules.catch(() => undefined); // awaited below; startup may fail before that
-  const log = await createLogger(config as unknown as LogSettings, { role: 'arbiter', pid: process.pid });
-  const hooks = new HookRunner(settings, log);
-  const earlyServer = { pid: process.pid, numWorkers: config.workers, workers: [], log, cfg: settings };
+  const log = await createLogger(config, { role: 'arbiter', pid: process.pid });
+  const hooks = new HookRunner(config, log);
+  const earlyServer = { pid: process.pid, numWorkers: config.workers, workers: [], log, cfg: config };
   // Gunicorn sets its worker count first, calling nworkers_changed with old_value None.
   await hooks.call('nworkers_changed', earlyServer, config.workers, null);
   await hooks.required('on_starting', earlyServer);
@@ -113,11 +101,16 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   const sockets = await openSockets(config, inputs.env, log);
   const { Arbiter, startStatusSocket } = await modules;
   const pidfile = { current: config.pidfile ? new Pidfile(config.pidfile) : null };
-  // Live status (issue 6): control_socket, or <pidfile>.ctl; answers once the arbiter exists.
-  const arbiterRef: { current?: Arbiter } = {};
-  const control = await startStatusSocket(config, inputs.cwd, processName(config), () => arbiterRef.current?.policyState ?? null, log);
   const oldMaster = Number.parseInt(inputs.env[OLD_MASTER] ?? '', 10);
+  // The pidfile before the control socket, whose default path (<pidfile>.ctl) derives from it.
   pidfile.current?.create(process.pid, Number.isInteger(oldMaster) ? oldMaster : undefined);
+  // Live status: control_socket, or <pidfile>.ctl; answers once the arbiter exists.
+  const arbiterRef: { current?: Arbiter } = {};
+  const control = await startStatusSocket(config, inputs.cwd, processName(config), () => arbiterRef.current?.policyState ?? null, log)
+    .catch((err: unknown) => {
+      pidfile.current?.unlink(process.pid);
+      throw err;
+    });
   const held = holdSignals();
   announce(config, sockets, log);
   try {

@@ -4,14 +4,15 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { InheritedSocket, JsonValue, WorkerInit } from '../ipc/messages.js';
+import type { InheritedSocket, WorkerInit } from '../ipc/messages.js';
+import type { WorkerConfig } from '../config/worker-config.js';
 import type { ListeningSocket } from './sockets/index.js';
 
 export const WORKER_ENTRY = fileURLToPath(new URL('../worker/main.js', import.meta.url));
 const FIRST_SOCKET_FD = 4;
 
 /** The init message's content, plus how to start the process. */
-export interface WorkerSpawnSpec extends Pick<WorkerInit, 'id' | 'generation' | 'maxRequests' | 'settings' | 'configFile'> {
+export interface WorkerSpawnSpec extends Pick<WorkerInit<WorkerConfig>, 'id' | 'generation' | 'maxRequests' | 'settings' | 'hooks'> {
   readonly sockets: readonly ListeningSocket[];
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
@@ -29,25 +30,16 @@ export function spawnWorker(spec: WorkerSpawnSpec): ChildProcess {
   ];
   const child = spawn(process.execPath, [...process.execArgv, WORKER_ENTRY], { stdio, env: spec.env, cwd: spec.cwd });
   const sockets: InheritedSocket[] = spec.sockets.map((s, i) => ({ fd: FIRST_SOCKET_FD + i, address: s.label }));
-  const init: WorkerInit = {
+  const init: WorkerInit<WorkerConfig> = {
     type: 'init',
     id: spec.id,
     generation: spec.generation,
     maxRequests: spec.maxRequests,
     sockets,
     settings: spec.settings,
-    configFile: spec.configFile,
+    hooks: spec.hooks,
   };
   // A worker that dies before reading init makes send() fail; the exit event reports it.
   if (child.pid !== undefined) child.send(init, (err) => void err);
   return child;
-}
-
-/** The settings a worker receives: every JSON value, hooks (functions) left out. */
-export function serializableSettings(config: object): Record<string, JsonValue> {
-  const out: Record<string, JsonValue> = {};
-  for (const [name, value] of Object.entries(config)) {
-    if (typeof value !== 'function') out[name] = value as JsonValue;
-  }
-  return out;
 }

@@ -1,17 +1,14 @@
-// --check-config: the configuration is valid and the app loads, without binding anything.
-// Meant for CI: one line on success, the errors and exit 1 otherwise.
+// --check-config: the preflight a real start runs (so the two never disagree), then the app
+// is loaded as a worker would load it, without binding anything. Meant for CI: one line on
+// success, every problem and exit 1 otherwise.
 import type { LoadedConfig } from '../config/load.js';
 import { appSource } from '../app/app-source.js';
 import { describeThrown } from '../app/errors.js';
 import { GunicornError } from '../errors.js';
-import { validateEdgeSettings } from '../http/index.js';
-import { validateMetricsBind } from '../metrics/index.js';
+import { preflight } from '../preflight/preflight.js';
 
 export async function checkConfig(loaded: LoadedConfig, cwd: string): Promise<string> {
-  // HTTP edge (issue 4): TLS files readable and usable, allow lists and limits valid.
-  validateEdgeSettings(loaded.config as unknown as Record<string, unknown>);
-  // metrics (issue 8): metrics_bind parses and is not an app bind address.
-  validateMetricsBind(loaded.config.metrics_bind, loaded.config.bind, cwd);
+  await preflight(loaded, cwd);
   const source = appSource(loaded.config, cwd);
   try {
     await source.load();

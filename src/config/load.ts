@@ -1,6 +1,7 @@
 // Resolves the effective configuration: defaults < environment < framework INI (--paste)
 // < config file < GUNICORN_CMD_ARGS < command line, validated setting by setting, every
 // problem of every layer reported at once, then deep-frozen. Nothing here starts anything.
+import { readFileSync } from 'node:fs';
 import { SETTINGS, findSetting } from './registry.js';
 import type { Config } from './registry.js';
 import type { SettingDecl } from './setting.js';
@@ -26,6 +27,11 @@ export interface LoadedConfig {
   /** The layer that set each setting ('default' when none did). */
   readonly sources: ReadonlyMap<string, SourceRef>;
   readonly configFile: string | null;
+  /**
+   * The config file's text as read at load time, with the privileges the server was started
+   * with: workers evaluate their hooks from it instead of reading the file again.
+   */
+  readonly configText?: string;
   readonly warnings: readonly string[];
 }
 
@@ -46,7 +52,15 @@ function peek(layers: readonly Layer[], name: string): unknown {
   return undefined;
 }
 
-async function readLayers(inputs: LoadInputs): Promise<{ layers: Layer[]; help: boolean; version: boolean; configFile: string | null }> {
+interface ReadLayers {
+  layers: Layer[];
+  help: boolean;
+  version: boolean;
+  configFile: string | null;
+  configText?: string;
+}
+
+async function readLayers(inputs: LoadInputs): Promise<ReadLayers> {
   const cli = argvLayer(inputs.argv, { kind: 'cli' });
   if (cli.help || cli.version) return { layers: [], help: cli.help, version: cli.version, configFile: null };
   const cmdArgsText = inputs.env['GUNICORN_CMD_ARGS'];
@@ -55,6 +69,7 @@ async function readLayers(inputs: LoadInputs): Promise<{ layers: Layer[]; help: 
 
   const explicitConfig = peek(upper, 'config');
   const configFile = findConfigFile(typeof explicitConfig === 'string' ? explicitConfig : undefined, inputs.cwd);
+  const configText = configFile ? readText(configFile) : undefined;
   const file: Layer | undefined = configFile ? { source: { kind: 'file', file: configFile }, values: await readConfigFile(configFile) } : undefined;
 
   const pasteText = peek(file ? [file, ...upper] : upper, 'paste');
@@ -70,7 +85,16 @@ async function readLayers(inputs: LoadInputs): Promise<{ layers: Layer[]; help: 
     values: new Map([[name, value]]),
   }));
   const layers = [...env, ...(ini ? [ini] : []), ...(file ? [file] : []), ...upper];
-  return { layers, help: false, version: false, configFile };
+  return { layers, help: false, version: false, configFile, ...(configText === undefined ? {} : { configText }) };
+}
+
+/** A file the config layer will fail on anyway (unreadable) gives no text; its own error follows. */
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Problems that are not about the value's shape: unknown names, unsupported and CLI-only settings. */
@@ -123,19 +147,20 @@ export function resolveLayers(layers: readonly Layer[]): { config: Config; sourc
 }
 
 export async function loadConfig(inputs: LoadInputs): Promise<LoadResult> {
-  const { layers, help, version, configFile } = await readLayers(inputs);
+  const { layers, help, version, configFile, configText } = await readLayers(inputs);
   if (help) return { kind: 'help' };
   if (version) return { kind: 'version' };
   const { config, sources } = resolveLayers(layers);
-  return { kind: 'config', config, sources, configFile, warnings: warningsFor(config, sources) };
+  const text = configText === undefined ? {} : { configText };
+  return { kind: 'config', config, sources, configFile, ...text, warnings: warningsFor(config, sources) };
 }
 
 /** Combinations that are valid but probably not what the operator meant, and settings Node cannot honour. */
 function warningsFor(config: Config, sources: ReadonlyMap<string, SourceRef>): string[] {
-  const c = config as unknown as Record<string, unknown>;
+  const c: Readonly<Record<string, unknown>> = config;
   const warnings: string[] = [];
   const isSet = (name: string): boolean => sources.get(name)?.kind !== 'default';
-  if (isSet('max_restarting_workers') && c['wait_for_new_workers'] !== true) {
+  if (isSet('max_restarting_workers') && !config.wait_for_new_workers) {
     warnings.push('max_restarting_workers only has an effect with wait_for_new_workers');
   }
   for (const decl of SETTINGS as readonly SettingDecl[]) {

@@ -39,6 +39,8 @@ export type Section = (typeof SECTIONS)[number];
 /** How a hook is called: its parameter names (for docs) and how many it takes (checked). */
 export interface HookSignature {
   params: readonly string[];
+  /** The process that calls it: worker hooks reach the workers (by config text or embedding). */
+  runsIn: 'arbiter' | 'worker';
 }
 
 export interface SettingDecl<N extends string = string, T = unknown> {

@@ -46,8 +46,7 @@ export async function start(ctx: CommandContext, names: readonly string[]): Prom
     return 0;
   }
   if (!(await validOrReport(ctx, instances, 'nothing was started'))) return 1;
-  mkdirSync(ctx.paths.runDir, { recursive: true, mode: 0o755 });
-  mkdirSync(ctx.paths.logDir, { recursive: true, mode: 0o755 });
+  prepareDirectories(ctx);
   const outcomes = await Promise.all(instances.map((i) => startInstance(i, ctx.paths, ctx.env, ctx.timeoutMs)));
   return report(ctx, outcomes);
 }
@@ -95,10 +94,19 @@ export async function restart(ctx: CommandContext, names: readonly string[]): Pr
   return start(ctx, selected);
 }
 
+/** The pidfile and error log directories, as the instances need them. */
+function prepareDirectories(ctx: CommandContext): void {
+  mkdirSync(ctx.paths.runDir, { recursive: true, mode: 0o755 });
+  mkdirSync(ctx.paths.logDir, { recursive: true, mode: 0o755 });
+}
+
 /** For CI: the instance rules, then `gunicorn-ts --check-config` as each instance would run (the app must load). */
 export async function check(ctx: CommandContext, names: readonly string[]): Promise<number> {
   const instances = selectInstances(findInstances(ctx.paths.configDir), names, ctx.paths.configDir);
   if (!(await validOrReport(ctx, instances, 'not checked further'))) return 1;
+  // The directories start creates: the check then sees what a start would (the preflight
+  // refuses a pidfile or log file whose directory does not exist).
+  prepareDirectories(ctx);
   const outcomes: Outcome[] = [];
   for (const instance of instances) {
     const args = [...gunicornArgs(instance, ctx.paths, { daemon: false }), '--check-config'];
@@ -126,8 +134,7 @@ export async function run(ctx: CommandContext, names: readonly string[]): Promis
   }
   const [instance] = selectInstances(findInstances(ctx.paths.configDir), names, ctx.paths.configDir);
   if (!(await validOrReport(ctx, [instance!], 'not started'))) return 1;
-  mkdirSync(ctx.paths.runDir, { recursive: true, mode: 0o755 });
-  mkdirSync(ctx.paths.logDir, { recursive: true, mode: 0o755 });
+  prepareDirectories(ctx);
   const { main } = await import('../cli.js');
   return main({ argv: gunicornArgs(instance!, ctx.paths, { daemon: false }), env: instanceEnv(ctx.env), cwd: ctx.paths.configDir });
 }

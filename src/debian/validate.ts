@@ -54,7 +54,7 @@ async function checkOne(instance: Instance, paths: DebianPaths, env: NodeJS.Proc
   try {
     const loaded = await loadConfig({ argv: gunicornArgs(instance, paths, { daemon: true }), env: instanceEnv(env), cwd: paths.configDir });
     if (loaded.kind !== 'config') return { instance, problems: ['the instance file must not ask for help or version'] };
-    const chdir = (loaded.config as unknown as Record<string, unknown>)['chdir'];
+    const chdir = loaded.config.chdir;
     if (typeof chdir === 'string' && chdir !== '' && !isDirectory(resolve(paths.configDir, chdir))) {
       problems.push(`chdir: ${JSON.stringify(chdir)} is not a directory`);
     }

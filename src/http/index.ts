@@ -4,7 +4,6 @@
 
 export { createHttpEdge } from './edge.js';
 export type { EdgeServer, EdgeServerOptions, EdgeSettings, HttpEdge, Listener } from './edge.js';
-export { edgeSettingsFrom, EdgeSettingTypeError } from './edge-settings.js';
 export type { EdgeLog, EdgeLogLevel } from './edge-log.js';
 export { validateEdgeSettings } from './validate.js';
 export type { EdgeSummary } from './validate.js';

@@ -6,8 +6,7 @@ import { GunicornError } from '../errors.js';
 import { AllowListError } from './ip-allow-list.js';
 import { LimitSettingError } from './limits.js';
 import { TlsSettingError } from './tls.js';
-import { createHttpEdge } from './edge.js';
-import { edgeSettingsFrom, EdgeSettingTypeError } from './edge-settings.js';
+import { createHttpEdge, type EdgeSettings } from './edge.js';
 
 export interface EdgeSummary {
   /** TLS is on: the sockets serve https. */
@@ -15,12 +14,12 @@ export interface EdgeSummary {
 }
 
 /** Throws GunicornError (exit 1) with "invalid configuration: <setting>: <problem>". */
-export function validateEdgeSettings(settings: Readonly<Record<string, unknown>>): EdgeSummary {
+export function validateEdgeSettings(settings: EdgeSettings): EdgeSummary {
   try {
-    return { secure: createHttpEdge(edgeSettingsFrom(settings)).secure };
+    return { secure: createHttpEdge(settings).secure };
   } catch (err) {
     const known = err instanceof TlsSettingError || err instanceof AllowListError
-      || err instanceof LimitSettingError || err instanceof EdgeSettingTypeError;
+      || err instanceof LimitSettingError;
     if (!known) throw err;
     throw new GunicornError('GTS_ERR_CONFIG_INVALID', `invalid configuration: ${err.message}`);
   }

@@ -1,7 +1,17 @@
 // The typed messages arbiter and worker exchange over the IPC channel. Worker facts are
 // past tense (Booted, Beat); arbiter orders are imperative (Retire, Stop). Nothing else
-// crosses the process boundary, besides real signals sent by operators.
-import type { RequestStatsSnapshot } from '../metrics/request-stats.js';
+// crosses the process boundary, besides real signals sent by operators. This module imports
+// nothing: the settings' type is a parameter (config's WorkerConfig, see worker/ipc.ts).
+
+/** A worker's request statistics, cumulative since it started; sent whole in every beat. */
+export interface RequestStatsSnapshot {
+  /** Completed requests keyed `METHOD CLASS`, e.g. `GET 2xx`. */
+  readonly requests: Readonly<Record<string, number>>;
+  /** Requests per duration bucket, NOT cumulative; the last index is +Inf (metrics/request-stats.ts). */
+  readonly buckets: readonly number[];
+  /** Sum of all durations, in seconds. */
+  readonly durationSum: number;
+}
 
 /** A listening socket the worker receives as an inherited file descriptor. */
 export interface InheritedSocket {
@@ -11,24 +21,33 @@ export interface InheritedSocket {
   readonly address: string;
 }
 
+/**
+ * Where a worker finds the hooks that run in it (functions cannot cross IPC). `names` are
+ * the worker hooks the configuration sets; the worker takes exactly those.
+ * - `config-text`: the config file's text, read by the arbiter with the privileges it was
+ *   started with, evaluated by the worker (so a file only root can read still works).
+ * - `embedded`: the embedding program registers them when the worker imports it again.
+ */
+export type HookSource =
+  | { readonly from: 'config-text'; readonly names: readonly string[]; readonly file: string; readonly text: string }
+  | { readonly from: 'embedded'; readonly names: readonly string[] };
+
 /** What the arbiter tells a new worker before it loads the app. */
-export interface WorkerInit {
+export interface WorkerInit<Settings> {
   readonly type: 'init';
   readonly id: number;
   readonly generation: number;
   /** max_requests plus this worker's jitter; 0 = unlimited. */
   readonly maxRequests: number;
   readonly sockets: readonly InheritedSocket[];
-  /** The effective settings as resolved by the arbiter, hooks left out (functions cannot be sent). */
-  readonly settings: Readonly<Record<string, JsonValue>>;
-  /** The config file the worker loads again for its hooks; null when there is none. */
-  readonly configFile: string | null;
+  /** The effective settings as resolved by the arbiter, hooks left out. */
+  readonly settings: Settings;
+  /** null when the configuration sets no hook that runs in workers. */
+  readonly hooks: HookSource | null;
 }
 
-export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
-
-export type ToWorker =
-  | WorkerInit
+export type ToWorker<Settings> =
+  | WorkerInit<Settings>
   /** Stop accepting, finish in-flight requests (lazy keep-alive drain), exit 0. */
   | { readonly type: 'retire' }
   | { readonly type: 'reopen-logs' }
@@ -39,7 +58,7 @@ export type ToWorker =
 
 /** Every ToWorker type, for runtime checks; the type assertion below keeps it complete. */
 export const TO_WORKER_TYPES = ['init', 'retire', 'reopen-logs', 'shed', 'stats'] as const;
-type Missing = Exclude<ToWorker['type'], (typeof TO_WORKER_TYPES)[number]>;
+type Missing = Exclude<ToWorker<unknown>['type'], (typeof TO_WORKER_TYPES)[number]>;
 const complete: Missing extends never ? true : Missing = true;
 void complete;
 

@@ -5,4 +5,4 @@ export { createLogger, loadLogConfig, loadLoggerClass, type LoggerClass } from '
 export { accessAtoms, formatAccessLine, formatAtoms, PLAIN_ATOMS, type AccessAtoms, type AccessRecord } from './access-format.js';
 export { NO_METRICS, type Metrics } from './metrics.js';
 export { FACILITIES, facilityNumber, parseSyslogAddr, type SyslogTarget } from './syslog-addr.js';
-export { DEFAULT_LOG_SETTINGS, LEVELS, type Level, type LogSettings, type Who } from './types.js';
+export { LEVELS, type Level, type LogSettings, type Who } from './types.js';

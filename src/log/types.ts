@@ -26,8 +26,9 @@ export const SYSLOG_SEVERITY: Readonly<Record<Level, number>> = {
 };
 
 /**
- * The logging settings, with Gunicorn's names. Declared here by hand so the library does
- * not depend on the settings registry; the resolved Config is structurally assignable.
+ * The logging settings a Logger reads, with Gunicorn's names: a structural slice of the
+ * resolved Config (which is assignable to it), so the log library does not depend on the
+ * settings registry. Defaults live only in the registry.
  */
 export interface LogSettings {
   errorlog: string;
@@ -46,25 +47,6 @@ export interface LogSettings {
   logconfig: string | null;
   logger_class: string | null;
 }
-
-/** Gunicorn's defaults, for callers (and tests) that hold only some settings. */
-export const DEFAULT_LOG_SETTINGS: Readonly<LogSettings> = Object.freeze({
-  errorlog: '-',
-  loglevel: 'info',
-  log_format: 'auto',
-  accesslog: null,
-  access_log_format: '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"',
-  syslog: false,
-  syslog_addr: 'udp://localhost:514',
-  syslog_prefix: null,
-  syslog_facility: 'user',
-  statsd_host: null,
-  statsd_prefix: '',
-  dogstatsd_tags: '',
-  proc_name: null,
-  logconfig: null,
-  logger_class: null,
-});
 
 /** Which process is logging: every line carries pid, and worker/gen for workers. */
 export interface Who {

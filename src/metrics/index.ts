@@ -9,7 +9,7 @@ import { readBacklogs, socketInode } from './backlog.js';
 import type { BacklogTarget } from './backlog.js';
 import { health } from './health.js';
 import type { Health } from './health.js';
-import { lifecycleChanges } from './lifecycle.js';
+import type { LifecycleChanges } from './lifecycle.js';
 import { ArbiterMetrics } from './registry.js';
 import { isRequestStats } from './request-stats.js';
 import { startMetricsServer } from './server.js';
@@ -17,6 +17,7 @@ import type { MetricsListener } from './server.js';
 import { StatsLedger } from './stats-ledger.js';
 
 export { requestWorkerStats } from './flush.js';
+export { lifecycleChanges, sendLifecycleToStatsd } from './lifecycle.js';
 export { validateMetricsBind } from './validate.js';
 export type { Health } from './health.js';
 export type { RequestStatsSnapshot } from './request-stats.js';
@@ -62,12 +63,11 @@ export class MetricsService {
     });
   }
 
-  /** Call after every policy step with the new state. */
-  observe(state: PolicyState): void {
+  /** Call after every policy step with the new state and its lifecycleChanges() from the previous one. */
+  observe(state: PolicyState, changes: LifecycleChanges): void {
     const prev = this.#state;
     this.#state = state;
     if (prev === state) return;
-    const changes = lifecycleChanges(prev ?? emptyState, state);
     for (const [pid, id] of changes.pids) this.#ids.set(pid, id);
     for (const id of changes.gone) this.#ledger.gone(id);
     this.#metrics.record(changes);

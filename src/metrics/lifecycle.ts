@@ -1,7 +1,9 @@
 // Reads worker life events out of two successive policy states: boots, retirements with
-// their cause, how long replacements took, pids assigned, workers gone. Pure, so the
-// arbiter only has to hand over each new state (MetricsService.observe).
+// their cause, how long replacements took, pids assigned, workers gone. Pure. This is the
+// one vocabulary of lifecycle metrics: Prometheus (registry.ts) and statsd (below) both
+// report these changes, with the same causes and the same intervals.
 import type { PolicyState, WorkerRecord } from '../arbiter/policy/types.js';
+import type { Metrics } from '../log/metrics.js';
 
 export const RETIREMENT_CAUSES = ['max_requests', 'memory', 'reload', 'timeout', 'crash', 'scale_down', 'shutdown'] as const;
 export type RetirementCause = (typeof RETIREMENT_CAUSES)[number];
@@ -61,4 +63,15 @@ export function lifecycleChanges(prev: PolicyState, next: PolicyState): Lifecycl
     pids,
     gone: left.map((w) => w.id),
   };
+}
+
+/**
+ * The same changes as statsd metrics: `workers.booted` (counter), `workers.retired.<cause>`
+ * (counter, causes as in RETIREMENT_CAUSES) and `workers.replacement_duration` (timer, ms,
+ * from the replaced worker becoming tired to its replacement being ready).
+ */
+export function sendLifecycleToStatsd(changes: LifecycleChanges, statsd: Pick<Metrics, 'increment' | 'timing'>): void {
+  for (let i = 0; i < changes.boots; i++) statsd.increment('workers.booted');
+  for (const cause of changes.retirements) statsd.increment(`workers.retired.${cause}`);
+  for (const seconds of changes.replacementSeconds) statsd.timing('workers.replacement_duration', seconds * 1000);
 }

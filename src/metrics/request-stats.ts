@@ -5,15 +5,12 @@
 /** Upper bounds (seconds) of the request duration histogram; +Inf is implied after the last. */
 export const DURATION_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/** Cumulative since the worker started; sent whole in every beat, so a lost beat loses nothing. */
-export interface RequestStatsSnapshot {
-  /** Completed requests keyed `METHOD CLASS`, e.g. `GET 2xx` (see requestKey). */
-  readonly requests: Readonly<Record<string, number>>;
-  /** Requests per duration bucket, NOT cumulative: index i counts d <= DURATION_BUCKETS[i] and above the previous bound; the last index is +Inf. */
-  readonly buckets: readonly number[];
-  /** Sum of all durations, in seconds. */
-  readonly durationSum: number;
-}
+// The snapshot is part of the IPC contract: cumulative since the worker started, sent whole
+// in every beat so a lost beat loses nothing; bucket i counts d <= DURATION_BUCKETS[i] and
+// above the previous bound.
+import type { RequestStatsSnapshot } from '../ipc/messages.js';
+
+export type { RequestStatsSnapshot };
 
 // Methods outside this set share one label value, so a client cannot grow the label set.
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE']);

@@ -1,8 +1,8 @@
-// Shedding keep-alive connections (issue 5): while another worker warms up, the arbiter
+// Shedding keep-alive connections: while another worker warms up, the arbiter
 // tells this one to answer with `Connection: close`. Its clients reconnect through the
 // shared socket and some land on the warming worker; without this, keep-alive clients stay
 // where they are and a worker with warmup_requests never sees a request. The worker keeps
-// accepting meanwhile, and stops shedding when the arbiter says so.
+// accepting meanwhile, and stops shedding when the arbiter says so (its `shed` order).
 import type { ServerResponse } from 'node:http';
 
 export class ConnectionShedding {
@@ -17,15 +17,5 @@ export class ConnectionShedding {
   /** Called for every response before the app sees it. */
   prepare(res: ServerResponse): void {
     if (this.#on) res.shouldKeepAlive = false;
-  }
-
-  /** Follows the arbiter's IPC `shed` messages. */
-  listen(): void {
-    process.on('message', (msg: unknown) => {
-      const shed = msg as { type?: unknown; active?: unknown } | null;
-      if (shed?.type !== 'shed') return;
-      if (shed.active === true) this.start();
-      else this.stop();
-    });
   }
 }

@@ -3,19 +3,19 @@
 // over. Request limits, TLS and the PROXY protocol plug in here.
 import type { RequestListener, Server } from 'node:http';
 import type { HookLogger } from '../config/hook-types.js';
-import { createHttpEdge, edgeSettingsFrom, type EdgeServerOptions } from '../http/index.js';
-import type { WorkerSettings } from './worker-settings.js';
+import { createHttpEdge, type EdgeServerOptions } from '../http/index.js';
+import type { WorkerConfig } from '../config/worker-config.js';
 
 /** Whether the server offers keep-alive at all: Gunicorn's `keepalive 0` and the sync class close after each response. */
-export function keepsAlive(settings: WorkerSettings): boolean {
-  return settings.keepalive > 0 && settings.workerClass === 'async';
+export function keepsAlive(settings: WorkerConfig): boolean {
+  return settings.keepalive > 0 && settings.worker_class !== 'sync';
 }
 
 /** `options`: the worker's ServerResponse subclass (worker-response.ts), what sees requests the edge rejects. */
-export function createHttpServer(settings: WorkerSettings, listener: RequestListener, log: HookLogger, options?: EdgeServerOptions): Server {
-  // HTTP edge (issue 4): limits, timeouts, TLS, PROXY protocol, trusted proxies. The arbiter
-  // validated these settings before binding, so this only throws on a file changed since.
-  const edge = createHttpEdge(edgeSettingsFrom(settings.all), (level, msg, fields) => log[level](msg, fields));
+export function createHttpServer(settings: WorkerConfig, listener: RequestListener, log: HookLogger, options?: EdgeServerOptions): Server {
+  // Limits, timeouts, TLS, PROXY protocol, trusted proxies. The arbiter's preflight checked
+  // these settings before binding, so this only throws on a file changed since.
+  const edge = createHttpEdge(settings, (level, msg, fields) => log[level](msg, fields));
   const server = edge.createServer(listener, options);
   // Node advertises this in `Keep-Alive: timeout=N` and closes idle connections after it;
   // the drain relies on never closing an idle connection earlier than that.

@@ -1,4 +1,4 @@
-// `user`, `group` and `umask` for workers. The arbiter resolves the identity before binding
+// `user` and `group` for workers. The arbiter resolves the identity before binding
 // (an unknown user, or switching without root, stops startup with a clear error); each
 // worker applies it before loading any app code: initgroups, then setgid, then setuid.
 import { execFileSync } from 'node:child_process';
@@ -91,8 +91,7 @@ export function assertCanSwitch(identity: Identity | null): void {
  * In the worker, before the app is loaded. Supplementary groups first (they need root), then
  * the group (setgid after setuid fails with EPERM), then the user.
  */
-export function applyIdentity(identity: Identity | null, umask: number): void {
-  process.umask(umask);
+export function applyIdentity(identity: Identity | null): void {
   if (identity === null || isCurrent(identity)) return;
   if (identity.userName !== null && identity.uid !== process.getuid?.()) initgroups(identity.userName, identity.gid);
   else process.setgroups!([identity.gid]);
@@ -100,14 +99,7 @@ export function applyIdentity(identity: Identity | null, umask: number): void {
   process.setuid!(identity.uid);
 }
 
-/** Reads `user`, `group` and `umask` from the settings a worker received. */
-export function identitySettings(all: Readonly<Record<string, unknown>>): { user: string | number | null; group: string | number | null; umask: number } {
-  const id = (v: unknown): string | number | null => (typeof v === 'string' && v !== '') || typeof v === 'number' ? v : null;
-  return { user: id(all['user']), group: id(all['group']), umask: typeof all['umask'] === 'number' ? all['umask'] : 0 };
-}
-
-/** The worker's step: resolve what the settings ask for and switch to it. */
-export function applyWorkerIdentity(all: Readonly<Record<string, unknown>>): void {
-  const { user, group, umask } = identitySettings(all);
-  applyIdentity(resolveIdentity(user, group), umask);
+/** The worker's step: resolve what `user` and `group` ask for and switch to it (the umask stays the caller's). */
+export function applyWorkerIdentity(settings: { readonly user: string | number | null; readonly group: string | number | null }): void {
+  applyIdentity(resolveIdentity(settings.user, settings.group));
 }

@@ -41,14 +41,13 @@ export interface AttachedStats {
   snapshot(): RequestStatsSnapshot;
   /** Sends a final beat and resolves once it is handed to the channel: call before exiting. */
   flush(): Promise<void>;
+  /** The arbiter's `stats` order: a beat with fresh stats, now. */
+  answer(): void;
 }
 
-/** The worker's request stats, answering the arbiter's `stats` requests with a beat. */
+/** The worker's request stats; answer() serves the arbiter's `stats` order with a beat. */
 export function attachRequestStats(counts: Counts): AttachedStats {
   const stats = new RequestStats();
-  process.on('message', (msg: unknown) => {
-    if ((msg as { type?: unknown } | null)?.type === 'stats' && process.connected) process.send?.(beat(stats, counts));
-  });
   const rejectedClosed = function (this: ServerResponse): void {
     const now = performance.now();
     stats.record(this, now - arrivedAt(this, now));
@@ -57,6 +56,7 @@ export function attachRequestStats(counts: Counts): AttachedStats {
     record: (res, ms) => stats.record(res, ms),
     rejected: (_req, res) => void res.on('close', rejectedClosed),
     snapshot: () => stats.snapshot(),
+    answer: () => void (process.connected && process.send?.(beat(stats, counts))),
     flush: () => new Promise<void>((resolve) => {
       if (!process.connected || !process.send) return resolve();
       process.send(beat(stats, counts), undefined, {}, () => resolve());

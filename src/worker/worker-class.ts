@@ -7,6 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppNotFoundError, AppBootError, describeThrown } from '../app/errors.js';
 import { APP_EXTENSIONS } from '../app/resolve-module.js';
+import type { WorkerConfig } from '../config/worker-config.js';
 
 /** Gunicorn's Python worker classes: their concurrency is what Node's event loop gives anyway. */
 export const PYTHON_WORKER_CLASSES: readonly string[] = ['gevent', 'eventlet', 'gthread', 'tornado'];
@@ -30,7 +31,7 @@ export interface WorkerInfo {
   readonly id: number;
   readonly generation: number;
   /** The effective settings, as the arbiter resolved them (hooks left out). */
-  readonly settings: Readonly<Record<string, unknown>>;
+  readonly settings: WorkerConfig;
 }
 
 /**
@@ -45,8 +46,7 @@ export class BaseWorker {
 
   /** Connections served at once; 1 makes the worker serve one request at a time like `sync`. */
   get maxConnections(): number {
-    const value = this.info.settings['worker_connections'];
-    return typeof value === 'number' && value >= 1 ? value : 1000;
+    return Math.max(1, this.info.settings.worker_connections);
   }
 
   /** Runs once after the app is loaded, before the worker accepts connections. */
@@ -70,18 +70,19 @@ function isWorkerClass(value: unknown): value is WorkerClass {
 }
 
 /**
- * Loads and instantiates the custom class named by `worker_class`, or returns null for the
- * built-in classes. A missing module or export fails like a missing app (exit 4); a module
- * that throws, or a class whose init() throws, like an app that fails to boot (exit 3).
+ * Loads the custom class named by `worker_class` without instantiating it, or returns null
+ * for the built-in classes. A missing module or export fails like a missing app (exit 4), a
+ * module that throws like an app that fails to boot (exit 3). The arbiter's preflight calls
+ * this too, so a bad class stops the start before anything is bound.
  */
-export async function loadCustomWorker(value: unknown, info: WorkerInfo, cwd: string): Promise<BaseWorker | null> {
+export async function loadWorkerClass(value: unknown, cwd: string): Promise<{ readonly cls: WorkerClass; readonly ref: string } | null> {
   const ref = customWorkerRef(value);
   if (ref === null) return null;
   const file = isAbsolute(ref.module) ? ref.module : resolve(cwd, ref.module);
-  const { createJiti } = await import('jiti');
-  const jiti = createJiti(pathToFileURL(`${cwd}/`).href, { moduleCache: false });
   const found = ['', ...APP_EXTENSIONS].map((ext) => file + ext).find((f) => existsSync(f));
   if (found === undefined) throw new AppNotFoundError(`worker_class: cannot find module ${JSON.stringify(ref.module)} (looked in ${cwd})`);
+  const { createJiti } = await import('jiti');
+  const jiti = createJiti(pathToFileURL(`${cwd}/`).href, { moduleCache: false });
   let mod: Record<string, unknown>;
   try {
     mod = await jiti.import<Record<string, unknown>>(found);
@@ -93,12 +94,19 @@ export async function loadCustomWorker(value: unknown, info: WorkerInfo, cwd: st
     const what = cls === undefined ? `has no export named ${ref.name}` : `export ${ref.name} is not a class extending BaseWorker from gunicorn-ts`;
     throw new AppNotFoundError(`worker_class: ${ref.module} ${what}`);
   }
+  return { cls, ref: `${ref.module}:${ref.name}` };
+}
+
+/** Loads and instantiates the custom class (in the worker, after the app and before listening). */
+export async function loadCustomWorker(value: unknown, info: WorkerInfo, cwd: string): Promise<BaseWorker | null> {
+  const loaded = await loadWorkerClass(value, cwd);
+  if (loaded === null) return null;
   try {
-    const worker = new cls(info);
+    const worker = new loaded.cls(info);
     await worker.init();
     return worker;
   } catch (err) {
-    throw new AppBootError(`worker_class: ${ref.module}:${ref.name} failed to start: ${describeThrown(err)}`, { cause: err });
+    throw new AppBootError(`worker_class: ${loaded.ref} failed to start: ${describeThrown(err)}`, { cause: err });
   }
 }
 

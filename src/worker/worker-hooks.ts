@@ -3,8 +3,8 @@
 // name and never takes the worker down.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HookLogger, WorkerSelf } from '../config/hook-types.js';
-import type { WorkerInit } from '../ipc/messages.js';
-import type { HookFunction } from '../config/hooks-loader.js';
+import type { WorkerInitMessage } from './ipc.js';
+import type { HookFunction } from '../config/worker-config.js';
 
 export type WorkerHookName = 'post_worker_init' | 'worker_int' | 'worker_abort' | 'pre_request' | 'post_request';
 
@@ -32,7 +32,7 @@ export class WorkerHooks {
 }
 
 /** The worker as its hooks see it (Gunicorn's `worker` argument). */
-export function workerSelf(init: WorkerInit, log: HookLogger, served: () => number): WorkerSelf {
+export function workerSelf(init: WorkerInitMessage, log: HookLogger, served: () => number): WorkerSelf {
   return {
     id: init.id,
     pid: process.pid,

@@ -2,9 +2,9 @@
 // statsd as the arbiter), opened from the init message's settings. Until it is open, and
 // if opening fails, lines go to stderr as JSON so an early boot failure is still reported.
 import type { HookLogger } from '../config/hook-types.js';
-import type { WorkerInit } from '../ipc/messages.js';
-import { createLogger, DEFAULT_LOG_SETTINGS } from '../log/index.js';
-import type { Level, Logger, LogSettings } from '../log/index.js';
+import type { WorkerInitMessage } from './ipc.js';
+import { createLogger } from '../log/index.js';
+import type { Level, Logger } from '../log/index.js';
 
 let current: Logger | null = null;
 
@@ -28,20 +28,12 @@ export const workerLog: HookLogger = {
   critical: (msg, extra) => write('critical', msg, extra),
 };
 
-/** The settings in the init message, with Gunicorn's defaults for any that are absent. */
-function logSettings(init: WorkerInit): LogSettings {
-  const all = init.settings as Record<string, unknown>;
-  const out: Record<string, unknown> = { ...DEFAULT_LOG_SETTINGS };
-  for (const key of Object.keys(DEFAULT_LOG_SETTINGS)) if (all[key] !== undefined) out[key] = all[key];
-  return out as unknown as LogSettings;
-}
-
 /**
  * Opens the worker's Logger (before chdir, so relative paths mean what they mean to the
  * arbiter). The access log is buffered: whatever is queued is written out at exit.
  */
-export async function openWorkerLog(init: WorkerInit): Promise<Logger> {
-  current = await createLogger(logSettings(init), {
+export async function openWorkerLog(init: WorkerInitMessage): Promise<Logger> {
+  current = await createLogger(init.settings, {
     role: 'worker', pid: process.pid, workerId: init.id, generation: init.generation,
   });
   const opened = current;

@@ -3,11 +3,10 @@
 // Boot failures are reported with Gunicorn's exit codes (3 boot error, 4 app not found).
 import { WORKER_BOOT_ERROR } from '../ipc/messages.js';
 import { AppBootError, appErrorExitCode, describeThrown } from '../app/errors.js';
-import { sendAndFlush, isToWorker, waitForInit } from './ipc.js';
+import { listenToArbiter, sendAndFlush, type OrderHandlers } from './ipc.js';
 import { installSignals } from './signals.js';
 import { openWorkerLog, reopenLogs, workerLog as log } from './worker-log.js';
 import { WorkerHooks } from './worker-hooks.js';
-import { readWorkerSettings } from './worker-settings.js';
 import { bootWorker, type BootedWorker } from './boot.js';
 import { applyWorkerIdentity } from './privileges.js';
 
@@ -31,19 +30,23 @@ export async function runWorker(handoverSignals: () => void): Promise<void> {
     reopenLogs,
   });
   handoverSignals();
-  process.on('message', (msg: unknown) => {
-    if (!isToWorker(msg)) return;
-    if (msg.type === 'retire') graceful();
-    else if (msg.type === 'reopen-logs') reopenLogs();
-  });
-  const init = await waitForInit();
+  // Every order the arbiter can send, in one table; before boot only retire and reopen-logs mean anything.
+  const orders: OrderHandlers = {
+    retire: () => graceful(),
+    'reopen-logs': () => reopenLogs(),
+    shed: (msg) => (msg.active ? worker?.shed.start() : worker?.shed.stop()),
+    stats: () => worker?.stats.answer(),
+  };
+  const init = await listenToArbiter(orders);
+  const { settings } = init;
   try {
+    // Opened as the arbiter's user, before chdir: paths mean what they mean to the arbiter.
     await openWorkerLog(init);
-    // user/group/umask (issue 3): switched before any app code is loaded.
-    applyWorkerIdentity(init.settings);
-    const settings = readWorkerSettings(init.settings);
-    process.title = `gunicorn-ts: worker [${settings.procName ?? settings.app ?? 'app'}]`;
-    worker = await bootWorker(init, settings, log, (h) => { hooks = h; });
+    // user/group: switched before any app code (or config text) is evaluated.
+    applyWorkerIdentity(settings);
+    // The same name the master's title shows: proc_name, else the app, else the default.
+    process.title = `gunicorn-ts: worker [${settings.proc_name ?? settings.app ?? settings.default_proc_name}]`;
+    worker = await bootWorker(init, log, (h) => { hooks = h; });
   } catch (err) {
     await bootFailed(err);
   }

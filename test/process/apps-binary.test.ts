@@ -101,9 +101,10 @@ describe('apps through the binary', () => {
     }
   });
 
-  it('without --pythonpath the same module is not found (exit 4)', async () => {
+  it('without --pythonpath the same module is not found: the preflight stops the start with exit 1', async () => {
     const { code, stderr } = await runGunicorn(['-w', '1', '-b', '127.0.0.1:0', 'lib-app:app']);
-    assert.equal(code, 4);
+    assert.equal(code, 1);
+    assert.doesNotMatch(stderr, /Listening at/);
     assert.match(stderr, /cannot find app module \\?"lib-app\\?"/);
   });
 
@@ -116,10 +117,10 @@ describe('apps through the binary', () => {
     assert.doesNotMatch(stderr, /dist\/src\//, 'no gunicorn-ts frames');
   });
 
-  it('--preload: a missing module stops the arbiter with exit 4 before binding', async () => {
+  it('--preload: a missing module stops the start in the preflight (exit 1), before binding', async () => {
     const { code, stderr } = await runGunicorn(['--preload', '-b', '127.0.0.1:0', 'apps/no-such-app.ts:app']);
-    assert.equal(code, 4);
-    assert.match(stderr, /App failed to load: .*no-such-app\.ts/);
+    assert.equal(code, 1);
+    assert.match(stderr, /app: .*cannot find app module .*no-such-app\.ts/);
     assert.doesNotMatch(stderr, /Listening at/);
   });
 

@@ -7,10 +7,14 @@ import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { FIXTURES, ServerProcess } from '../helpers/server.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { hookLines, waitUntil, workersOf } from './arbiter-support.js';
 
 const servers: ServerProcess[] = [];
+const tmp = makeTempDir('gts-embed-');
 after(async () => {
   for (const s of servers) await s.stop();
+  tmp.remove();
 });
 
 function get(url: string): Promise<{ status: number; body: string }> {
@@ -23,8 +27,8 @@ function get(url: string): Promise<{ status: number; body: string }> {
   });
 }
 
-function startProgram(nodeArgs: readonly string[]): ServerProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+function startProgram(nodeArgs: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): ServerProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   delete env['NODE_EXTRA_CA_CERTS'];
   delete env['GUNICORN_CMD_ARGS'];
   const child = spawn(process.execPath, nodeArgs, { cwd: join(FIXTURES, 'workers'), env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -62,6 +66,32 @@ describe('embedding (BaseApplication)', () => {
     const server = startProgram(['--import', 'jiti/register', 'embedded-app.ts']);
     try {
       await servesFromWorkers(server, /^typed hello from (\d+) \/x$/);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('hooks given in loadConfig() run in the workers: post_worker_init, pre_request, post_request, worker_abort, worker_int', async () => {
+    const log = join(tmp.path, 'hooks.log');
+    const server = startProgram(['embedded-hooks.mjs'], { GTS_HOOK_LOG: log });
+    try {
+      const [url] = await server.listening();
+      const [first] = await workersOf(server.pid, 1);
+      assert.equal((await get(`${url!}/hooked`)).status, 200);
+      // post_request runs once the response is finished, which the client may see first.
+      await waitUntil('post_request', () => hookLines(log).some((l) => l.hook === 'post_request'));
+      const served = hookLines(log).filter((l) => l.pid === first);
+      assert.deepEqual(served.map((l) => l.hook), ['post_worker_init', 'pre_request', 'post_request']);
+      assert.deepEqual(served[1], { hook: 'pre_request', pid: first, url: '/hooked' });
+      assert.deepEqual(served[2], { hook: 'post_request', pid: first, url: '/hooked', status: 200 });
+      process.kill(first!, 'SIGABRT');
+      await waitUntil('worker_abort in the worker', () => hookLines(log).some((l) => l.hook === 'worker_abort' && l.pid === first));
+      const { pid: second } = await waitUntil('post_worker_init in the replacement', () => hookLines(log).find((l) => l.hook === 'post_worker_init' && l.pid !== first));
+      await waitUntil('the replacement to boot', () => server.bootedPids().includes(second));
+      server.signal('SIGINT');
+      await server.exited;
+      assert.ok(hookLines(log).some((l) => l.hook === 'worker_int' && l.pid === second), 'worker_int ran in the worker on INT');
+      assert.equal(hookLines(log).some((l) => l.pid === server.pid), false, 'no worker hook ran in the program itself');
     } finally {
       await server.stop();
     }

@@ -87,14 +87,14 @@ describe('unusable TLS files stop startup', () => {
   test('a missing key file: startup fails with exit 1 before binding, naming keyfile and the path', async () => {
     const { code, stderr } = await runGunicorn(['-w', '1', '-b', '127.0.0.1:0', ...missingKey(), 'edge/echo-app.mjs:app']);
     assert.equal(code, 1);
-    assert.match(stderr, /keyfile: cannot read \S*missing\.key: no such file/);
+    assert.match(stderr, /keyfile: "\S*missing\.key" from command line: cannot read \S*missing\.key: no such file/);
     assert.doesNotMatch(stderr, /Listening at|^\s+at /m);
   });
 
   test('--check-config with a missing key file: exit 1 with the same message', async () => {
     const { code, stderr, stdout } = await runGunicorn(['--check-config', ...missingKey(), 'edge/echo-app.mjs:app']);
     assert.equal(code, 1);
-    assert.match(stderr + stdout, /keyfile: cannot read \S*missing\.key: no such file/);
+    assert.match(stderr + stdout, /keyfile: "\S*missing\.key" from command line: cannot read \S*missing\.key: no such file/);
     assert.doesNotMatch(stderr + stdout, /Config OK/);
   });
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '../../src/log/logger.js';
-import { DEFAULT_LOG_SETTINGS } from '../../src/log/types.js';
+import { DEFAULTS as DEFAULT_LOG_SETTINGS } from '../helpers/defaults.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gts-statsd-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '../../src/log/logger.js';
-import { DEFAULT_LOG_SETTINGS, type LogSettings } from '../../src/log/types.js';
+import { DEFAULTS as DEFAULT_LOG_SETTINGS } from '../helpers/defaults.js';
+import type { LogSettings } from '../../src/log/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gts-syslog-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -16,14 +16,14 @@ describe('metrics_bind validation', () => {
     const { code, stdout, stderr } = await runGunicorn([APP, '--check-config', '--metrics-bind', '127.0.0.1:99999']);
     assert.equal(code, 1);
     assert.equal(stdout, '');
-    assert.match(stderr, /metrics_bind: invalid bind address "127\.0\.0\.1:99999": the port 99999 is out of range/);
+    assert.match(stderr, /metrics_bind: "127\.0\.0\.1:99999" from command line: invalid bind address "127\.0\.0\.1:99999": the port 99999 is out of range/);
     assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
   });
 
   it('--check-config exits 1 when metrics_bind is one of the app bind addresses', async () => {
     const { code, stderr } = await runGunicorn([APP, '--check-config', '--bind', '127.0.0.1:18123', '--metrics-bind', '0.0.0.0:18123']);
     assert.equal(code, 1);
-    assert.match(stderr, /metrics_bind: "0\.0\.0\.0:18123" is also an app bind address \("127\.0\.0\.1:18123"\)/);
+    assert.match(stderr, /metrics_bind: "0\.0\.0\.0:18123" from command line: "0\.0\.0\.0:18123" is also an app bind address \("127\.0\.0\.1:18123"\)/);
   });
 
   it('--check-config accepts a good address', async () => {
@@ -36,7 +36,7 @@ describe('metrics_bind validation', () => {
     const appSock = join(dir.path, 'app.sock');
     const { code, stderr } = await runGunicorn([APP, '--bind', `unix:${appSock}`, '--metrics-bind', 'nope:port']);
     assert.equal(code, 1);
-    assert.match(stderr, /metrics_bind: invalid bind address "nope:port"/);
+    assert.match(stderr, /metrics_bind: "nope:port" from command line: invalid bind address "nope:port"/);
     assert.doesNotMatch(stderr, /Listening at/);
     assert.equal(existsSync(appSock), false, 'the app socket was never created');
   });

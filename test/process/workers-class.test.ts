@@ -98,16 +98,17 @@ describe('worker_class', () => {
     }
   });
 
-  it('a custom class that does not extend BaseWorker stops the arbiter with exit 4', async () => {
+  it('a custom class that does not extend BaseWorker stops the start in the preflight with exit 1', async () => {
     const { code, stderr } = await runGunicorn(['-w', '1', '-b', '127.0.0.1:0', '-k', './workers/my-worker.ts:NotAWorker', 'workers/timed-app.ts'], { cwd: FIXTURES });
-    assert.equal(code, 4);
+    assert.equal(code, 1);
     assert.match(stderr, /worker_class: .*NotAWorker is not a class extending BaseWorker/);
+    assert.doesNotMatch(stderr, /Listening at/);
   });
 
-  it('a custom class module that does not exist stops the arbiter with exit 4', async () => {
+  it('a custom class module that does not exist stops the start in the preflight with exit 1', async () => {
     const { code, stderr } = await runGunicorn(['-w', '1', '-b', '127.0.0.1:0', '-k', './workers/nope.ts:Nope', 'workers/timed-app.ts'], { cwd: FIXTURES });
-    assert.equal(code, 4);
-    assert.match(stderr, /worker_class: cannot find module .*nope\.ts/);
+    assert.equal(code, 1);
+    assert.match(stderr, /worker_class: ".*nope\.ts:Nope" from command line: cannot find module .*nope\.ts/);
   });
 
   it('threads above 1 is refused before anything starts (more event loops than cores measured slower)', async () => {

@@ -78,6 +78,6 @@ describe('reload', () => {
     dir.write('plain.ts', "export const app = (_q: unknown, s: { end(t: string): void }) => s.end('x');\n");
     const { code, stderr } = await runGunicorn(['-b', '127.0.0.1:0', '--reload', '--preload', 'plain.ts:app'], { cwd: dir.path });
     assert.equal(code, 1);
-    assert.match(stderr, /reload cannot be combined with preload_app/);
+    assert.match(stderr, /reload: true from command line: cannot be combined with preload_app/);
   });
 });

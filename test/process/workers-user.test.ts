@@ -1,10 +1,11 @@
-// user/group/umask through the real binary. As root: workers run with the requested uid, gid
+// user/group through the real binary. As root: workers run with the requested uid, gid
 // and supplementary groups (read from /proc/<pid>/status) and still serve; an unknown user
 // stops startup with exit 1 before binding. Not as root: switching is refused with exit 1.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { makeTempDir } from '../helpers/temp-dir.js';
 import { FIXTURES, runGunicorn, startGunicorn, type ServerProcess } from '../helpers/server.js';
 
 const IS_ROOT = process.getuid?.() === 0;
@@ -53,7 +54,7 @@ describe('user and group', { concurrency: false }, () => {
       execFileSync('groupdel', [EXTRA_GROUP]);
     });
 
-    it('runs workers as a user given by name, with its supplementary groups, and the umask', async () => {
+    it('runs workers as a user given by name, with its supplementary groups; the umask stays the caller\'s', async () => {
       const { server, url, pid } = await serveAs(['-u', USER, '-g', 'nogroup', '-m', '027']);
       try {
         const uid = idOf('passwd', USER);
@@ -63,7 +64,8 @@ describe('user and group', { concurrency: false }, () => {
         assert.equal(st['Uid'], `${uid}\t${uid}\t${uid}\t${uid}`);
         assert.equal(st['Gid'], `${gid}\t${gid}\t${gid}\t${gid}`);
         assert.deepEqual(st['Groups']!.split(/\s+/).map(Number).sort((a, b) => a - b), [extra, gid].sort((a, b) => a - b));
-        assert.equal(st['Umask'], '0027');
+        // `umask` is for the socket files the server creates; the process keeps the caller's (Gunicorn's rule).
+        assert.equal(st['Umask'], process.umask().toString(8).padStart(4, '0'));
         assert.match(await get(url), new RegExp(`^hello from ${pid} /`));
         assert.equal(status(server.pid)['Uid']!.split('\t')[0], '0', 'the arbiter stays root');
       } finally {
@@ -84,17 +86,41 @@ describe('user and group', { concurrency: false }, () => {
       }
     });
 
+    it('a config file only root can read (0600) with user = nobody: read once by the arbiter, its worker hooks run as nobody', async () => {
+      const dir = makeTempDir('gts-root-conf-');
+      try {
+        const conf = dir.write('gunicorn.conf.mjs', [
+          "export default { workers: 1, user: 'nobody', group: 'nogroup' };",
+          "export const post_worker_init = (w) => w.log.info(`post_worker_init as uid ${process.getuid()}`);",
+        ].join('\n'));
+        chmodSync(conf, 0o600);
+        chmodSync(dir.path, 0o700);
+        assert.equal(statSync(conf).uid, 0);
+        const { server, url, pid } = await serveAs(['-c', conf]);
+        try {
+          assert.equal(status(pid)['Uid']!.split('\t')[0], String(idOf('passwd', 'nobody')));
+          assert.match(await get(url), /^hello from /);
+          await server.waitFor('the hook line', () => server.lines.some((l) => l.msg === `post_worker_init as uid ${idOf('passwd', 'nobody')}`));
+          assert.doesNotMatch(server.stderr, /EACCES/);
+        } finally {
+          await server.stop();
+        }
+      } finally {
+        dir.remove();
+      }
+    });
+
     it('an unknown user stops startup with exit 1 and a clear error, before binding', async () => {
       const { code, stderr } = await runGunicorn(['-b', '127.0.0.1:0', '-u', 'no-such-user-gts', 'cli/hello.ts:app'], { cwd: FIXTURES });
       assert.equal(code, 1);
-      assert.match(stderr, /user: unknown user "no-such-user-gts"/);
+      assert.match(stderr, /user: "no-such-user-gts" from command line: unknown user "no-such-user-gts"/);
       assert.doesNotMatch(stderr, /Listening at|\n\s+at /);
     });
 
     it('an unknown group stops startup with exit 1', async () => {
       const { code, stderr } = await runGunicorn(['-b', '127.0.0.1:0', '-g', 'no-such-group-gts', 'cli/hello.ts:app'], { cwd: FIXTURES });
       assert.equal(code, 1);
-      assert.match(stderr, /group: unknown group "no-such-group-gts"/);
+      assert.match(stderr, /group: "no-such-group-gts" from command line: unknown group "no-such-group-gts"/);
     });
   } else {
     it('not root: switching user is refused with exit 1 and a clear error, before binding', async () => {

@@ -6,7 +6,7 @@ import {
   accessAtoms, compileAccessFormat, formatAccessLine, formatAtoms, formatAccessTime, type AccessRecord,
 } from '../../src/log/access-format.js';
 import { FULL } from '../../src/log/line-bytes.js';
-import { DEFAULT_LOG_SETTINGS } from '../../src/log/types.js';
+import { DEFAULTS as DEFAULT_LOG_SETTINGS } from '../helpers/defaults.js';
 
 interface Fake {
   method?: string; url?: string; headers?: Record<string, string>; status?: number;

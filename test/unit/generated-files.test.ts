@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { generatedFiles } from '../../src/config/render/generated.js';
+import { generatedFiles } from '../../scripts/generated-files.js';
 
 const root = new URL('../../../', import.meta.url);
 

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { createHttpEdge } from '../../src/http/edge.js';
-import { edgeSettingsFrom } from '../../src/http/edge-settings.js';
+import { settingsWith } from '../helpers/defaults.js';
 import { maxHeaderSizeFor, resolveLimits, serverOptionsFor, LimitSettingError } from '../../src/http/limits.js';
 import { statusForClientError } from '../../src/http/client-error.js';
 import { exchange, extraFields as extra, fieldOf as field, rawRequest as req, requestLineOf as lineOf, statusOf as status } from '../helpers/raw-http.js';
 
 async function withServer(settings: Record<string, unknown>, fn: (port: number) => Promise<void>): Promise<void> {
-  const server = createHttpEdge(edgeSettingsFrom(settings)).createServer((_req, res) => res.end('app')) as http.Server;
+  const server = createHttpEdge(settingsWith(settings)).createServer((_req, res) => res.end('app')) as http.Server;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
     await fn((server.address() as net.AddressInfo).port);

@@ -9,7 +9,7 @@ import net from 'node:net';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createHttpEdge } from '../../src/http/edge.js';
-import { edgeSettingsFrom } from '../../src/http/edge-settings.js';
+import { DEFAULTS } from '../helpers/defaults.js';
 import { exchange } from '../helpers/raw-http.js';
 
 const corpus = fileURLToPath(new URL('../../../test/fixtures/malformed/', import.meta.url));
@@ -20,7 +20,7 @@ describe('malformed request corpus', () => {
   let port = 0;
   const logged: string[] = [];
   before(async () => {
-    const edge = createHttpEdge(edgeSettingsFrom({}), (level, msg, fields) => logged.push(`${level} ${msg} ${String(fields?.code ?? fields?.status)}`));
+    const edge = createHttpEdge(DEFAULTS, (level, msg, fields) => logged.push(`${level} ${msg} ${String(fields?.code ?? fields?.status)}`));
     server = edge.createServer((req, res) => {
       // Apps do not always listen for request errors; an aborted body must not crash the server.
       req.on('data', () => undefined);

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '../../src/log/logger.js';
 import type { AccessRecord } from '../../src/log/access-format.js';
-import { DEFAULT_LOG_SETTINGS, type LogSettings } from '../../src/log/types.js';
+import { DEFAULTS as DEFAULT_LOG_SETTINGS } from '../helpers/defaults.js';
+import type { LogSettings } from '../../src/log/types.js';
 import { accessRecorder, type AccessRecorder } from '../../src/worker/access-recorder.js';
 import { arrivedAt, wallClockMs, workerResponseClass } from '../../src/worker/worker-response.js';
 

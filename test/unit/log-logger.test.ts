@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '../../src/log/logger.js';
 import { createLogger, loadLoggerClass } from '../../src/log/create-logger.js';
-import { DEFAULT_LOG_SETTINGS, type LogSettings, type Who } from '../../src/log/types.js';
+import { DEFAULTS as DEFAULT_LOG_SETTINGS } from '../helpers/defaults.js';
+import type { LogSettings, Who } from '../../src/log/types.js';
 import type { AccessRecord } from '../../src/log/access-format.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gts-log-'));

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArbiterMetrics } from '../../src/metrics/registry.js';
 import { emptyStats } from '../../src/metrics/request-stats.js';
+import { sendLifecycleToStatsd, type LifecycleChanges } from '../../src/metrics/lifecycle.js';
 import { Sim } from './policy-harness.js';
 
 function exposition(): Promise<string> {
@@ -67,5 +68,20 @@ describe('ArbiterMetrics exposition', () => {
 
   it('shows the backlog of each socket', async () => {
     assert.equal(sample(await exposition(), 'gunicorn_ts_listen_backlog{socket="127.0.0.1:8000"}'), 4);
+  });
+
+  it('statsd reports the same lifecycle as /metrics: same causes, same counts, same replacement interval', async () => {
+    const changes: LifecycleChanges = { boots: 2, retirements: ['crash', 'max_requests', 'max_requests'], replacementSeconds: [1.5], pids: [], gone: [] };
+    const sent: string[] = [];
+    sendLifecycleToStatsd(changes, {
+      increment: (name) => void sent.push(`${name}|c`),
+      timing: (name, ms) => void sent.push(`${name}:${ms}|ms`),
+    });
+    const text = await exposition(); // records the same changes
+    assert.equal(sent.filter((l) => l === 'workers.booted|c').length, sample(text, 'gunicorn_ts_worker_boots_total'));
+    for (const cause of ['crash', 'max_requests', 'memory']) {
+      assert.equal(sent.filter((l) => l === `workers.retired.${cause}|c`).length, sample(text, `gunicorn_ts_worker_retirements_total{cause="${cause}"}`), cause);
+    }
+    assert.deepEqual(sent.filter((l) => l.endsWith('|ms')), [`workers.replacement_duration:${sample(text, 'gunicorn_ts_worker_replacement_duration_seconds_sum') * 1000}|ms`]);
   });
 });

@@ -10,6 +10,9 @@ import type {
 } from '../hook-types.js';
 import { defineSetting, type SettingDecl } from '../setting.js';
 
+const IN_ARBITER = 'Runs in the arbiter.';
+const IN_WORKER = 'Runs in the worker.';
+
 /** One hook: no flag, null by default, a function in a TS/JS config file. */
 function hook<const N extends string, F>(name: N, params: readonly string[], desc: string): SettingDecl<N, F | null> {
   return defineSetting<N, F | null>({
@@ -17,13 +20,11 @@ function hook<const N extends string, F>(name: N, params: readonly string[], des
     section: 'Server Hooks',
     schema: { type: 'null' },
     default: null,
-    hook: { params },
+    // The sentence the docs show decides where the hook runs, so the two cannot disagree.
+    hook: { params, runsIn: desc.includes(IN_WORKER) ? 'worker' : 'arbiter' },
     desc,
   });
 }
-
-const IN_ARBITER = 'Runs in the arbiter.';
-const IN_WORKER = 'Runs in the worker.';
 
 export const onStarting = hook<'on_starting', ServerHook>('on_starting', ['server'], `Called before the arbiter initializes. ${IN_ARBITER}
 

@@ -131,7 +131,9 @@ export const umask = defineSetting<'umask', number>({
   schema: { type: 'integer', minimum: 0, maximum: 0o777 },
   default: 0,
   coerce: parseUmask,
-  desc: `The file mode mask of the arbiter and workers, e.g. for Unix socket files.
+  desc: `The file mode mask for the Unix socket files and worker temporary files the server creates.
+
+As in Gunicorn, the arbiter and the workers otherwise keep the umask they were started with, so log files, the pidfile and the files an app writes follow the caller's umask (a daemonized master uses \`0022\`).
 
 A number from 0 to 511 (\`0o777\`). A string is read like a number literal: \`"0o22"\` and \`"0022"\` (a leading zero) are octal, \`"0x12"\` is hexadecimal, \`"18"\` is decimal.`,
 });

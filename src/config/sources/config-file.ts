@@ -55,16 +55,25 @@ async function importFresh(file: string): Promise<Record<string, unknown>> {
   return (await jiti.import(file)) as Record<string, unknown>;
 }
 
-async function evaluate(file: string): Promise<unknown> {
+/**
+ * Evaluates a config file's text as if it were the file (relative imports resolve from it).
+ * Workers use this: the arbiter read the text with the privileges it was started with.
+ */
+async function importText(file: string, text: string): Promise<Record<string, unknown>> {
+  const jiti = (await loadJiti())(file, { moduleCache: false, interopDefault: false });
+  return (await jiti.evalModule(text, { filename: file, async: true })) as Record<string, unknown>;
+}
+
+async function evaluate(file: string, text?: string): Promise<unknown> {
   if (file.endsWith('.json')) {
     try {
-      return JSON.parse(readFileSync(file, 'utf8'));
+      return JSON.parse(text ?? readFileSync(file, 'utf8'));
     } catch (err) {
       throw new GunicornError('GTS_ERR_CONFIG_FILE', `cannot read config file ${file}: ${errorMessage(err)}`);
     }
   }
   try {
-    const namespace = await importFresh(file);
+    const namespace = text === undefined ? await importFresh(file) : await importText(file, text);
     const { default: main, ...named } = namespace;
     let settings: unknown = main ?? {};
     if (typeof settings === 'function') settings = await (settings as () => unknown)();
@@ -85,11 +94,14 @@ async function evaluate(file: string): Promise<unknown> {
   }
 }
 
-const camelToSnake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+export const camelToSnake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-/** Reads the file and returns its values keyed by snake_case name (unknown names kept for validation). */
-export async function readConfigFile(file: string): Promise<Map<string, unknown>> {
-  const exported = (await evaluate(file)) as Record<string, unknown>;
+/**
+ * Reads the file (or evaluates `text` as that file) and returns its values keyed by
+ * snake_case name (unknown names kept for validation).
+ */
+export async function readConfigFile(file: string, text?: string): Promise<Map<string, unknown>> {
+  const exported = (await evaluate(file, text)) as Record<string, unknown>;
   const values = new Map<string, unknown>();
   const spelledAs = new Map<string, string>();
   for (const [key, value] of Object.entries(exported)) {

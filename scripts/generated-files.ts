@@ -1,14 +1,16 @@
 // The generated files and their contents, by path relative to the repository root. Shared by
 // scripts/gen.ts (writes or checks them) and the test that compares the checked-in copies.
-import { SETTINGS } from '../registry.js';
-import { buildJsonSchema } from '../schema.js';
-import { renderManPage } from './man.js';
-import { renderValidators, VALIDATORS_PATH } from './validator-code.js';
-import { renderSettingsMarkdown } from './markdown.js';
-import { GENERATED_NOTE } from './summary.js';
-import { INSTANCE_SCHEMA_PATH, renderInstanceSchema } from '../../debian/instance-rules.js';
-import { renderSignalsMarkdown } from '../../arbiter/signals-doc.js';
-import { MASTER_SIGNALS } from '../../arbiter/signals.js';
+// The generator is the one place that gathers from every layer (settings, signals, the
+// Debian instance rules), so none of those layers imports another for its documents.
+import { SETTINGS } from '../src/config/registry.js';
+import { buildJsonSchema } from '../src/config/schema.js';
+import { renderManPage } from '../src/config/render/man.js';
+import { renderValidators, VALIDATORS_PATH } from '../src/config/render/validator-code.js';
+import { renderSettingsMarkdown } from '../src/config/render/markdown.js';
+import { GENERATED_NOTE } from '../src/config/render/summary.js';
+import { INSTANCE_SCHEMA_PATH, renderInstanceSchema } from '../src/debian/instance-rules.js';
+import { renderSignalsMarkdown } from '../src/arbiter/signals-doc.js';
+import { MASTER_SIGNALS } from '../src/arbiter/signals.js';
 
 export function renderJsonSchema(): string {
   // JSON has no comments: the note goes in $comment, the keyword meant for it.

@@ -1,0 +1,40 @@
+// The layering of src/, checked on the import graph (type-only imports aside): no upward
+// arrow between the layers of test/helpers/import-graph.ts, ipc/ imports nothing, config/
+// never imports the arbiter or debian, no cycle runs through index.ts, and a worker process
+// can load neither the settings registry nor ajv nor yargs (workers get resolved settings).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { cycleThrough, importGraph, reachable, unitOf, upwardArrows } from '../helpers/import-graph.js';
+
+const graph = importGraph();
+
+describe('layers', () => {
+  it('has no import from a lower layer to a higher one', () => {
+    assert.deepEqual(upwardArrows(graph), []);
+  });
+
+  it('ipc/ depends on nothing', () => {
+    const ipc = [...graph].filter(([m]) => unitOf(m) === 'ipc');
+    assert.ok(ipc.length > 0);
+    for (const [module, imports] of ipc) assert.deepEqual(imports, [], module);
+  });
+
+  it('config/ imports neither the arbiter nor debian', () => {
+    for (const [module, imports] of graph) {
+      if (unitOf(module) !== 'config') continue;
+      assert.deepEqual(imports.filter((i) => i.startsWith('arbiter/') || i.startsWith('debian/')), [], module);
+    }
+  });
+
+  it('no cycle runs through index.ts', () => {
+    assert.equal(cycleThrough(graph, 'index.ts'), null);
+  });
+
+  it('a worker can load neither the settings registry nor ajv nor yargs', () => {
+    const loadable = reachable(graph, 'worker/main.ts');
+    assert.ok(loadable.has('worker/boot.ts') && loadable.has('app/load-app.ts'), 'the graph follows the worker\'s imports');
+    for (const forbidden of ['config/registry.ts', 'config/load.ts', 'config/schema.ts', 'ajv', 'ajv-formats', 'yargs']) {
+      assert.equal(loadable.has(forbidden), false, `${forbidden} is reachable from worker/main.ts`);
+    }
+  });
+});
