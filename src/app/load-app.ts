@@ -24,11 +24,21 @@ export interface LoadOptions extends ResolveOptions {
 export const DEFAULT_EXPORTS = ['default', 'app', 'application'] as const;
 
 export async function loadApp(appRef: string, opts: LoadOptions): Promise<RequestListener> {
+  return (await loadAppParts(appRef, opts)).listener;
+}
+
+/** The request listener and the app value it was made from (the worker closes it and feeds upgrades to its server). */
+export interface LoadedApp {
+  readonly listener: RequestListener;
+  readonly value: unknown;
+}
+
+export async function loadAppParts(appRef: string, opts: LoadOptions): Promise<LoadedApp> {
   const ref = parseAppRef(appRef);
   const guard = guardListen(opts.warn ?? ((message) => process.stderr.write(`${message}\n`)));
   try {
     const { value, description } = await loadAppValue(ref, opts, guard.captured);
-    return await toRequestListener(value, description);
+    return { listener: await toRequestListener(value, description), value };
   } finally {
     if (opts.keepListenGuard !== true) guard.release();
   }

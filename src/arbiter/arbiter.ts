@@ -325,11 +325,9 @@ export class Arbiter {
     this.shedding.delete(pid);
     const how = signal ? `signal ${signal}` : `code ${code}`;
     this.opts.log.info(`Worker exiting (pid: ${pid})`, { worker: id, exit: how });
-    // The exit hooks come first: the last worker's exit halts the arbiter, and on_exit is last.
-    if (worker) {
-      void this.hooks.call('child_exit', this.serverRef, { ...worker.ref });
-      void this.hooks.call('worker_exit', this.serverRef, { ...worker.ref });
-    }
+    // child_exit comes first: the last worker's exit halts the arbiter, and on_exit is last.
+    // (worker_exit runs in the worker itself, as it stops: src/worker/shutdown.ts.)
+    if (worker) void this.hooks.call('child_exit', this.serverRef, { ...worker.ref });
     this.dispatch({ type: 'exited', pid, code, signal });
     this.opts.log.metrics.gauge('workers', this.live.size);
   }

@@ -1,16 +1,20 @@
 // Boots a worker from its init message: chdir, the app, the hooks, the HTTP server behind
 // the connection gate on every inherited socket, post_worker_init, and then the messages
-// that tell the arbiter where the worker stands (booted, warmed, tired, beat).
+// that tell the arbiter where the worker stands (booted, warmed, tired, beat). Stopping is
+// shutdown.ts's: drain, worker_exit, the app's own cleanup, exit.
 import type { RequestListener } from 'node:http';
 import type { HookLogger } from '../config/hook-types.js';
 import type { WorkerConfig } from '../config/worker-config.js';
 import { AppNotFoundError } from '../app/errors.js';
-import { loadApp } from '../app/load-app.js';
+import { loadAppParts, type LoadedApp } from '../app/load-app.js';
 import { modulePaths } from '../app/module-paths.js';
 import { attachRequestStats, type AttachedStats } from './request-stats.js';
 import { EMBEDDED_PREFIX } from '../app/embedded.js';
 import { ConnectionGate } from './connection-gate.js';
 import { Drain } from './drain.js';
+import { Shutdown } from './shutdown.js';
+import { appTermListeners } from './app-shutdown.js';
+import { appServerOf, forwardUpgrades } from './upgrades.js';
 import { beatInterval, startHeartbeat } from './heartbeat.js';
 import { createHttpServer, keepsAlive } from './http-server.js';
 import { send, type WorkerInitMessage } from './ipc.js';
@@ -18,7 +22,7 @@ import { RequestCounter } from './request-counter.js';
 import { serveRequest } from './serve-request.js';
 import { ResponseEnricher } from './enrich-response.js';
 import { ConnectionShedding } from './connection-shedding.js';
-import { WorkerHooks, workerSelf } from './worker-hooks.js';
+import { WorkerHooks, serverFromWorker, workerSelf } from './worker-hooks.js';
 import { workerHookFunctions } from './hook-functions.js';
 import { loadCustomWorker, withCustomWorker } from './worker-class.js';
 import { accessRecorder } from './access-recorder.js';
@@ -26,7 +30,7 @@ import { workerResponseClass } from './worker-response.js';
 import { workerLogger } from './worker-log.js';
 
 export interface BootedWorker {
-  readonly drain: Drain;
+  readonly shutdown: Shutdown;
   readonly counter: RequestCounter;
   /** Follows the arbiter's `shed` order. */
   readonly shed: ConnectionShedding;
@@ -42,13 +46,14 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   const loaded = await loadWorkerApp(settings, startCwd, log);
   // worker_class: a custom class wraps each request and may set the connection limit.
   const custom = await loadCustomWorker(settings.worker_class, { id: init.id, generation: init.generation, settings }, process.cwd());
-  const app = withCustomWorker(custom, loaded);
+  const app = withCustomWorker(custom, loaded.listener);
   const counter = new RequestCounter(settings.warmup_requests, init.maxRequests, {
     warmed: (requests) => send({ type: 'warmed', requests }),
     tired: (requests) => send({ type: 'tired', requests }),
   });
   // After the app: an embedding program registers its hooks when the worker imports it.
-  const hooks = new WorkerHooks(await workerHookFunctions(init.hooks), workerSelf(init, log, () => counter.served), log);
+  const self = workerSelf(init, log, () => counter.served);
+  const hooks = new WorkerHooks(await workerHookFunctions(init.hooks), self, log);
   onHooks(hooks);
 
   let handler: RequestListener = () => undefined;
@@ -63,15 +68,15 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   const limit = custom?.maxConnections ?? (settings.worker_class === 'sync' ? 1 : Math.max(1, settings.worker_connections));
   const gate = new ConnectionGate(http, limit);
   let stopBeats = (): void => undefined;
-  const drain = new Drain(gate, {
-    keepAliveMs: http.keepAliveTimeout,
+  const drain = new Drain(gate, { keepAliveMs: http.keepAliveTimeout, keepsAlive: keepsAlive(settings) });
+  const shutdown = new Shutdown({
+    gate, drain, log, app: loaded.value, termListeners: appTermListeners,
     gracefulMs: settings.graceful_timeout * 1000,
-    keepsAlive: keepsAlive(settings),
-    onDone: (reason) => {
+    workerExit: () => hooks.workerExit(serverFromWorker(init, self)),
+    finish: async () => {
       stopBeats();
-      log.info(reason === 'drained' ? 'Worker exiting (drained)' : 'Worker exiting (graceful_timeout reached)');
       // The last counts reach the arbiter before the process goes, so /metrics stays exact.
-      void stats.flush().then(() => process.exit(0));
+      await stats.flush();
     },
   });
   // enrich_response: the fork's per-response telemetry.
@@ -82,24 +87,26 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   // post_worker_init resolves before this worker accepts: an app warms its caches there, and
   // no request reaches it cold in the meantime (Gunicorn's order too).
   await hooks.call('post_worker_init');
+  // WebSockets and CONNECT reach the app through the server it owns (upgrades.ts).
+  forwardUpgrades(http, appServerOf(loaded.value), { upgraded: (socket) => gate.upgraded(socket), get draining() { return drain.draining; } });
   await gate.listen(init.sockets, settings.backlog);
   log.info(`Booting worker with pid: ${process.pid}`);
   send({ type: 'booted' });
   counter.booted();
   stopBeats = startHeartbeat(beatInterval(settings.timeout), () => ({ requests: counter.served, inFlight: counter.inFlight, stats: stats.snapshot() }), send);
-  return { drain, counter, shed, stats };
+  return { shutdown, counter, shed, stats };
 }
 
 /** APP_MODULE through loadApp; a --paste INI app or an embedding program through the app source. */
-async function loadWorkerApp(settings: WorkerConfig, startCwd: string, log: HookLogger): Promise<RequestListener> {
+async function loadWorkerApp(settings: WorkerConfig, startCwd: string, log: HookLogger): Promise<LoadedApp> {
   if (settings.app !== null && settings.app !== '' && !settings.app.startsWith(EMBEDDED_PREFIX)) {
     const cwd = process.cwd();
     // The app's own listen() stays neutral for the worker's life: any port it opened would be unmanaged.
-    return loadApp(settings.app, { cwd, modulePaths: modulePaths(settings.pythonpath, cwd), warn: (msg) => log.warning(msg), keepListenGuard: true });
+    return loadAppParts(settings.app, { cwd, modulePaths: modulePaths(settings.pythonpath, cwd), warn: (msg) => log.warning(msg), keepListenGuard: true });
   }
   if (settings.app || settings.paste) {
     const { appSource } = await import('../app/app-source.js');
-    return appSource(settings, startCwd).load();
+    return { listener: await appSource(settings, startCwd).load(), value: undefined };
   }
   throw new AppNotFoundError('no application given (neither APP_MODULE nor --paste is set)');
 }

@@ -1,6 +1,8 @@
 // Accepts connections on the inherited listening sockets and admits at most `limit` of them
 // into the HTTP server at a time (worker_connections; 1 for the sync class). It also tracks
-// every admitted connection's idle time, which the lazy drain needs.
+// every admitted connection's idle time, which the lazy drain needs, and which connections
+// left HTTP (an upgrade such as WebSocket, or a CONNECT tunnel): those are never idle-closed
+// and do not hold up the end of the HTTP drain; the app closes them itself.
 //
 // At the limit the gate stops accepting (accept-pause.ts), so further connections wait in
 // the kernel queue, where any worker with room can take them, and it accepts again as soon
@@ -23,6 +25,8 @@ interface Conn extends ConnectionSlot {
   busy: number;
   /** performance.now() when it last became idle (admission counts). */
   idleSince: number;
+  /** Taken over by an upgrade or CONNECT: no longer HTTP. */
+  upgraded: boolean;
 }
 
 export class ConnectionGate {
@@ -31,7 +35,8 @@ export class ConnectionGate {
   #pauses: AcceptPause[] = [];
   readonly #admitted = new Map<Socket, Conn>();
   readonly #parked: Socket[] = [];
-  #emptyWaiters: (() => void)[] = [];
+  #upgraded = 0;
+  #waiters: { readonly httpOnly: boolean; readonly resolve: () => void }[] = [];
 
   constructor(private readonly http: HttpServer, private readonly limit: number) {}
 
@@ -67,6 +72,18 @@ export class ConnectionGate {
 
   get connections(): number { return this.#admitted.size + this.#parked.length; }
 
+  /** Connections still speaking HTTP (upgraded ones left out). */
+  get httpConnections(): number { return this.connections - this.#upgraded; }
+
+  /** Marks the connection of `socket` as taken over by an upgrade or a CONNECT tunnel. */
+  upgraded(socket: object): void {
+    const conn = this.#admitted.get(acceptedSocketOf(socket) as Socket);
+    if (conn === undefined || conn.upgraded) return;
+    conn.upgraded = true;
+    this.#upgraded++;
+    this.#notify();
+  }
+
   /**
    * Marks a request started on `socket`; hand the returned slot to requestDone() when its
    * response closes. Undefined for a socket this gate did not admit.
@@ -90,7 +107,7 @@ export class ConnectionGate {
   closeIdle(idleMs: number): void {
     const now = performance.now();
     for (const [socket, conn] of this.#admitted) {
-      if (conn.busy === 0 && now - conn.idleSince >= idleMs) socket.destroy();
+      if (conn.busy === 0 && !conn.upgraded && now - conn.idleSince >= idleMs) socket.destroy();
     }
   }
 
@@ -101,8 +118,17 @@ export class ConnectionGate {
 
   /** Resolves when no connection remains, admitted or parked. */
   whenEmpty(): Promise<void> {
-    if (this.connections === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#emptyWaiters.push(resolve));
+    return this.#when(false);
+  }
+
+  /** Resolves when no HTTP connection remains: only upgraded ones, if any. */
+  whenNoHttp(): Promise<void> {
+    return this.#when(true);
+  }
+
+  #when(httpOnly: boolean): Promise<void> {
+    if ((httpOnly ? this.httpConnections : this.connections) === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ httpOnly, resolve }));
   }
 
   #accepted(socket: Socket): void {
@@ -111,15 +137,16 @@ export class ConnectionGate {
   }
 
   #admit(socket: Socket): void {
-    this.#admitted.set(socket, { busy: 0, idleSince: performance.now() });
+    this.#admitted.set(socket, { busy: 0, idleSince: performance.now(), upgraded: false });
     if (this.#admitted.size >= this.limit) for (const pause of this.#pauses) pause.pause();
     socket.once('close', () => {
+      if (this.#admitted.get(socket)?.upgraded === true) this.#upgraded--;
       this.#admitted.delete(socket);
       const next = this.#parked.shift();
       if (next) this.#admit(next);
       else {
         for (const pause of this.#pauses) pause.resume();
-        if (this.connections === 0) this.#notifyEmpty();
+        this.#notify();
       }
     });
     this.http.emit('connection', socket);
@@ -127,9 +154,12 @@ export class ConnectionGate {
     socket.resume();
   }
 
-  #notifyEmpty(): void {
-    const waiters = this.#emptyWaiters;
-    this.#emptyWaiters = [];
-    for (const resolve of waiters) resolve();
+  #notify(): void {
+    const http = this.httpConnections;
+    const all = this.connections;
+    const due = this.#waiters.filter((w) => (w.httpOnly ? http : all) === 0);
+    if (due.length === 0) return;
+    this.#waiters = this.#waiters.filter((w) => !due.includes(w));
+    for (const w of due) w.resolve();
   }
 }

@@ -1,31 +1,29 @@
 // The lazy drain (NODE-FACTS §10 "B"): stop accepting without http's idle-connection sweep,
 // answer the next request on every keep-alive connection with `Connection: close`, close
 // idle connections only once the advertised keep-alive timeout has passed, and report when
-// nothing is left or graceful_timeout expired. Closing idle keep-alive connections at once
-// races with clients reusing them, which is how other managers lose requests on reload.
+// no HTTP connection is left. Closing idle keep-alive connections at once races with clients
+// reusing them, which is how other managers lose requests on reload. Upgraded connections
+// (WebSockets) cannot be drained by a response: the app closes them (shutdown.ts tells it).
 import type { ServerResponse } from 'node:http';
 import type { ConnectionGate } from './connection-gate.js';
 
 export interface DrainOptions {
   /** The keep-alive timeout the server advertises (Keep-Alive: timeout=N), in ms. */
   readonly keepAliveMs: number;
-  readonly gracefulMs: number;
   /** False when the server never keeps connections alive (keepalive 0, sync class). */
   readonly keepsAlive: boolean;
-  readonly onDone: (reason: 'drained' | 'timeout') => void;
 }
 
 /** How often the drain looks for connections idle past the keep-alive timeout. */
 const SWEEP_MS = 250;
 
 export class Drain {
-  #draining = false;
-  #done = false;
+  #draining: Promise<void> | null = null;
   readonly #open = new Set<ServerResponse>();
 
   constructor(private readonly gate: ConnectionGate, private readonly opts: DrainOptions) {}
 
-  get draining(): boolean { return this.#draining; }
+  get draining(): boolean { return this.#draining !== null; }
 
   /** Called for every response before the app sees it: decides its Connection header. */
   prepare(res: ServerResponse): void {
@@ -41,28 +39,15 @@ export class Drain {
     this.#open.delete(res);
   }
 
-  start(): void {
-    if (this.#draining) return;
-    this.#draining = true;
+  /** Stops accepting; resolves once no HTTP connection remains (upgraded ones may). Idempotent. */
+  start(): Promise<void> {
+    if (this.#draining) return this.#draining;
     this.gate.stopAccepting();
     // Requests already running answer with Connection: close when their headers are not out yet.
     for (const res of this.#open) if (!res.headersSent) res.shouldKeepAlive = false;
     this.#open.clear();
     const sweep = setInterval(() => this.gate.closeIdle(this.opts.keepAliveMs), SWEEP_MS);
-    const hard = setTimeout(() => {
-      this.gate.destroyAll();
-      this.#finish('timeout');
-    }, this.opts.gracefulMs);
-    void this.gate.whenEmpty().then(() => {
-      clearInterval(sweep);
-      clearTimeout(hard);
-      this.#finish('drained');
-    });
-  }
-
-  #finish(reason: 'drained' | 'timeout'): void {
-    if (this.#done) return;
-    this.#done = true;
-    this.opts.onDone(reason);
+    this.#draining = this.gate.whenNoHttp().then(() => clearInterval(sweep));
+    return this.#draining;
   }
 }

@@ -1,8 +1,10 @@
 // enrich_response: wraps each response body as {"res": <body>, "info": {t1,d1,d2,pid,nr,max}}
-// (the Gunicorn fork's telemetry). The app's body is buffered, so the framing is rebuilt:
-// Content-Length recomputed, Transfer-Encoding dropped, content-type JSON. HEAD, 1xx, 204
-// and 304 responses carry no body and pass through untouched.
+// (the Gunicorn fork's telemetry), content-type JSON. A body given whole, or a JSON body, is
+// wrapped with its Content-Length; a text body written piece by piece streams through the
+// wrapper, chunked; a body that is not text (by content type) or has none (HEAD, 1xx, 204,
+// 304) passes through byte for byte, the telemetry in the X-Enrich-Info response header.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { StringDecoder } from 'node:string_decoder';
 
 export interface EnrichInfo {
   /** Arrival of the request, µs since the epoch. */
@@ -68,10 +70,7 @@ export class ResponseEnricher {
     const nr = ++this.#received;
     let called = t1;
     if (req.method === 'HEAD') return { appCalled: () => undefined };
-    bufferBody(res, (body) => {
-      const info: EnrichInfo = { t1, d1: called - t1, d2: this.clock() - called, pid: this.pid, nr, max: this.maxRequests };
-      return enrichBody(body, headerText(res.getHeader('content-type')), info);
-    });
+    enrichBodyOf(res, () => ({ t1, d1: called - t1, d2: this.clock() - called, pid: this.pid, nr, max: this.maxRequests }));
     return { appCalled: () => { called = this.clock(); } };
   }
 }
@@ -107,17 +106,71 @@ function headerPairs(headers: unknown): [string, string | number | string[]][] {
   return Object.entries(headers as OutgoingHttpHeaders).filter(([, v]) => v !== undefined) as [string, string | number | string[]][];
 }
 
+/** The response header that carries the telemetry of a body passed through unchanged. */
+export const INFO_HEADER = 'x-enrich-info';
+
 /**
- * Holds back everything the app writes (headers included: writeHead becomes setHeader
- * calls, so the length can still change), then sends `transform(body)` in one end().
+ * Text by content type: what can sit in a JSON string without losing bytes. A response without
+ * a content-type counts as text (the fork wraps every body); a compressed one does not.
  */
-function bufferBody(res: ServerResponse, transform: (body: Buffer) => string): void {
-  const chunks: Buffer[] = [];
+const TEXT_TYPE = /^(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml)\b|application\/(?:javascript|ecmascript|x-www-form-urlencoded|x-ndjson)\b)/i;
+
+/**
+ * How a body is enriched, decided when its head is about to go out:
+ * - `pass`: no body, or not text: sent byte for byte, the telemetry in the X-Enrich-Info header;
+ * - `buffer`: the whole body is known at once (a single end()), or it is JSON, which must be
+ *   complete to be embedded as JSON: wrapped, with its Content-Length;
+ * - `stream`: text written piece by piece: `{"res":"` goes out with the head, each piece as it
+ *   comes (escaped), `","info":{…}}` at the end; chunked, nothing held back.
+ */
+export type EnrichMode = 'pass' | 'buffer' | 'stream';
+
+export function enrichMode(contentType: string | undefined, contentEncoding: string | undefined, status: number, streaming: boolean): EnrichMode {
+  if (hasNoBody(undefined, status)) return 'pass';
+  const encoded = contentEncoding !== undefined && !/^\s*identity\s*$/i.test(contentEncoding);
+  if (encoded || (contentType !== undefined && !TEXT_TYPE.test(contentType.trim()))) return 'pass';
+  if (!streaming || (contentType !== undefined && JSON_TYPE.test(contentType))) return 'buffer';
+  return 'stream';
+}
+
+const OVERRIDES = ['writeHead', 'flushHeaders', 'write', 'end'] as const;
+type Overridden = (typeof OVERRIDES)[number];
+
+/** The method `res` has without this module's own-property overrides (its prototype's). */
+function inherited<K extends Overridden>(res: ServerResponse, name: K): ServerResponse[K] {
+  return Reflect.get(Object.getPrototypeOf(res) as object, name) as ServerResponse[K];
+}
+
+/** A piece of text as it sits inside a JSON string (no quotes). */
+function jsonStringPiece(text: string): string {
+  return text === '' ? '' : JSON.stringify(text).slice(1, -1);
+}
+
+/**
+ * Intercepts what the app writes (writeHead becomes setHeader calls, so the head can still
+ * change) until the first write or end decides the mode; `infoAt` gives the telemetry then.
+ */
+function enrichBodyOf(res: ServerResponse, infoAt: () => EnrichInfo): void {
+  let mode: EnrichMode | null = null;
+  const held: Buffer[] = [];
+  const decoder = new StringDecoder('utf8');
   let ended = false;
-  // Node's own end() calls this.writeHead() (implicit headers): the overrides must be gone by then.
-  const realEnd = (chunk: Buffer | undefined, cb: Callback | undefined): ServerResponse => {
-    for (const name of ['writeHead', 'flushHeaders', 'write', 'end'] as const) Reflect.deleteProperty(res, name);
-    return res.end(chunk, cb);
+  const drop = (...names: Overridden[]): void => { for (const name of names) Reflect.deleteProperty(res, name); };
+  const send = (text: string, cb?: Callback): boolean => inherited(res, 'write').call(res, text, 'utf8', cb);
+  const decide = (streaming: boolean): EnrichMode => {
+    if (mode !== null) return mode;
+    mode = enrichMode(headerText(res.getHeader('content-type')), headerText(res.getHeader('content-encoding')), res.statusCode, streaming);
+    if (mode === 'pass') {
+      if (!hasNoBody(undefined, res.statusCode)) res.setHeader(INFO_HEADER, JSON.stringify(infoAt()));
+      drop(...OVERRIDES);
+    } else if (mode === 'stream') {
+      res.removeHeader('content-length');
+      res.setHeader('content-type', 'application/json');
+      // Node's own write() writes the head through this.writeHead(): the real one from now on.
+      drop('writeHead', 'flushHeaders');
+      send('{"res":"');
+    }
+    return mode;
   };
   res.writeHead = function writeHead(status: number, ...rest: unknown[]): ServerResponse {
     res.statusCode = status;
@@ -126,24 +179,38 @@ function bufferBody(res: ServerResponse, transform: (body: Buffer) => string): v
     for (const [name, value] of headerPairs(headers)) res.setHeader(name, value);
     return res;
   } as ServerResponse['writeHead'];
-  res.flushHeaders = () => undefined;
+  // An app flushing its head wants it out now (server-sent events): a streamed body.
+  res.flushHeaders = function flushHeaders(): void {
+    if (decide(true) === 'pass') res.flushHeaders();
+  };
   res.write = function write(...args: WriteArgs): boolean {
     const { chunk, encoding, cb } = parseArgs(args);
-    if (chunk !== undefined && chunk !== null) chunks.push(toBuffer(chunk, encoding));
+    const mode = decide(true);
+    if (mode === 'pass') return Reflect.apply(res.write, res, args) as boolean;
+    const bytes = chunk === undefined || chunk === null ? null : toBuffer(chunk, encoding);
+    if (mode === 'stream') return send(bytes === null ? '' : jsonStringPiece(decoder.write(bytes)), cb);
+    if (bytes !== null) held.push(bytes);
     if (cb) process.nextTick(cb);
     return true;
   } as ServerResponse['write'];
   res.end = function end(...args: WriteArgs): ServerResponse {
-    const { chunk, encoding, cb } = parseArgs(args);
     if (ended) return res;
     ended = true;
-    if (chunk !== undefined && chunk !== null) chunks.push(toBuffer(chunk, encoding));
-    const raw = Buffer.concat(chunks);
-    if (hasNoBody(undefined, res.statusCode)) return realEnd(raw.length > 0 ? raw : undefined, cb);
-    const body = Buffer.from(transform(raw), 'utf8');
+    const mode = decide(false);
+    drop(...OVERRIDES);
+    if (mode === 'pass') return Reflect.apply(res.end, res, args) as ServerResponse;
+    const { chunk, encoding, cb } = parseArgs(args);
+    const bytes = chunk === undefined || chunk === null ? null : toBuffer(chunk, encoding);
+    const info = infoAt();
+    if (mode === 'stream') {
+      const rest = (bytes === null ? '' : decoder.write(bytes)) + decoder.end();
+      return res.end(`${jsonStringPiece(rest)}","info":${JSON.stringify(info)}}`, 'utf8', cb);
+    }
+    if (bytes !== null) held.push(bytes);
+    const body = Buffer.from(enrichBody(Buffer.concat(held), headerText(res.getHeader('content-type')), info), 'utf8');
     res.removeHeader('transfer-encoding');
     res.setHeader('content-type', 'application/json');
     res.setHeader('content-length', body.length);
-    return realEnd(body, cb);
+    return res.end(body, cb);
   } as ServerResponse['end'];
 }

@@ -4,10 +4,14 @@
 // log share: one clock read per request for both, and no per-request object or listener.
 //
 // What the access log needs on top (counting body bytes for `b`/`B`, keeping head headers
-// for `{Header}o`, the client address for `h`) is switched on per server. Counting wraps
-// write()/end() on this class's prototype, never as properties of each response: an own
-// `write`/`end` per response shadows the prototype's and sends V8 down its slow property
-// paths on every request (a profile of a worker under wrk showed ~7% of its time there).
+// for `{Header}o`, the client address for `h`) is switched on per server, and noted on each
+// response as it is made. The counting write()/end()/writeHead() sit on Node's own
+// ServerResponse.prototype, not on this subclass: Express (and any framework doing the same)
+// swaps each response's prototype for its own object that inherits from Node's, which would
+// skip a subclass's methods but never Node's. They count only responses this class marked,
+// so any other response in the process passes through untouched. Never as own properties of
+// each response: an own `write`/`end` per response shadows the prototype's and sends V8 down
+// its slow property paths on every request (a profile under wrk showed ~7% of a worker's time).
 import { ServerResponse, type IncomingMessage } from 'node:http';
 
 export interface ResponseFeatures {
@@ -22,10 +26,14 @@ export interface ResponseFeatures {
 const NO_FEATURES: ResponseFeatures = { countBytes: false, keepHeadHeaders: false, captureAddress: false };
 
 const ARRIVED = Symbol('gunicorn-ts.arrived');
+/** Body bytes so far: a number on responses whose class counts them, undefined on any other. */
 const BYTES = Symbol('gunicorn-ts.body-bytes');
+const KEEP_HEADERS = Symbol('gunicorn-ts.keep-head-headers');
 const ADDRESS = Symbol('gunicorn-ts.arrival-address');
 
-type WorkerResponse = ServerResponse & { [ARRIVED]?: number; [BYTES]?: number; [ADDRESS]?: string | undefined };
+type WorkerResponse = ServerResponse & {
+  [ARRIVED]?: number; [BYTES]?: number | undefined; [KEEP_HEADERS]?: boolean; [ADDRESS]?: string | undefined;
+};
 type Chunk = string | Uint8Array | undefined | null | (() => void);
 
 /** performance.now() when the request of `res` arrived; `fallback` for a response made elsewhere. */
@@ -57,12 +65,14 @@ const { writeHead } = ServerResponse.prototype;
 // Both pass their three arguments on as given (absent ones as undefined): Node's write()
 // and end() tell them apart by type, never by count.
 function countingWrite(this: WorkerResponse, chunk: Chunk, encoding?: unknown, callback?: unknown): boolean {
-  this[BYTES] = (this[BYTES] ?? 0) + chunkBytes(chunk, encoding);
+  const bytes = this[BYTES];
+  if (bytes !== undefined) this[BYTES] = bytes + chunkBytes(chunk, encoding);
   return write.call(this, chunk, encoding, callback) as boolean;
 }
 
 function countingEnd(this: WorkerResponse, chunk?: Chunk, encoding?: unknown, callback?: unknown): ServerResponse {
-  this[BYTES] = (this[BYTES] ?? 0) + chunkBytes(chunk, encoding);
+  const bytes = this[BYTES];
+  if (bytes !== undefined) this[BYTES] = bytes + chunkBytes(chunk, encoding);
   return end.call(this, chunk, encoding, callback) as ServerResponse;
 }
 
@@ -72,7 +82,7 @@ function countingEnd(this: WorkerResponse, chunk?: Chunk, encoding?: unknown, ca
  */
 function keepingWriteHead(this: WorkerResponse, status: number, ...rest: unknown[]): ServerResponse {
   const headers = rest.at(-1);
-  if (headers !== null && typeof headers === 'object' && !Array.isArray(headers) && !this.headersSent) {
+  if (this[KEEP_HEADERS] === true && headers !== null && typeof headers === 'object' && !Array.isArray(headers) && !this.headersSent) {
     for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
       if (value !== undefined) this.setHeader(name, value as string | number | readonly string[]);
     }
@@ -84,25 +94,30 @@ function keepingWriteHead(this: WorkerResponse, status: number, ...rest: unknown
 /** Node's http server passes the response its options (highWaterMark, …); @types/node omits them. */
 const ResponseWithOptions = ServerResponse as unknown as new (req: IncomingMessage, options?: object) => ServerResponse;
 
+/** Installs `method` on Node's own ServerResponse.prototype (once per process: later calls find it there). */
+function installOnNodePrototype(name: 'write' | 'end' | 'writeHead', method: unknown): void {
+  if (Reflect.get(ServerResponse.prototype, name) !== method) Reflect.set(ServerResponse.prototype, name, method);
+}
+
 /** A ServerResponse subclass noting each request's arrival, plus what `features` ask for. */
 export function workerResponseClass(features: ResponseFeatures = NO_FEATURES): typeof ServerResponse {
   const { countBytes, keepHeadHeaders, captureAddress } = features;
+  if (countBytes) {
+    installOnNodePrototype('write', countingWrite);
+    installOnNodePrototype('end', countingEnd);
+  }
+  if (keepHeadHeaders) installOnNodePrototype('writeHead', keepingWriteHead);
   class ArrivalTimedResponse extends ResponseWithOptions {
     constructor(req: IncomingMessage, options?: object) {
       super(req, options);
       const self = this as WorkerResponse;
       // Every field is set here, in the same order, so every response has one shape.
       self[ARRIVED] = performance.now();
-      self[BYTES] = 0;
+      self[BYTES] = countBytes ? 0 : undefined;
+      self[KEEP_HEADERS] = keepHeadHeaders;
       self[ADDRESS] = captureAddress ? req.socket?.remoteAddress : undefined;
     }
   }
-  const proto = ArrivalTimedResponse.prototype as unknown as Record<string, unknown>;
-  if (countBytes) {
-    proto['write'] = countingWrite;
-    proto['end'] = countingEnd;
-  }
-  if (keepHeadHeaders) proto['writeHead'] = keepingWriteHead;
   // ServerResponse's type is generic over the request class; this one serves IncomingMessage.
   return ArrivalTimedResponse as unknown as typeof ServerResponse;
 }

@@ -1,5 +1,6 @@
 // The worker process's lifecycle: wait for init, boot (environment, app, hooks, listening,
-// post_worker_init), report booted/warmed/tired and heartbeats, then drain on retire or TERM.
+// post_worker_init), report booted/warmed/tired and heartbeats, then shut down on retire or
+// TERM (shutdown.ts: drain, worker_exit, the app's own cleanup).
 // Boot failures are reported with Gunicorn's exit codes (3 boot error, 4 app not found).
 import { WORKER_BOOT_ERROR } from '../ipc/messages.js';
 import { AppBootError, appErrorExitCode, describeThrown } from '../app/errors.js';
@@ -22,7 +23,7 @@ export async function runWorker(handoverSignals: () => void): Promise<void> {
   process.on('disconnect', () => process.exit(0));
   let worker: BootedWorker | null = null;
   let hooks: WorkerHooks | null = null;
-  const graceful = (): void => (worker ? worker.drain.start() : process.exit(0));
+  const graceful = (): void => (worker ? worker.shutdown.start() : process.exit(0));
   installSignals({
     graceful,
     quick: () => void quickExit(hooks, 'worker_int', 0),

@@ -62,7 +62,7 @@ describe('server hooks', () => {
     assert.ok(at('on_starting') < at('when_ready'));
     assert.ok(at('when_ready') < at('pre_fork'));
     assert.ok(at('pre_fork') < at('post_fork'));
-    for (const hook of ['on_starting', 'when_ready', 'pre_fork', 'post_fork', 'nworkers_changed', 'on_reload', 'worker_exit', 'child_exit', 'on_exit']) {
+    for (const hook of ['on_starting', 'when_ready', 'pre_fork', 'post_fork', 'nworkers_changed', 'on_reload', 'child_exit', 'on_exit']) {
       assert.ok(lines.filter((l) => l.hook === hook).every((l) => l.pid === master), `${hook} runs in the arbiter`);
     }
     const preFork = lines[at('pre_fork')]!;
@@ -82,8 +82,12 @@ describe('server hooks', () => {
     const changed = lines[at('nworkers_changed', (l) => l['oldValue'] === 1)]!;
     assert.equal(changed['newValue'], 2);
     // HUP: on_reload, then the old generation leaves; both exit hooks name the worker.
+    // worker_exit runs in the worker itself, as in Gunicorn, and before the arbiter's child_exit.
     const reload = at('on_reload');
     assert.ok(at('worker_exit', (l) => l.worker?.pid === worker) > reload);
+    assert.equal(lines[at('worker_exit', (l) => l.worker?.pid === worker)]!.pid, worker, 'worker_exit runs in the worker');
+    assert.equal(lines[at('worker_exit', (l) => l.worker?.pid === worker)]!['serverPid'], master, 'its server is the arbiter');
+    assert.ok(at('worker_exit', (l) => l.worker?.pid === worker) < at('child_exit', (l) => l.worker?.pid === worker));
     assert.ok(at('child_exit', (l) => l.worker?.pid === worker) > reload);
     assert.ok(lines.some((l) => l.hook === 'post_worker_init' && l.worker?.generation === 1), 'new generation booted');
     // on_exit is last.

@@ -1,9 +1,10 @@
 // --enrich-response end to end: every body is {"res", "info"} with the six fields, the pid
 // is the serving worker's, nr counts each worker's requests one by one, and max is the
-// worker's max_requests with its jitter.
+// worker's max_requests with its jitter. A streamed text body reaches the client piece by
+// piece; a binary body arrives byte for byte with the telemetry in a header.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 import { startGunicorn, type ServerProcess } from '../helpers/server.js';
 import { policyLines } from './replacement-support.js';
 
@@ -60,5 +61,52 @@ describe('--enrich-response', { timeout: 60_000 }, () => {
     const head = await get(`${url}/`, 'HEAD');
     assert.equal(head.text, '');
     assert.equal(head.type, 'application/json', 'HEAD keeps the app\'s own headers');
+  });
+
+  it('streams a text body as it is written, and passes a binary body through with the telemetry in a header', async () => {
+    const server = startGunicorn(['-b', '127.0.0.1:0', '-w', '1', '--enrich-response', 'serving/enrich-stream-app.mjs']);
+    servers.push(server);
+    const [url] = await server.listening();
+    await server.waitFor('a booted worker', () => server.bootedPids().length >= 1, 30_000);
+    const [pid] = server.bootedPids();
+
+    // The first piece arrives, wrapped, while the app still holds the end of its body back.
+    const res = await new Promise<IncomingMessage>((resolve, reject) => request(`${url}/stream`, { agent: false }, resolve).on('error', reject).end());
+    assert.equal(res.headers['content-type'], 'application/json');
+    assert.equal(res.headers['transfer-encoding'], 'chunked');
+    res.setEncoding('utf8');
+    let text = '';
+    await new Promise<void>((resolve) => {
+      const onData = (d: string): void => {
+        text += d;
+        if (text.includes('first')) { res.off('data', onData); resolve(); }
+      };
+      res.on('data', onData);
+    });
+    assert.equal(text, '{"res":"first \\"piece\\"\\n');
+    const rest = new Promise<string>((resolve) => {
+      res.on('data', (d: string) => { text += d; }).on('end', () => resolve(text));
+    });
+    assert.equal((await get(`${url}/release`)).status, 200);
+    const whole = JSON.parse(await rest) as Enriched & { res: string };
+    assert.equal(whole.res, 'first "piece"\nlast é');
+    assert.equal(whole.info.pid, pid);
+
+    // The bytes serving/enrich-stream-app.mjs writes: not UTF-8 (0xff, 0xfe, 0xc3 0x28).
+    const PNG = Buffer.from('89504e470d0a1a0a00fffec328', 'hex');
+    const binary = await new Promise<{ body: Buffer; info: string | undefined; type: string | undefined }>((resolve, reject) => {
+      request(`${url}/binary`, { agent: false }, (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (d: Buffer) => chunks.push(d)).on('end', () => resolve({ body: Buffer.concat(chunks), info: r.headers['x-enrich-info'] as string | undefined, type: r.headers['content-type'] }));
+      }).on('error', reject).end();
+    });
+    assert.deepEqual(binary.body, PNG);
+    assert.equal(binary.type, 'image/png');
+    const info = JSON.parse(binary.info ?? '{}') as Enriched['info'];
+    assert.deepEqual(Object.keys(info), ['t1', 'd1', 'd2', 'pid', 'nr', 'max']);
+    assert.equal(info.pid, pid);
+
+    const json = JSON.parse((await get(`${url}/json`)).text) as { res: unknown };
+    assert.deepEqual(json.res, { a: [1, 2] });
   });
 });

@@ -56,7 +56,7 @@ export const enrichResponse = defineSetting<'enrich_response', boolean>({
   default: false,
   desc: `Wrap every response body with telemetry about the worker that served it.
 
-The body becomes \`{"res": BODY, "info": {"t1", "d1", "d2", "pid", "nr", "max"}}\`: the arrival time and two durations in microseconds, the worker's pid, the requests it has served, and its \`max_requests\` with jitter. For testing and benchmarks, not production.`,
+The body becomes \`{"res": BODY, "info": {"t1", "d1", "d2", "pid", "nr", "max"}}\`: the arrival time and two durations in microseconds, the worker's pid, the requests it has served, and its \`max_requests\` with jitter. A text body written in pieces streams through the wrapper; a body that is not text (by content type) or is compressed passes through unchanged, with the telemetry in an \`X-Enrich-Info\` response header. For testing and benchmarks, not production.`,
 });
 
 export const metricsSettings = [statsdHost, statsdPrefix, dogstatsdTags, metricsBind, enrichResponse] as const;

@@ -64,7 +64,9 @@ export const postRequest = hook<'post_request', PostRequestHook>('post_request',
 
 export const childExit = hook<'child_exit', WorkerHook>('child_exit', ['server', 'worker'], `Called when a worker process has exited, whatever the cause. ${IN_ARBITER}`);
 
-export const workerExit = hook<'worker_exit', WorkerHook>('worker_exit', ['server', 'worker'], `Called when a worker has exited, after \`child_exit\`. ${IN_ARBITER}`);
+export const workerExit = hook<'worker_exit', WorkerHook>('worker_exit', ['server', 'worker'], `Called in the worker as it stops gracefully: after it has stopped accepting and drained its HTTP connections, before the app's own cleanup (its \`close()\` and \`SIGTERM\` listeners). ${IN_WORKER}
+
+\`server\` is the arbiter as the worker knows it (its pid, the target number of workers, the settings; \`workers\` lists only this one). A worker that is killed, or stops quickly (\`SIGINT\`, \`SIGQUIT\`), does not run it; \`child_exit\` runs in the arbiter for every exit.`);
 
 export const nworkersChanged = hook<'nworkers_changed', NWorkersChangedHook>('nworkers_changed', ['server', 'newValue', 'oldValue'], `Called when the target number of workers changes. ${IN_ARBITER}
 
