@@ -7,7 +7,6 @@
 // (NODE-FACTS §9). Run it with each Node to compare (the children run on the same Node):
 // npx tsc -p . && node dist/bench/startup.js [rounds=9] [--ts] [--settle] [--compare=BIN]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import module from 'node:module';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,8 +69,6 @@ const PLAIN: Target = { name: 'node plain.cjs', args: () => ['plain.cjs'], portL
 /** The floor for any manager + worker design: two Node start-ups and nothing else. */
 const CLUSTER: Target = { name: 'node cluster.cjs (1 worker)', args: () => ['cluster.cjs'], portLine: /^port (\d+)$/m, managed: true };
 const GTS: Target = { name: 'gunicorn-ts -w 1', args: () => [BIN, '-w', '1', '-b', '127.0.0.1:0', 'hello.cjs'], portLine: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/, managed: true };
-/** The same start without Node's compile cache (it exists from Node 22.1 on). */
-const GTS_NO_CACHE: Target = { ...GTS, name: 'gunicorn-ts -w 1 (no compile cache)', env: { GUNICORN_TS_COMPILE_CACHE: '0' } };
 const compare = (bin: string): Target => ({ name: 'gunicorn-ts -w 1 (--compare)', args: () => [bin, '-w', '1', '-b', '127.0.0.1:0', 'hello.cjs'], portLine: GTS.portLine, managed: true });
 const GTS_TS: Target = { name: 'gunicorn-ts -w 1 (hello.ts)', args: () => [BIN, '-w', '1', '-b', '127.0.0.1:0', `${HELLO_TS}:app`], portLine: GTS.portLine, managed: true };
 
@@ -180,8 +177,7 @@ const COMMANDS: readonly [string, (dir: string) => string[]][] = [
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gts-startup-'));
   writeApps(dir);
-  const hasCompileCache = typeof Reflect.get(module, 'enableCompileCache') === 'function';
-  const targets = [PLAIN, CLUSTER, GTS, ...(hasCompileCache ? [GTS_NO_CACHE] : []), ...(compareBin ? [compare(compareBin)] : []), ...(withTs ? [GTS_TS] : [])];
+    const targets = [PLAIN, CLUSTER, GTS, ...(compareBin ? [compare(compareBin)] : []), ...(withTs ? [GTS_TS] : [])];
   const samples = new Map<Target, Sample[]>(targets.map((t) => [t, []]));
   const commands = new Map<string, number[]>(COMMANDS.map(([name]) => [name, []]));
   try {

@@ -1,11 +1,8 @@
 // Entry point of a worker process, spawned by the arbiter with an IPC channel and the
 // listening sockets as inherited fds. It only installs a SIGUSR1 handler before loading
 // anything else: with no handler, Node 20 opens its inspector on USR1.
-import { enableCompileCache } from '../compile-cache.js';
-
 const early = (): void => undefined;
 process.on('SIGUSR1', early);
-enableCompileCache();
 
 const { runWorker } = await import('./worker.js');
 await runWorker(() => process.off('SIGUSR1', early));
