@@ -37,6 +37,8 @@ export interface ArbiterOptions {
   readonly cleanup: (code: number, reason: string) => Promise<void>;
   /** A worker reported why it could not boot (the daemon's foreground shows it). */
   readonly onBootFailed?: (message: string) => void;
+  /** With `reload`: a worker reported the files its app loaded. */
+  readonly onModules?: (files: readonly string[]) => void;
 }
 
 interface LiveWorker {
@@ -53,6 +55,8 @@ function residentBytes(pid: number): number | undefined {
     return undefined;
   }
 }
+
+const measured = (rss: number | undefined): { rss?: number } => (rss === undefined ? {} : { rss });
 
 export class Arbiter {
   private state: PolicyState;
@@ -97,9 +101,28 @@ export class Arbiter {
     };
   }
 
+  /** The configuration in force (the one a HUP loaded last). */
+  get config(): LoadedConfig['config'] {
+    return this.loaded.config;
+  }
+
   /** Read-only view of the policy state, for the status control socket (issue 6). */
   get policyState(): PolicyState {
     return this.state;
+  }
+
+  /** Fresh counts from every worker (they answer with a beat), for the control socket's `show workers`. */
+  refreshWorkerStats(): Promise<void> {
+    return requestWorkerStats([...this.live.values()].map((w) => w.child), 500);
+  }
+
+  /** Signals one of this arbiter's workers (the control socket's `worker kill`); false when `pid` is not one. */
+  signalWorker(pid: number, signal: NodeJS.Signals): boolean {
+    const id = this.idByPid.get(pid);
+    const worker = id === undefined ? undefined : this.live.get(id);
+    if (worker === undefined) return false;
+    this.opts.log.info(`Control: sending ${signal} to worker ${pid}`);
+    return worker.child.kill(signal);
   }
 
   /** Runs until the policy halts; resolves with the exit code. */
@@ -278,7 +301,7 @@ export class Arbiter {
     switch (message.type) {
       case 'booted':
         this.opts.log.metrics.gauge('workers', this.live.size);
-        this.dispatch({ type: 'booted', pid });
+        this.dispatch({ type: 'booted', pid, ...measured(residentBytes(pid)) });
         if (!this.served) {
           this.served = true;
           this.opts.onServing?.();
@@ -293,6 +316,9 @@ export class Arbiter {
         return;
       case 'tired':
         this.dispatch({ type: 'tired', pid });
+        return;
+      case 'modules':
+        this.opts.onModules?.(message.files);
         return;
       case 'boot-failed':
         this.opts.onBootFailed?.(message.message);

@@ -20,8 +20,9 @@ import { bindAll, BindError, socketsFromFds, socketsFromSystemd } from './socket
 import type { ListeningSocket } from './sockets/index.js';
 import { workerClassWarning } from '../worker/worker-class.js';
 import { preflight } from '../preflight/preflight.js';
+import { controlTarget } from './control-target.js';
 import type { startStatusSocket } from '../status/serve.js';
-import type { startReloadWatch } from '../worker/reload-watch.js';
+import type { ReloadWatch } from './reload-watch.js';
 
 const BIN_SCRIPT = fileURLToPath(new URL('../bin/gunicorn-ts.js', import.meta.url));
 
@@ -64,7 +65,7 @@ export async function runArbiter(loaded: LoadedConfig, inputs: LoadInputs): Prom
   const { config } = loaded;
   // The same preflight as --check-config, before anything is bound or forked. A daemon's
   // foreground runs it (so its problems reach the terminal); the daemon repeats the load only.
-  if (!isDaemonChild(inputs.env)) await preflight(loaded, inputs.cwd);
+  if (!isDaemonChild(inputs.env)) await preflight(loaded, inputs.cwd, inputs.env);
   if (config.daemon && !isDaemonChild(inputs.env)) return daemonize(inputs, config.enable_stdio_inheritance, BIN_SCRIPT);
   try {
     return await startArbiter(loaded, inputs);
@@ -104,9 +105,13 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   const oldMaster = Number.parseInt(inputs.env[OLD_MASTER] ?? '', 10);
   // The pidfile before the control socket, whose default path (<pidfile>.ctl) derives from it.
   pidfile.current?.create(process.pid, Number.isInteger(oldMaster) ? oldMaster : undefined);
-  // Live status: control_socket, or <pidfile>.ctl; answers once the arbiter exists.
+  // The control interface: control_socket, <pidfile>.ctl or Gunicorn's default; answers once the arbiter exists.
   const arbiterRef: { current?: Arbiter } = {};
-  const control = await startStatusSocket(config, inputs.cwd, processName(config), () => arbiterRef.current?.policyState ?? null, log)
+  const control = await startStatusSocket(
+    config,
+    { cwd: inputs.cwd, env: inputs.env, procName: processName(config), takeOver: Number.isInteger(oldMaster), log },
+    controlTarget(arbiterRef, () => sockets, config),
+  )
     .catch((err: unknown) => {
       pidfile.current?.unlink(process.pid);
       throw err;
@@ -128,8 +133,25 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
     preExec: () => hooks.call('pre_exec', arbiterRef.current?.serverRef ?? earlyServer),
   });
   const oldMasterPid = Number.isInteger(oldMaster) ? oldMaster : null;
-  arbiterRef.current = new Arbiter({ ...arbiterOptions({ loaded, inputs, sockets, log, pidfile, reexec, control, oldMaster: oldMasterPid }), reexec: () => void reexec.start() });
-  return runUntilHalt(arbiterRef.current, { config, inputs, log, reexec, held });
+  const watcher: { current: ReloadWatch | null } = { current: null };
+  arbiterRef.current = new Arbiter({
+    ...arbiterOptions({ loaded, inputs, sockets, log, pidfile, reexec, control, oldMaster: oldMasterPid }),
+    reexec: () => void reexec.start(),
+    onModules: (files) => {
+      const added = watcher.current?.add(files) ?? 0;
+      if (added > 0) log.debug(`reload: watching ${added} more files the app loaded`, { files: watcher.current?.fileCount ?? 0 });
+    },
+  });
+  const arbiter = arbiterRef.current;
+  // reload: a change to the files the app loaded replaces the workers as HUP does.
+  if (config.reload) {
+    const { startReloadWatch } = await import('./reload-start.js');
+    watcher.current = await startReloadWatch(config, {
+      cwd: inputs.cwd, log, alsoIgnored: control ? [control.path] : [],
+      reload: () => arbiter.dispatch({ type: 'reload' }),
+    });
+  }
+  return runUntilHalt(arbiter, { reexec, held, watcher: watcher.current });
 }
 
 function announce(config: Config, sockets: readonly ListeningSocket[], log: Logger): void {
@@ -176,10 +198,8 @@ function arbiterOptions(parts: ArbiterParts): Omit<ArbiterOptions, 'reexec'> {
   };
 }
 
-async function runUntilHalt(arbiter: Arbiter, ctx: { config: Config; inputs: LoadInputs; log: Logger; reexec: Reexec; held: HeldSignals }): Promise<number> {
-  const { config, inputs, log, reexec, held } = ctx;
-  // reload (issue 3): a change to the app's files replaces the workers as HUP does.
-  const watcher = config.reload ? await startWatch(config, inputs.cwd, log, () => arbiter.dispatch({ type: 'reload' })) : null;
+async function runUntilHalt(arbiter: Arbiter, ctx: { reexec: Reexec; held: HeldSignals; watcher: ReloadWatch | null }): Promise<number> {
+  const { reexec, held, watcher } = ctx;
   // Signal handlers and unpolled sockets do not keep Node's event loop alive: without this,
   // a master left with no worker and no timer (WINCH) would just exit.
   const keepAlive = setInterval(() => undefined, 2 ** 30);
@@ -193,11 +213,6 @@ async function runUntilHalt(arbiter: Arbiter, ctx: { config: Config; inputs: Loa
   // that bound the Unix socket paths, and closing one unlinks its path (NODE-FACTS §3).
   if (reexec.handedOver) process.exit(code);
   return code;
-}
-
-async function startWatch(...args: Parameters<typeof startReloadWatch>): ReturnType<typeof startReloadWatch> {
-  const watch = await import('../worker/reload-watch.js');
-  return watch.startReloadWatch(...args);
 }
 
 function socketUrl(socket: ListeningSocket, config: Config): string {

@@ -1,9 +1,10 @@
 // Starts the real gunicorn-ts binary for process tests, reads its JSON log lines, and
 // always kills it (its whole process group) afterwards, even when a test fails.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,8 +19,11 @@ export interface LogLine {
 }
 
 const running = new Set<ChildProcess>();
+/** Each server gets its own XDG_RUNTIME_DIR, so the default control sockets of servers run side by side never meet. */
+const runtimeDirs: string[] = [];
 process.on('exit', () => {
   for (const child of running) killGroup(child, 'SIGKILL');
+  for (const dir of runtimeDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -142,6 +146,10 @@ export function startGunicorn(args: readonly string[], opts: RunOptions = {}): S
   // Not needed by tests, and it triples Node's start-up time on this machine (NODE-FACTS §9).
   if (opts.env?.['NODE_EXTRA_CA_CERTS'] === undefined) delete env['NODE_EXTRA_CA_CERTS'];
   if (opts.env?.['GUNICORN_CMD_ARGS'] === undefined) delete env['GUNICORN_CMD_ARGS'];
+  if (opts.env?.['XDG_RUNTIME_DIR'] === undefined) {
+    env['XDG_RUNTIME_DIR'] = mkdtempSync(join(tmpdir(), 'gunicorn-ts-run-'));
+    runtimeDirs.push(env['XDG_RUNTIME_DIR']);
+  }
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? FIXTURES,
     env,
@@ -167,6 +175,16 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** One GET on a fresh connection: the status and the whole body as text. */
+export function httpGet(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
 }
 
 /** Starts one worker serving `appModule` (from `cwd`) on a free port; resolves once it has booted. */

@@ -2,12 +2,13 @@
 // old generations become tired, tired workers are retired or replaced (bounded, FIFO),
 // excess workers leave, empty slots are filled, and a stopping arbiter halts once empty.
 import { backoffMs } from './backoff.js';
-import { type Draft, type DraftWorker, fieldsOf, kill, log, makeTired, retire, spawn } from './draft.js';
-import { activeReplacementOf, capacity, excessCandidates, isCapacity, spawnPlan } from './replacement.js';
+import { type Draft, type DraftWorker, fieldsOf, kill, log, makeTired, markReady, retire, spawn } from './draft.js';
+import { activeReplacementOf, capacity, excessCandidates, isCapacity, replacementTarget, spawnPlan } from './replacement.js';
 
 export function reconcile(d: Draft): void {
   switch (d.s.phase) {
     case 'running':
+      readyWithoutWarmup(d);
       tireOldGenerations(d);
       if (!d.s.params.waitForNewWorkers) retireTired(d);
       retireReplaced(d);
@@ -25,6 +26,16 @@ export function reconcile(d: Draft): void {
       break;
   }
   haltWhenEmpty(d);
+}
+
+/**
+ * Warm-up is how a replacement earns the right to send a tired worker away. A worker that
+ * replaces nobody still serving (first generation, TTIN, a crash, a predecessor that died)
+ * has nobody to wait for: it is ready once booted, so an idle new server is healthy and
+ * warmup_timeout can never kill the only workers there are.
+ */
+function readyWithoutWarmup(d: Draft): void {
+  for (const w of d.s.workers) if (w.state === 'warming' && replacementTarget(d.s.workers, w) === undefined) markReady(d, w);
 }
 
 /** After a reload every older worker must go: serving ones by the replacement rule, booting ones at once. */

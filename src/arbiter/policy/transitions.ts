@@ -19,7 +19,7 @@ export const TRANSITIONS: Readonly<Record<WorkerState, readonly WorkerStateOrGon
 const LABELS: Readonly<Record<string, string>> = {
   'booting>warming': 'booted',
   'booting>killing': 'boot timeout (SIGABRT), reload, excess, stop (SIGTERM), quick stop (SIGQUIT)',
-  'warming>ready': 'warmed',
+  'warming>ready': 'warmed, or booted with no serving worker to replace',
   'warming>tired': 'max requests / reload',
   'warming>draining': 'retire (excess, stop)',
   'warming>killing': 'heartbeat or warmup timeout (SIGABRT), quick stop (SIGQUIT)',

@@ -99,6 +99,22 @@ export interface PolicyState {
   readonly rng: number;
   /** Exit code and reason once stopping/halting. */
   readonly exit: { readonly code: number; readonly reason: string } | null;
+  /**
+   * max_worker_memory turned out to be below what a freshly booted worker uses: recycling for
+   * memory would never end, so it is off (said once) until a reload brings new params.
+   */
+  readonly memoryLimitSuspended: boolean;
+  /** Lifetime counts for operators (`show stats`, `status`). */
+  readonly counts: PolicyCounts;
+}
+
+export interface PolicyCounts {
+  /** Workers ordered (the first generation included). */
+  readonly spawned: number;
+  /** Workers that exited unasked (crash, kill -9, failed boot, a worker killed by the operator). */
+  readonly died: number;
+  /** Reloads accepted (HUP, the `reload` command, --reload). */
+  readonly reloads: number;
 }
 
 /** Facts the shell reports. Worker facts carry the pid; names follow src/ipc/messages.ts. */
@@ -108,7 +124,8 @@ export type PolicyEvent =
   | { readonly type: 'spawned'; readonly id: number; readonly pid: number }
   /** The shell could not fork the worker ordered by `spawn` with this id. */
   | { readonly type: 'spawn-failed'; readonly id: number; readonly message: string }
-  | { readonly type: 'booted'; readonly pid: number }
+  /** rss: resident bytes right after booting, when the shell measured it. */
+  | { readonly type: 'booted'; readonly pid: number; readonly rss?: number }
   | { readonly type: 'warmed'; readonly pid: number }
   /** rss in bytes (from the worker's beat, or measured by the shell). */
   | { readonly type: 'beat'; readonly pid: number; readonly requests: number; readonly rss?: number }

@@ -1860,8 +1860,8 @@ return errors === 0;
 }
 
 exports.text_s23 = validate23;
-const schema23 = {"$id":"text_s23","type":"object","properties":{"value":{"type":["string","null"],"pattern":"^(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5}$"}}};
-const pattern4 = new RegExp("^(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5}$", "u");
+const schema23 = {"$id":"text_s23","type":"object","properties":{"value":{"type":["string","null"],"pattern":"^(unix://.+|(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5})$"}}};
+const pattern4 = new RegExp("^(unix://.+|(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5})$", "u");
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="text_s23" */;
@@ -1910,7 +1910,7 @@ data["value"] = coerced0;
 }
 if(typeof data0 === "string"){
 if(!pattern4.test(data0)){
-const err1 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/pattern",keyword:"pattern",params:{pattern: "^(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5}$"},message:"must match pattern \""+"^(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5}$"+"\""};
+const err1 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/pattern",keyword:"pattern",params:{pattern: "^(unix://.+|(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5})$"},message:"must match pattern \""+"^(unix://.+|(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5})$"+"\""};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2829,8 +2829,8 @@ return errors === 0;
 }
 
 exports.exact_s23 = validate23;
-const schema23 = {"type":["string","null"],"pattern":"^(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5}$","$id":"exact_s23"};
-const pattern4 = new RegExp("^(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5}$", "u");
+const schema23 = {"type":["string","null"],"pattern":"^(unix://.+|(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5})$","$id":"exact_s23"};
+const pattern4 = new RegExp("^(unix://.+|(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5})$", "u");
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="exact_s23" */;
@@ -2848,7 +2848,7 @@ errors++;
 }
 if(typeof data === "string"){
 if(!pattern4.test(data)){
-const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5}$"},message:"must match pattern \""+"^(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5}$"+"\""};
+const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^(unix://.+|(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5})$"},message:"must match pattern \""+"^(unix://.+|(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5})$"+"\""};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2908,6 +2908,8 @@ export const textValidators: Readonly<Record<string, ValidateFunction>> = {
   paste: text.text_s0,
   django_settings: text.text_s12,
   control_socket: text.text_s0,
+  control_socket_mode: text.text_s11,
+  control_socket_disable: text.text_s6,
   secure_scheme_headers: text.text_s13,
   forwarded_allow_ips: text.text_s14,
   proxy_protocol: text.text_s6,
@@ -2985,6 +2987,8 @@ export const exactValidators: Readonly<Record<string, ValidateFunction>> = {
   paste: exact.exact_s0,
   django_settings: exact.exact_s12,
   control_socket: exact.exact_s0,
+  control_socket_mode: exact.exact_s11,
+  control_socket_disable: exact.exact_s6,
   secure_scheme_headers: exact.exact_s13,
   forwarded_allow_ips: exact.exact_s14,
   proxy_protocol: exact.exact_s6,

@@ -34,7 +34,7 @@ export const warmupRequests = defineSetting<'warmup_requests', number>({
   default: 0,
   desc: `The number of requests a new worker serves before it counts as ready.
 
-Until then it serves alongside the worker it replaces, which keeps serving too. \`0\` makes a worker ready as soon as it has booted.`,
+Until then it serves alongside the worker it replaces, which keeps serving too. Warm-up applies only to a worker that replaces one still serving: a first-generation worker, one added by \`TTIN\` or one replacing a worker that died is ready once booted, so an idle new server is healthy. \`0\` makes every worker ready as soon as it has booted.`,
 });
 
 export const warmupTimeout = defineSetting<'warmup_timeout', number>({

@@ -91,7 +91,7 @@ export const maxWorkerMemory = defineSetting<'max_worker_memory', number>({
   default: 0,
   desc: `The resident memory, in megabytes, above which a worker is replaced.
 
-The arbiter measures each worker's resident set size; a worker above the limit retires like one that reached \`max_requests\`. \`0\` turns it off.`,
+Each worker reads its own resident size twice a second and reports at once when it is above the limit; the arbiter measures it again (from \`/proc\`) and retires it like one that reached \`max_requests\`, so a leak is caught within about a second. A limit below what a bare Node.js process uses is refused at start (and by \`--check-config\`); one below what a freshly booted worker uses is logged once as an error and memory recycling stays off until a reload brings a new limit, rather than replacing every worker for ever. \`0\` turns it off.`,
 });
 
 export const timeout = defineSetting<'timeout', number>({
