@@ -69,7 +69,9 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
     rejected: stats.rejected,
   });
   const limit = custom?.maxConnections ?? (settings.worker_class === 'sync' ? 1 : Math.max(1, settings.worker_connections));
-  const gate = new ConnectionGate(http, limit);
+  // Connections still sending their head have their own bound (worker_connections, also for
+  // sync): slow clients are shed there and never take a request slot.
+  const gate = new ConnectionGate(http, limit, Math.max(limit, settings.worker_connections));
   let stopBeats = (): void => undefined;
   const drain = new Drain(gate, { keepAliveMs: http.keepAliveTimeout, keepsAlive: keepsAlive(settings) });
   const shutdown = new Shutdown({
@@ -85,7 +87,7 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   // enrich_response: the fork's per-response telemetry.
   const enrich = settings.enrich_response ? { enrich: new ResponseEnricher(init.maxRequests) } : {};
   const shed = new ConnectionShedding();
-  handler = serveRequest(app, { gate, drain, counter, hooks, log, stats, access, ...enrich, shed });
+  handler = gate.hold(serveRequest(app, { gate, drain, counter, hooks, log, stats, access, ...enrich, shed }));
 
   // post_worker_init resolves before this worker accepts: an app warms its caches there, and
   // no request reaches it cold in the meantime (Gunicorn's order too).

@@ -38,6 +38,16 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 export interface RunOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Open-file limit the binary needs: raised in its shell (up to the hard limit) when lower. */
+  readonly fdLimit?: number;
+}
+
+/** [command, args] that run `node args` with the open-file soft limit raised to `fdLimit` when given. */
+export function withFdLimit(args: readonly string[], fdLimit?: number): [string, string[]] {
+  if (fdLimit === undefined) return [process.execPath, [...args]];
+  // The soft limit is raised in a shell, which then becomes node (exec keeps the pid).
+  const script = `[ "$(ulimit -Sn)" != unlimited ] && [ "$(ulimit -Sn)" -lt ${fdLimit} ] && { ulimit -Sn ${fdLimit} 2>/dev/null || ulimit -Sn "$(ulimit -Hn)"; }; exec "$0" "$@"`;
+  return ['/bin/sh', ['-c', script, process.execPath, ...args]];
 }
 
 export class ServerProcess {
@@ -150,7 +160,8 @@ export function startGunicorn(args: readonly string[], opts: RunOptions = {}): S
     env['XDG_RUNTIME_DIR'] = mkdtempSync(join(tmpdir(), 'gunicorn-ts-run-'));
     runtimeDirs.push(env['XDG_RUNTIME_DIR']);
   }
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const [command, argv] = withFdLimit([BIN, ...args], opts.fdLimit);
+  const child = spawn(command, argv, {
     cwd: opts.cwd ?? FIXTURES,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

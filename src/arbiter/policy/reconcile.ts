@@ -1,16 +1,18 @@
 // Runs after every event and brings the workers in line with the phase and the params:
 // old generations become tired, tired workers are retired or replaced (bounded, FIFO),
 // excess workers leave, empty slots are filled, and a stopping arbiter halts once empty.
+// A reload always replaces before it retires; wait_for_new_workers extends that to the
+// other causes (max_requests, memory).
 import { backoffMs } from './backoff.js';
 import { type Draft, type DraftWorker, fieldsOf, kill, log, makeTired, markReady, retire, spawn } from './draft.js';
-import { activeReplacementOf, capacity, excessCandidates, isCapacity, replacementTarget, spawnPlan } from './replacement.js';
+import { activeReplacementOf, capacity, excessCandidates, isCapacity, replacementTarget, spawnPlan, waitsForReplacement } from './replacement.js';
 
 export function reconcile(d: Draft): void {
   switch (d.s.phase) {
     case 'running':
       readyWithoutWarmup(d);
       tireOldGenerations(d);
-      if (!d.s.params.waitForNewWorkers) retireTired(d);
+      retireUnwaited(d);
       retireReplaced(d);
       dismissExcess(d);
       spawnWanted(d);
@@ -47,15 +49,19 @@ function tireOldGenerations(d: Draft): void {
   }
 }
 
-/** Without wait_for_new_workers a tired worker leaves at once (Gunicorn's behaviour). */
-function retireTired(d: Draft): void {
-  for (const w of d.s.workers) if (w.state === 'tired') retire(d, w, 'tired');
+/**
+ * Without wait_for_new_workers a worker tired by max_requests or memory leaves at once
+ * (Gunicorn's recycling). One tired by a reload never does: Gunicorn's HUP also starts the
+ * new workers before it stops the old ones, so it always waits for its replacement.
+ */
+function retireUnwaited(d: Draft): void {
+  for (const w of d.s.workers) if (w.state === 'tired' && !waitsForReplacement(d.s.params, w)) retire(d, w, 'tired');
 }
 
 /**
- * The point of wait_for_new_workers: a tired worker leaves once its replacement is ready, and
- * only if the others still make `workers` accepting workers without it (after a crash, it
- * keeps serving until the lost slot serves again).
+ * A waiting tired worker leaves once its replacement is ready, and only if the others still
+ * make `workers` accepting workers without it (after a crash, it keeps serving until the
+ * lost slot serves again).
  */
 function retireReplaced(d: Draft): void {
   for (const t of d.s.workers) {

@@ -26,7 +26,7 @@ const LABELS: Readonly<Record<string, string>> = {
   'ready>tired': 'max requests / reload / memory',
   'ready>draining': 'retire (excess, stop)',
   'ready>killing': 'heartbeat timeout (SIGABRT), quick stop (SIGQUIT)',
-  'tired>draining': 'retire (replacement ready, or at once without wait_for_new_workers, excess, stop)',
+  'tired>draining': 'retire (replacement ready; at once for max requests / memory without wait_for_new_workers; excess, stop)',
   'tired>killing': 'heartbeat timeout (SIGABRT), quick stop (SIGQUIT)',
   'draining>killing': 'graceful timeout (SIGKILL), quick stop (SIGQUIT)',
   'killing>killing': 'signal ignored → SIGKILL',

@@ -23,7 +23,7 @@ export type KillSignal = 'SIGTERM' | 'SIGABRT' | 'SIGKILL' | 'SIGQUIT';
 export type KillReason =
   | 'boot-timeout' | 'warmup-timeout' | 'timeout' | 'graceful-timeout' | 'escalation'
   | 'excess' | 'reload' | 'stop' | 'quit';
-/** Why a worker was told to retire. `replaced`: its replacement is ready. `tired`: no waiting (wait_for_new_workers off). */
+/** Why a worker was told to retire. `replaced`: its replacement is ready. `tired`: no waiting (max_requests/memory, wait_for_new_workers off). */
 export type RetireReason = 'replaced' | 'tired' | 'excess' | 'stop';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -58,8 +58,9 @@ export interface WorkerRecord {
 /** The settings the policy reads. Durations in seconds, memory in MB, as in the config. */
 export interface PolicyParams {
   readonly workers: number;
+  /** Workers tired by max_requests or memory wait for their replacement (reload-tired ones always do). */
   readonly waitForNewWorkers: boolean;
-  /** Replacements under way at once; 0 = no bound. Ignored without waitForNewWorkers. */
+  /** Replacements under way at once; 0 = no bound. Bounds a reload whatever waitForNewWorkers says. */
   readonly maxRestartingWorkers: number;
   /** 0 = unlimited. The worker itself reports `tired`; the policy only hands the number out. */
   readonly maxRequests: number;

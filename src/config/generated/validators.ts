@@ -1246,10 +1246,152 @@ return errors === 0;
 }
 
 exports.text_s15 = validate15;
-const schema15 = {"$id":"text_s15","type":"object","properties":{"value":{"type":"string","minLength":1}}};
+const schema15 = {"$id":"text_s15","type":"object","properties":{"value":{"type":"string","enum":["drop","refuse","dangerous"]}}};
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="text_s15" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.value !== undefined){
+let data0 = data.value;
+if(typeof data0 !== "string"){
+let dataType0 = typeof data0;
+let coerced0 = undefined;
+if(dataType0 == 'object' && Array.isArray(data0) && data0.length == 1){
+data0 = data0[0];
+dataType0 = typeof data0;
+if(typeof data0 === "string"){
+coerced0 = data0;
+}
+}
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data0;
+}
+else if(data0 === null){
+coerced0 = "";
+}
+else {
+const err0 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(coerced0 !== undefined){
+data0 = coerced0;
+if(data !== undefined){
+data["value"] = coerced0;
+}
+}
+}
+if(!(((data0 === "drop") || (data0 === "refuse")) || (data0 === "dangerous"))){
+const err1 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/enum",keyword:"enum",params:{allowedValues: schema15.properties.value.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
+
+exports.text_s16 = validate16;
+const schema16 = {"$id":"text_s16","type":"object","properties":{"value":{"type":"string","enum":["off","v1","v2","auto"]}}};
+
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="text_s16" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.value !== undefined){
+let data0 = data.value;
+if(typeof data0 !== "string"){
+let dataType0 = typeof data0;
+let coerced0 = undefined;
+if(dataType0 == 'object' && Array.isArray(data0) && data0.length == 1){
+data0 = data0[0];
+dataType0 = typeof data0;
+if(typeof data0 === "string"){
+coerced0 = data0;
+}
+}
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data0;
+}
+else if(data0 === null){
+coerced0 = "";
+}
+else {
+const err0 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(coerced0 !== undefined){
+data0 = coerced0;
+if(data !== undefined){
+data["value"] = coerced0;
+}
+}
+}
+if(!((((data0 === "off") || (data0 === "v1")) || (data0 === "v2")) || (data0 === "auto"))){
+const err1 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/enum",keyword:"enum",params:{allowedValues: schema16.properties.value.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
+exports.text_s17 = validate17;
+const schema17 = {"$id":"text_s17","type":"object","properties":{"value":{"type":"string","minLength":1}}};
+
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="text_s17" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1314,15 +1456,15 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate15.errors = vErrors;
+validate17.errors = vErrors;
 return errors === 0;
 }
 
-exports.text_s16 = validate16;
-const schema16 = {"$id":"text_s16","type":"object","properties":{"value":{"type":"string","enum":["debug","info","warning","error","critical"]}}};
+exports.text_s18 = validate18;
+const schema18 = {"$id":"text_s18","type":"object","properties":{"value":{"type":"string","enum":["debug","info","warning","error","critical"]}}};
 
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="text_s16" */;
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="text_s18" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1364,7 +1506,7 @@ data["value"] = coerced0;
 }
 }
 if(!(((((data0 === "debug") || (data0 === "info")) || (data0 === "warning")) || (data0 === "error")) || (data0 === "critical"))){
-const err1 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/enum",keyword:"enum",params:{allowedValues: schema16.properties.value.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/enum",keyword:"enum",params:{allowedValues: schema18.properties.value.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1385,15 +1527,15 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate16.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
 
-exports.text_s17 = validate17;
-const schema17 = {"$id":"text_s17","type":"object","properties":{"value":{"type":"string","enum":["auto","json","pretty"]}}};
+exports.text_s19 = validate19;
+const schema19 = {"$id":"text_s19","type":"object","properties":{"value":{"type":"string","enum":["auto","json","pretty"]}}};
 
-function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="text_s17" */;
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="text_s19" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1435,7 +1577,7 @@ data["value"] = coerced0;
 }
 }
 if(!(((data0 === "auto") || (data0 === "json")) || (data0 === "pretty"))){
-const err1 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/enum",keyword:"enum",params:{allowedValues: schema17.properties.value.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/enum",keyword:"enum",params:{allowedValues: schema19.properties.value.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1456,15 +1598,15 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate17.errors = vErrors;
+validate19.errors = vErrors;
 return errors === 0;
 }
 
-exports.text_s18 = validate18;
-const schema18 = {"$id":"text_s18","type":"object","properties":{"value":{"type":"string","anyOf":[{"enum":["default"]},{"pattern":"^.+:[A-Za-z_$][A-Za-z0-9_$]*$"}]}}};
+exports.text_s20 = validate20;
+const schema20 = {"$id":"text_s20","type":"object","properties":{"value":{"type":"string","anyOf":[{"enum":["default"]},{"pattern":"^.+:[A-Za-z_$][A-Za-z0-9_$]*$"}]}}};
 
-function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="text_s18" */;
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="text_s20" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1509,7 +1651,7 @@ const _errs3 = errors;
 let valid1 = false;
 const _errs4 = errors;
 if(!(data0 === "default")){
-const err1 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema18.properties.value.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema20.properties.value.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1570,16 +1712,16 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate18.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
 
-exports.text_s19 = validate19;
-const schema19 = {"$id":"text_s19","type":"object","properties":{"value":{"type":"string","pattern":"^(udp://.+|tcp://.+|unix://[^#]+(#(stream|dgram))?)$"}}};
+exports.text_s21 = validate21;
+const schema21 = {"$id":"text_s21","type":"object","properties":{"value":{"type":"string","pattern":"^(udp://.+|tcp://.+|unix://[^#]+(#(stream|dgram))?)$"}}};
 const pattern3 = new RegExp("^(udp://.+|tcp://.+|unix://[^#]+(#(stream|dgram))?)$", "u");
 
-function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="text_s19" */;
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="text_s21" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1644,15 +1786,15 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate19.errors = vErrors;
+validate21.errors = vErrors;
 return errors === 0;
 }
 
-exports.text_s20 = validate20;
-const schema20 = {"$id":"text_s20","type":"object","properties":{"value":{"type":"string","enum":["auth","authpriv","cron","daemon","ftp","kern","lpr","mail","news","syslog","user","uucp","local0","local1","local2","local3","local4","local5","local6","local7"]}}};
+exports.text_s22 = validate22;
+const schema22 = {"$id":"text_s22","type":"object","properties":{"value":{"type":"string","enum":["auth","authpriv","cron","daemon","ftp","kern","lpr","mail","news","syslog","user","uucp","local0","local1","local2","local3","local4","local5","local6","local7"]}}};
 
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="text_s20" */;
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="text_s22" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1694,7 +1836,7 @@ data["value"] = coerced0;
 }
 }
 if(!((((((((((((((((((((data0 === "auth") || (data0 === "authpriv")) || (data0 === "cron")) || (data0 === "daemon")) || (data0 === "ftp")) || (data0 === "kern")) || (data0 === "lpr")) || (data0 === "mail")) || (data0 === "news")) || (data0 === "syslog")) || (data0 === "user")) || (data0 === "uucp")) || (data0 === "local0")) || (data0 === "local1")) || (data0 === "local2")) || (data0 === "local3")) || (data0 === "local4")) || (data0 === "local5")) || (data0 === "local6")) || (data0 === "local7"))){
-const err1 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/enum",keyword:"enum",params:{allowedValues: schema20.properties.value.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/enum",keyword:"enum",params:{allowedValues: schema22.properties.value.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1715,15 +1857,15 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate20.errors = vErrors;
+validate22.errors = vErrors;
 return errors === 0;
 }
 
-exports.text_s21 = validate21;
-const schema21 = {"$id":"text_s21","type":"object","properties":{"value":{"type":"string","enum":["TLS","SSLv23","TLSv1","TLSv1_1","TLSv1_2","TLSv1_3"]}}};
+exports.text_s23 = validate23;
+const schema23 = {"$id":"text_s23","type":"object","properties":{"value":{"type":"string","enum":["TLS","SSLv23","TLSv1","TLSv1_1","TLSv1_2","TLSv1_3"]}}};
 
-function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="text_s21" */;
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="text_s23" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1765,7 +1907,7 @@ data["value"] = coerced0;
 }
 }
 if(!((((((data0 === "TLS") || (data0 === "SSLv23")) || (data0 === "TLSv1")) || (data0 === "TLSv1_1")) || (data0 === "TLSv1_2")) || (data0 === "TLSv1_3"))){
-const err1 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/enum",keyword:"enum",params:{allowedValues: schema21.properties.value.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/enum",keyword:"enum",params:{allowedValues: schema23.properties.value.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1786,15 +1928,15 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate21.errors = vErrors;
+validate23.errors = vErrors;
 return errors === 0;
 }
 
-exports.text_s22 = validate22;
-const schema22 = {"$id":"text_s22","type":"object","properties":{"value":{"type":"integer","enum":[0,1,2]}}};
+exports.text_s24 = validate24;
+const schema24 = {"$id":"text_s24","type":"object","properties":{"value":{"type":"integer","enum":[0,1,2]}}};
 
-function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="text_s22" */;
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="text_s24" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1834,7 +1976,7 @@ data["value"] = coerced0;
 }
 }
 if(!(((data0 === 0) || (data0 === 1)) || (data0 === 2))){
-const err1 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/enum",keyword:"enum",params:{allowedValues: schema22.properties.value.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/enum",keyword:"enum",params:{allowedValues: schema24.properties.value.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1855,16 +1997,16 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate22.errors = vErrors;
+validate24.errors = vErrors;
 return errors === 0;
 }
 
-exports.text_s23 = validate23;
-const schema23 = {"$id":"text_s23","type":"object","properties":{"value":{"type":["string","null"],"pattern":"^(unix://.+|(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5})$"}}};
+exports.text_s25 = validate25;
+const schema25 = {"$id":"text_s25","type":"object","properties":{"value":{"type":["string","null"],"pattern":"^(unix://.+|(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5})$"}}};
 const pattern4 = new RegExp("^(unix://.+|(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5})$", "u");
 
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="text_s23" */;
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="text_s25" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1891,7 +2033,7 @@ else if(data0 === "" || data0 === 0 || data0 === false){
 coerced0 = null;
 }
 else {
-const err0 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: schema23.properties.value.type},message:"must be string,null"};
+const err0 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: schema25.properties.value.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1932,7 +2074,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate23.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
 
@@ -2533,10 +2675,72 @@ return errors === 0;
 }
 
 exports.exact_s15 = validate15;
-const schema15 = {"type":"string","minLength":1,"$id":"exact_s15"};
+const schema15 = {"type":"string","enum":["drop","refuse","dangerous"],"$id":"exact_s15"};
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="exact_s15" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(((data === "drop") || (data === "refuse")) || (data === "dangerous"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema15.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
+
+exports.exact_s16 = validate16;
+const schema16 = {"type":"string","enum":["off","v1","v2","auto"],"$id":"exact_s16"};
+
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="exact_s16" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((data === "off") || (data === "v1")) || (data === "v2")) || (data === "auto"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema16.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
+exports.exact_s17 = validate17;
+const schema17 = {"type":"string","minLength":1,"$id":"exact_s17"};
+
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="exact_s17" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data === "string"){
@@ -2561,15 +2765,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate15.errors = vErrors;
+validate17.errors = vErrors;
 return errors === 0;
 }
 
-exports.exact_s16 = validate16;
-const schema16 = {"type":"string","enum":["debug","info","warning","error","critical"],"$id":"exact_s16"};
+exports.exact_s18 = validate18;
+const schema18 = {"type":"string","enum":["debug","info","warning","error","critical"],"$id":"exact_s18"};
 
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="exact_s16" */;
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="exact_s18" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -2583,7 +2787,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((((data === "debug") || (data === "info")) || (data === "warning")) || (data === "error")) || (data === "critical"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema16.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema18.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2592,15 +2796,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate16.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
 
-exports.exact_s17 = validate17;
-const schema17 = {"type":"string","enum":["auto","json","pretty"],"$id":"exact_s17"};
+exports.exact_s19 = validate19;
+const schema19 = {"type":"string","enum":["auto","json","pretty"],"$id":"exact_s19"};
 
-function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="exact_s17" */;
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="exact_s19" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -2614,7 +2818,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((data === "auto") || (data === "json")) || (data === "pretty"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema17.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema19.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2623,15 +2827,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate17.errors = vErrors;
+validate19.errors = vErrors;
 return errors === 0;
 }
 
-exports.exact_s18 = validate18;
-const schema18 = {"type":"string","anyOf":[{"enum":["default"]},{"pattern":"^.+:[A-Za-z_$][A-Za-z0-9_$]*$"}],"$id":"exact_s18"};
+exports.exact_s20 = validate20;
+const schema20 = {"type":"string","anyOf":[{"enum":["default"]},{"pattern":"^.+:[A-Za-z_$][A-Za-z0-9_$]*$"}],"$id":"exact_s20"};
 
-function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="exact_s18" */;
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="exact_s20" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -2648,7 +2852,7 @@ const _errs1 = errors;
 let valid0 = false;
 const _errs2 = errors;
 if(!(data === "default")){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema18.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema20.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2697,16 +2901,16 @@ vErrors = null;
 }
 }
 }
-validate18.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
 
-exports.exact_s19 = validate19;
-const schema19 = {"type":"string","pattern":"^(udp://.+|tcp://.+|unix://[^#]+(#(stream|dgram))?)$","$id":"exact_s19"};
+exports.exact_s21 = validate21;
+const schema21 = {"type":"string","pattern":"^(udp://.+|tcp://.+|unix://[^#]+(#(stream|dgram))?)$","$id":"exact_s21"};
 const pattern3 = new RegExp("^(udp://.+|tcp://.+|unix://[^#]+(#(stream|dgram))?)$", "u");
 
-function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="exact_s19" */;
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="exact_s21" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data === "string"){
@@ -2731,15 +2935,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate19.errors = vErrors;
+validate21.errors = vErrors;
 return errors === 0;
 }
 
-exports.exact_s20 = validate20;
-const schema20 = {"type":"string","enum":["auth","authpriv","cron","daemon","ftp","kern","lpr","mail","news","syslog","user","uucp","local0","local1","local2","local3","local4","local5","local6","local7"],"$id":"exact_s20"};
+exports.exact_s22 = validate22;
+const schema22 = {"type":"string","enum":["auth","authpriv","cron","daemon","ftp","kern","lpr","mail","news","syslog","user","uucp","local0","local1","local2","local3","local4","local5","local6","local7"],"$id":"exact_s22"};
 
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="exact_s20" */;
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="exact_s22" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -2753,68 +2957,6 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((((((((((((((((((data === "auth") || (data === "authpriv")) || (data === "cron")) || (data === "daemon")) || (data === "ftp")) || (data === "kern")) || (data === "lpr")) || (data === "mail")) || (data === "news")) || (data === "syslog")) || (data === "user")) || (data === "uucp")) || (data === "local0")) || (data === "local1")) || (data === "local2")) || (data === "local3")) || (data === "local4")) || (data === "local5")) || (data === "local6")) || (data === "local7"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema20.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate20.errors = vErrors;
-return errors === 0;
-}
-
-exports.exact_s21 = validate21;
-const schema21 = {"type":"string","enum":["TLS","SSLv23","TLSv1","TLSv1_1","TLSv1_2","TLSv1_3"],"$id":"exact_s21"};
-
-function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="exact_s21" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!((((((data === "TLS") || (data === "SSLv23")) || (data === "TLSv1")) || (data === "TLSv1_1")) || (data === "TLSv1_2")) || (data === "TLSv1_3"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema21.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate21.errors = vErrors;
-return errors === 0;
-}
-
-exports.exact_s22 = validate22;
-const schema22 = {"type":"integer","enum":[0,1,2],"$id":"exact_s22"};
-
-function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="exact_s22" */;
-let vErrors = null;
-let errors = 0;
-if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!(((data === 0) || (data === 1)) || (data === 2))){
 const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema22.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
@@ -2829,15 +2971,77 @@ return errors === 0;
 }
 
 exports.exact_s23 = validate23;
-const schema23 = {"type":["string","null"],"pattern":"^(unix://.+|(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5})$","$id":"exact_s23"};
-const pattern4 = new RegExp("^(unix://.+|(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5})$", "u");
+const schema23 = {"type":"string","enum":["TLS","SSLv23","TLSv1","TLSv1_1","TLSv1_2","TLSv1_3"],"$id":"exact_s23"};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="exact_s23" */;
 let vErrors = null;
 let errors = 0;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((((data === "TLS") || (data === "SSLv23")) || (data === "TLSv1")) || (data === "TLSv1_1")) || (data === "TLSv1_2")) || (data === "TLSv1_3"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema23.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate23.errors = vErrors;
+return errors === 0;
+}
+
+exports.exact_s24 = validate24;
+const schema24 = {"type":"integer","enum":[0,1,2],"$id":"exact_s24"};
+
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="exact_s24" */;
+let vErrors = null;
+let errors = 0;
+if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(((data === 0) || (data === 1)) || (data === 2))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema24.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate24.errors = vErrors;
+return errors === 0;
+}
+
+exports.exact_s25 = validate25;
+const schema25 = {"type":["string","null"],"pattern":"^(unix://.+|(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5})$","$id":"exact_s25"};
+const pattern4 = new RegExp("^(unix://.+|(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5})$", "u");
+
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="exact_s25" */;
+let vErrors = null;
+let errors = 0;
 if((typeof data !== "string") && (data !== null)){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema23.type},message:"must be string,null"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema25.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2858,7 +3062,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-validate23.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
 
@@ -2912,32 +3116,34 @@ export const textValidators: Readonly<Record<string, ValidateFunction>> = {
   control_socket_disable: text.text_s6,
   secure_scheme_headers: text.text_s13,
   forwarded_allow_ips: text.text_s14,
-  proxy_protocol: text.text_s6,
+  forwarder_headers: text.text_s14,
+  header_map: text.text_s15,
+  proxy_protocol: text.text_s16,
   proxy_allow_ips: text.text_s14,
   accesslog: text.text_s0,
   access_log_format: text.text_s14,
-  errorlog: text.text_s15,
-  loglevel: text.text_s16,
-  log_format: text.text_s17,
+  errorlog: text.text_s17,
+  loglevel: text.text_s18,
+  log_format: text.text_s19,
   capture_output: text.text_s6,
-  logger_class: text.text_s18,
+  logger_class: text.text_s20,
   logconfig: text.text_s0,
-  syslog_addr: text.text_s19,
+  syslog_addr: text.text_s21,
   syslog: text.text_s6,
   syslog_prefix: text.text_s0,
-  syslog_facility: text.text_s20,
+  syslog_facility: text.text_s22,
   enable_stdio_inheritance: text.text_s6,
   proc_name: text.text_s0,
-  default_proc_name: text.text_s15,
+  default_proc_name: text.text_s17,
   keyfile: text.text_s0,
   certfile: text.text_s0,
-  ssl_version: text.text_s21,
-  cert_reqs: text.text_s22,
+  ssl_version: text.text_s23,
+  cert_reqs: text.text_s24,
   ca_certs: text.text_s0,
   suppress_ragged_eofs: text.text_s6,
   do_handshake_on_connect: text.text_s6,
   ciphers: text.text_s0,
-  statsd_host: text.text_s23,
+  statsd_host: text.text_s25,
   statsd_prefix: text.text_s14,
   dogstatsd_tags: text.text_s14,
   metrics_bind: text.text_s0,
@@ -2991,32 +3197,34 @@ export const exactValidators: Readonly<Record<string, ValidateFunction>> = {
   control_socket_disable: exact.exact_s6,
   secure_scheme_headers: exact.exact_s13,
   forwarded_allow_ips: exact.exact_s14,
-  proxy_protocol: exact.exact_s6,
+  forwarder_headers: exact.exact_s14,
+  header_map: exact.exact_s15,
+  proxy_protocol: exact.exact_s16,
   proxy_allow_ips: exact.exact_s14,
   accesslog: exact.exact_s0,
   access_log_format: exact.exact_s14,
-  errorlog: exact.exact_s15,
-  loglevel: exact.exact_s16,
-  log_format: exact.exact_s17,
+  errorlog: exact.exact_s17,
+  loglevel: exact.exact_s18,
+  log_format: exact.exact_s19,
   capture_output: exact.exact_s6,
-  logger_class: exact.exact_s18,
+  logger_class: exact.exact_s20,
   logconfig: exact.exact_s0,
-  syslog_addr: exact.exact_s19,
+  syslog_addr: exact.exact_s21,
   syslog: exact.exact_s6,
   syslog_prefix: exact.exact_s0,
-  syslog_facility: exact.exact_s20,
+  syslog_facility: exact.exact_s22,
   enable_stdio_inheritance: exact.exact_s6,
   proc_name: exact.exact_s0,
-  default_proc_name: exact.exact_s15,
+  default_proc_name: exact.exact_s17,
   keyfile: exact.exact_s0,
   certfile: exact.exact_s0,
-  ssl_version: exact.exact_s21,
-  cert_reqs: exact.exact_s22,
+  ssl_version: exact.exact_s23,
+  cert_reqs: exact.exact_s24,
   ca_certs: exact.exact_s0,
   suppress_ragged_eofs: exact.exact_s6,
   do_handshake_on_connect: exact.exact_s6,
   ciphers: exact.exact_s0,
-  statsd_host: exact.exact_s23,
+  statsd_host: exact.exact_s25,
   statsd_prefix: exact.exact_s14,
   dogstatsd_tags: exact.exact_s14,
   metrics_bind: exact.exact_s0,

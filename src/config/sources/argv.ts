@@ -53,7 +53,7 @@ function optionTable(): { options: Map<string, { decl: SettingDecl; options: Opt
       options: {
         alias: aliases,
         type: isBoolean(decl) ? 'boolean' : 'string',
-        requiresArg: !isBoolean(decl),
+        requiresArg: !isBoolean(decl) && decl.cliBare === undefined,
       },
     });
   }
@@ -153,7 +153,8 @@ export function parseArgv(args: readonly string[], where: string): ParsedArgs {
 /** A repeated flag yields an array; only array settings keep every value, others the last. */
 function normaliseRepeats(decl: SettingDecl, raw: unknown): unknown {
   if (decl.schema.type === 'array') return Array.isArray(raw) ? raw.map(String) : [String(raw)];
-  return Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  const last: unknown = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  return last === '' && decl.cliBare !== undefined ? decl.cliBare : last;
 }
 
 /** Splits GUNICORN_CMD_ARGS like a POSIX shell would (quotes and backslashes, no expansion). */
