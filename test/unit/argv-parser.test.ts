@@ -27,7 +27,7 @@ function registryCases(): string[][] {
         cases.push([flag], [flag, 'app.js'], [flag, 'false']);
         if (flag.startsWith('--')) cases.push([`--no-${flag.slice(2)}`], [`${flag}=false`]);
       } else {
-        cases.push([flag, '4'], [flag, 'a b', flag, 'c'], [`${flag}=x=y`], [flag, '-1'], [flag, '--'], [flag, '--', 'v']);
+        cases.push([flag], [flag, '4'], [flag, 'a b', flag, 'c'], [`${flag}=x=y`], [flag, '-1'], [flag, '--'], [flag, '--', 'v']);
         if (!flag.startsWith('--')) cases.push([`${flag}4`]);
       }
     }

@@ -83,10 +83,8 @@ function parserOptions(): parser.Options {
   for (const [key, { decl, options }] of TABLE.options) {
     alias[key] = options.alias as string[];
     if (isBoolean(decl)) boolean.push(key);
-    else {
-      string.push(key);
-      narg[key] = Number.NaN;
-    }
+    else string.push(key);
+    if (options.requiresArg === true) narg[key] = Number.NaN;
   }
   return { alias, boolean, string, narg, configuration: { ...PARSER_CONFIGURATION, 'populate--': true } };
 }
