@@ -1,18 +1,18 @@
-// Start-up time and idle memory of gunicorn-ts against plain node: launch → first 200 of
-// `gunicorn-ts -w 1 -b 127.0.0.1:0 hello.cjs`, `node plain.cjs` (same handler) and Node's cluster
-// with 1 worker (the two-process floor), alternated; the idle VmRSS of each manager and worker;
-// `gunicorn-ts --version` against `node -e ''`. NODE_EXTRA_CA_CERTS is unset.
-// Run: npx tsc -p . && node dist/bench/startup.js [rounds=9] [--ts] [--settle] [--compare=BIN]
-// (--ts adds the hello.ts app, loaded through jiti; --settle reads memory again 12 s later, once
-// V8's memory reducer has shrunk the young generation that start-up grew, ~8 s after the last GC;
-// --compare adds another build's dist/src/bin/gunicorn-ts.js, e.g. a worktree of an older commit.)
+// Start-up time, idle memory and start-up CPU of gunicorn-ts against Node's own floor, alternated
+// in one run: launch → first 200 of `gunicorn-ts -w 1 -b 127.0.0.1:0 hello.cjs`, `node plain.cjs`
+// (same handler) and Node's cluster with 1 worker (the two-process floor); the idle VmRSS and the
+// CPU (utime+stime) each manager and worker spent by then; `gunicorn-ts --check-config` and
+// `--version` against `node -e ''`. Ratios are medians of per-round ratios to the cluster (to
+// `node -e ''` for the short commands), with their spread. NODE_EXTRA_CA_CERTS is unset
+// (it triples Node's start-up here). Run it with each Node to compare (the children run on the same Node):
+// npx tsc -p . && node dist/bench/startup.js [rounds=9] [--ts] [--settle] [--compare=BIN]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './lib/throughput-wrk.js';
-import { benchEnv, childPids, killGroup, msUntil200, rssMb, sleep } from './lib/throughput-proc.js';
+import { benchEnv, childPids, cpuSeconds, killGroup, msUntil200, rssMb, sleep } from './lib/throughput-proc.js';
 
 const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.js', import.meta.url));
 const HELLO_TS = fileURLToPath(new URL('../../config-examples/apps/hello.ts', import.meta.url));
@@ -27,6 +27,9 @@ const SETTLE_MS = 12_000;
 interface Memory {
   readonly managerMb: number;
   readonly workerMb: number;
+  /** CPU spent so far (start-up, one request, idle), in ms. */
+  readonly managerCpuMs: number;
+  readonly workerCpuMs: number;
 }
 
 interface Sample extends Memory {
@@ -40,6 +43,7 @@ interface Target {
   /** The process's own log line that names the port it bound (port 0). */
   readonly portLine: RegExp;
   readonly managed: boolean;
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 function writeApps(dir: string): void {
@@ -85,7 +89,7 @@ function portOf(child: ChildProcess, line: RegExp): Promise<number> {
 
 async function measure(target: Target, dir: string): Promise<Sample> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, target.args(dir), { cwd: dir, env: benchEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, target.args(dir), { cwd: dir, env: benchEnv(target.env), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   try {
     const port = await portOf(child, target.portLine).catch((err: Error) => {
       throw new Error(`${target.name}: ${err.message}`);
@@ -94,17 +98,19 @@ async function measure(target: Target, dir: string): Promise<Sample> {
     await sleep(IDLE_MS);
     const early = memoryOf(child.pid!, target.managed);
     if (settle) await sleep(SETTLE_MS - IDLE_MS);
-    return { launchMs, ...early, settled: settle ? memoryOf(child.pid!, target.managed) : { managerMb: Number.NaN, workerMb: Number.NaN } };
+    return { launchMs, ...early, settled: settle ? memoryOf(child.pid!, target.managed) : NO_MEMORY };
   } finally {
     killGroup(child);
   }
 }
 
+const NO_MEMORY: Memory = { managerMb: Number.NaN, workerMb: Number.NaN, managerCpuMs: Number.NaN, workerCpuMs: Number.NaN };
+
 function memoryOf(pid: number, managed: boolean): Memory {
-  if (!managed) return { managerMb: Number.NaN, workerMb: rssMb(pid) };
+  if (!managed) return { ...NO_MEMORY, workerMb: rssMb(pid), workerCpuMs: cpuSeconds([pid]) * 1000 };
   const workers = childPids(pid);
   if (workers.length !== 1) throw new Error(`expected 1 worker, found ${workers.length}`);
-  return { managerMb: rssMb(pid), workerMb: rssMb(workers[0]!) };
+  return { managerMb: rssMb(pid), workerMb: rssMb(workers[0]!), managerCpuMs: cpuSeconds([pid]) * 1000, workerCpuMs: cpuSeconds([workers[0]!]) * 1000 };
 }
 
 /** Wall time of one short command, in ms. */
@@ -117,39 +123,63 @@ function timeRun(args: readonly string[], dir: string): number {
 
 const fmt = (n: number, digits = 0): string => (Number.isNaN(n) ? '-' : n.toFixed(digits));
 
-function report(targets: readonly Target[], samples: Map<Target, Sample[]>, version: { node: number[]; gts: number[] }): void {
-  const base = samples.get(PLAIN)!;
-  const baseLaunch = median(base.map((s) => s.launchMs));
-  const baseMb = median(base.map((s) => s.workerMb));
-  const baseSettled = median(base.map((s) => s.settled.workerMb));
-  const rows = [['config', 'first 200 ms', 'x', 'master MB', 'x', 'worker MB', 'x', ...(settle ? ['settled master/worker MB', 'x'] : [])]];
-  for (const t of targets) {
-    const s = samples.get(t)!;
-    const launch = median(s.map((x) => x.launchMs));
-    const mgr = t.managed ? median(s.map((x) => x.managerMb)) : Number.NaN;
-    const wrk = median(s.map((x) => x.workerMb));
-    const row = [t.name, fmt(launch), fmt(launch / baseLaunch, 2), fmt(mgr, 1), fmt(mgr / baseMb, 2), fmt(wrk, 1), fmt(wrk / baseMb, 2)];
-    if (settle) {
-      const sm = t.managed ? median(s.map((x) => x.settled.managerMb)) : Number.NaN;
-      const sw = median(s.map((x) => x.settled.workerMb));
-      row.push(`${fmt(sm, 1)}/${fmt(sw, 1)}`, `${fmt(sm / baseSettled, 2)}/${fmt(sw / baseSettled, 2)}`);
-    }
-    rows.push(row);
-  }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
-  const node = median(version.node);
-  const gts = median(version.gts);
-  console.log(`\nnode -e '': ${fmt(node)} ms; gunicorn-ts --version: ${fmt(gts)} ms (x${fmt(gts / node, 2)})`);
-  console.log(`medians of ${rounds} alternating rounds; MB = VmRSS ${IDLE_MS} ms (settled: ${SETTLE_MS} ms) after the first 200; x = ratio to plain node (MB: to its server process)`);
+/** Median of the per-round ratios a/b, with their range: `1.23x (1.10-1.31)`. */
+function ratio(a: readonly number[], b: readonly number[]): string {
+  const r = a.map((x, i) => x / b[i]!).filter((x) => Number.isFinite(x));
+  if (r.length === 0) return '-';
+  return `${fmt(median(r), 2)}x (${fmt(Math.min(...r), 2)}-${fmt(Math.max(...r), 2)})`;
 }
+
+type Metric = (s: Sample) => number;
+const METRICS: readonly [string, Metric][] = [
+  ['launch to first 200, ms', (s) => s.launchMs],
+  ['master idle RSS, MB', (s) => s.managerMb],
+  ['worker idle RSS, MB', (s) => s.workerMb],
+  ['CPU starting the master, ms', (s) => s.managerCpuMs],
+  ['CPU starting the worker, ms', (s) => s.workerCpuMs],
+];
+const SETTLED: readonly [string, Metric][] = [
+  ['master settled RSS, MB', (s) => s.settled.managerMb],
+  ['worker settled RSS, MB', (s) => s.settled.workerMb],
+];
+
+function table(rows: string[][]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) console.log(`| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`);
+}
+
+function report(targets: readonly Target[], samples: Map<Target, Sample[]>, commands: Map<string, number[]>): void {
+  const base = samples.get(CLUSTER)!;
+  const others = targets.filter((t) => t !== CLUSTER && t !== PLAIN);
+  const rows = [['', 'node plain.cjs', CLUSTER.name, ...others.flatMap((t) => [t.name, 'ratio to cluster (range)'])]];
+  for (const [label, metric] of [...METRICS, ...(settle ? SETTLED : [])]) {
+    const cell = (t: Target): string => fmt(median(samples.get(t)!.map(metric)), 1);
+    rows.push([label, cell(PLAIN), cell(CLUSTER), ...others.flatMap((t) => [cell(t), ratio(samples.get(t)!.map(metric), base.map(metric))])]);
+  }
+  table(rows);
+  console.log('');
+  const node = commands.get(NODE_E)!;
+  const cmdRows = [['command', 'wall ms', `ratio to ${NODE_E} (range)`]];
+  for (const [name, times] of commands) cmdRows.push([name, fmt(median(times)), name === NODE_E ? '' : ratio(times, node)]);
+  table(cmdRows);
+  console.log(`\nNode ${process.version}; medians of ${rounds} alternating rounds; RSS and CPU read ${IDLE_MS} ms (settled: ${SETTLE_MS} ms) after the first 200`);
+}
+
+const NODE_E = "node -e ''";
+/** The short commands timed each round, beside `node -e ''`. */
+const COMMANDS: readonly [string, (dir: string) => string[]][] = [
+  [NODE_E, () => ['-e', '']],
+  ['gunicorn-ts --version', () => [BIN, '--version']],
+  ['gunicorn-ts --check-config hello.cjs', () => [BIN, '--check-config', 'hello.cjs']],
+  ['gunicorn-ts --help', () => [BIN, '--help']],
+];
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gts-startup-'));
   writeApps(dir);
-  const targets = [PLAIN, CLUSTER, GTS, ...(compareBin ? [compare(compareBin)] : []), ...(withTs ? [GTS_TS] : [])];
+    const targets = [PLAIN, CLUSTER, GTS, ...(compareBin ? [compare(compareBin)] : []), ...(withTs ? [GTS_TS] : [])];
   const samples = new Map<Target, Sample[]>(targets.map((t) => [t, []]));
-  const version = { node: [] as number[], gts: [] as number[] };
+  const commands = new Map<string, number[]>(COMMANDS.map(([name]) => [name, []]));
   try {
     for (let round = 0; round < rounds; round++) {
       // Rotate the order so no config always runs first on a warm (or cold) machine.
@@ -157,13 +187,15 @@ async function main(): Promise<void> {
         const target = targets[(i + round) % targets.length]!;
         const sample = await measure(target, dir);
         samples.get(target)!.push(sample);
-        console.error(`round ${round + 1} ${target.name}: first 200 after ${fmt(sample.launchMs)} ms, master ${fmt(sample.managerMb, 1)} MB, worker ${fmt(sample.workerMb, 1)} MB`);
+        console.error(`round ${round + 1} ${target.name}: first 200 after ${fmt(sample.launchMs)} ms, master ${fmt(sample.managerMb, 1)} MB ${fmt(sample.managerCpuMs)} ms CPU, worker ${fmt(sample.workerMb, 1)} MB ${fmt(sample.workerCpuMs)} ms CPU`);
         await sleep(200);
       }
-      version.node.push(timeRun(['-e', ''], dir));
-      version.gts.push(timeRun([BIN, '--version'], dir));
+      for (let i = 0; i < COMMANDS.length; i++) {
+        const [name, args] = COMMANDS[(i + round) % COMMANDS.length]!;
+        commands.get(name)!.push(timeRun(args(dir), dir));
+      }
     }
-    report(targets, samples, version);
+    report(targets, samples, commands);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

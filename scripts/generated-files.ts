@@ -5,6 +5,7 @@
 import { SETTINGS } from '../src/config/registry.js';
 import { buildJsonSchema } from '../src/config/schema.js';
 import { renderManPage } from '../src/config/render/man.js';
+import { renderValidators, VALIDATORS_PATH } from '../src/config/render/validator-code.js';
 import { renderSettingsMarkdown } from '../src/config/render/markdown.js';
 import { GENERATED_NOTE } from '../src/config/render/summary.js';
 import { INSTANCE_SCHEMA_PATH, renderInstanceSchema } from '../src/debian/instance-rules.js';
@@ -23,5 +24,6 @@ export function generatedFiles(): Record<string, string> {
     'docs/settings.md': renderSettingsMarkdown(SETTINGS),
     [INSTANCE_SCHEMA_PATH]: renderInstanceSchema(),
     'docs/signals.md': renderSignalsMarkdown(),
+    [VALIDATORS_PATH]: renderValidators(),
   };
 }

@@ -35,8 +35,8 @@ export function parseWrkFigures(out: string): WrkFigures {
 }
 
 /** wrk -t2 -cN -dS --latency URL; resolves with the figures and the raw output. */
-export function runWrk(url: string, connections: number, seconds: number): Promise<{ figures: WrkFigures; raw: string }> {
-  const args = ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', url];
+export function runWrk(url: string, connections: number, seconds: number, threads = 2): Promise<{ figures: WrkFigures; raw: string }> {
+  const args = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--latency', url];
   return new Promise((resolve, reject) => {
     execFile('wrk', args, { timeout: (seconds + 30) * 1000 }, (err, stdout) =>
       (err ? reject(err) : resolve({ figures: parseWrkFigures(stdout), raw: stdout })));

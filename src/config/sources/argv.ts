@@ -1,9 +1,11 @@
 // Command-line arguments (the real argv and GUNICORN_CMD_ARGS) → a layer of raw text values.
 // yargs is driven entirely by the settings registry; values stay text here and are coerced
 // and validated with every other layer, so `-w abc` is reported like any other bad value.
-// --help is rendered from the registry by render/help.ts, not by yargs.
-import yargs from 'yargs';
+// --help is rendered from the registry by render/help.ts, not by yargs. A start parses with
+// yargs-parser, the engine inside yargs, given the options yargs itself would hand it: yargs
+// proper takes ~65 ms to load, and a unit test checks both read every argv alike.
 import type { Argv, Options } from 'yargs';
+import parser from 'yargs-parser';
 import { SETTINGS } from '../registry.js';
 import type { SettingDecl } from '../setting.js';
 import { GunicornError } from '../../errors.js';
@@ -60,18 +62,41 @@ function optionTable(): { options: Map<string, { decl: SettingDecl; options: Opt
 
 const TABLE = optionTable();
 
-export function buildParser(args: readonly string[], scriptName = 'gunicorn-ts'): Argv {
+/** yargs' parser configuration, shared by the yargs instance and the direct yargs-parser call. */
+const PARSER_CONFIGURATION = {
+  'camel-case-expansion': false,
+  'dot-notation': false,
+  'duplicate-arguments-array': true,
+  'boolean-negation': true,
+  'strip-aliased': true,
+  'parse-numbers': false,
+  'parse-positional-numbers': false,
+} as const;
+
+/** The options object yargs builds from `.option()` calls, as yargs-parser receives it. */
+function parserOptions(): parser.Options {
+  const alias: Record<string, string[]> = { help: ['h'] };
+  const boolean = ['help', 'version'];
+  const string: string[] = [];
+  // yargs' requiresArg is narg NaN: exactly one value follows, which may not be another flag.
+  const narg: Record<string, number> = {};
+  for (const [key, { decl, options }] of TABLE.options) {
+    alias[key] = options.alias as string[];
+    if (isBoolean(decl)) boolean.push(key);
+    else string.push(key);
+    if (options.requiresArg === true) narg[key] = Number.NaN;
+  }
+  return { alias, boolean, string, narg, configuration: { ...PARSER_CONFIGURATION, 'populate--': true } };
+}
+
+const PARSER_OPTIONS = parserOptions();
+
+/** The registry-driven yargs instance whose reading parseFlags reproduces (loaded on demand). */
+export async function buildParser(args: readonly string[], scriptName = 'gunicorn-ts'): Promise<Argv> {
+  const { default: yargs } = await import('yargs');
   let parser = yargs([...args])
     .scriptName(scriptName)
-    .parserConfiguration({
-      'camel-case-expansion': false,
-      'dot-notation': false,
-      'duplicate-arguments-array': true,
-      'boolean-negation': true,
-      'strip-aliased': true,
-      'parse-numbers': false,
-      'parse-positional-numbers': false,
-    })
+    .parserConfiguration(PARSER_CONFIGURATION)
     .help(false)
     .version(false)
     .option('help', { alias: 'h', type: 'boolean' })
@@ -80,9 +105,21 @@ export function buildParser(args: readonly string[], scriptName = 'gunicorn-ts')
   return parser.exitProcess(false);
 }
 
+/** What yargs returns from parseSync: values by option key, positionals in `_`. */
+export type ParsedFlags = Record<string, unknown> & { _: (string | number)[] };
+
+/** argv → flags as yargs would return them; a malformed argv (a flag missing its value) throws. */
+export function parseFlags(args: readonly string[], where: string): ParsedFlags {
+  const { argv, error } = parser.detailed([...args], PARSER_OPTIONS);
+  if (error) throw new GunicornError('GTS_ERR_USAGE', `${error.message} in ${where}`);
+  // As yargs does when 'populate--' is off: what follows `--` joins the positionals.
+  const { '--': rest = [], ...flags } = argv;
+  return { ...flags, _: [...argv._, ...rest] };
+}
+
 /** Parses argv (without node and script) into raw setting values. Throws on unknown flags. */
 export function parseArgv(args: readonly string[], where: string): ParsedArgs {
-  const parsed = buildParser(args).parseSync() as Record<string, unknown> & { _: (string | number)[] };
+  const parsed = parseFlags(args, where);
   const values = new Map<string, unknown>();
   for (const [key, raw] of Object.entries(parsed)) {
     if (key === '_' || key === '$0' || key === 'help' || key === 'version' || key === 'h') continue;

@@ -1,0 +1,56 @@
+// Fast recycling: 2 workers of an app that boots in 0.8 s, each replaced after about 20,000
+// requests (wait_for_new_workers, warmup 10), against the same server without recycling,
+// alternated rounds with per-round ratios. Load: wrk -t1 -c32 -d8s on 127.0.0.1.
+// Run: npx tsc -p . && node dist/bench/recycle-fast.js [rounds=3]
+import './lib/exit-on-signal.js';
+import { fileURLToPath } from 'node:url';
+import { startGunicorn } from '../test/helpers/server.js';
+import { runWrk, type WrkFigures } from './lib/recycle-wrk.js';
+import { median } from './lib/throughput-wrk.js';
+
+const ROUNDS = Number(process.argv[2] ?? 3);
+const SECONDS = 8;
+const WORKERS = '2';
+const LIB = fileURLToPath(new URL('../../bench/lib/', import.meta.url));
+const RECYCLING = ['--max-requests', '20000', '--max-requests-jitter', '2000', '--wait-for-new-workers', '--warmup-requests', '10'];
+
+interface Run { readonly wrk: WrkFigures; readonly replaced: number }
+
+async function measure(args: readonly string[]): Promise<Run> {
+  const server = startGunicorn(['-b', '127.0.0.1:0', '-w', WORKERS, ...args, 'recycle-fast-app.mjs:create()'], { cwd: LIB });
+  try {
+    const [url] = await server.listening();
+    await server.waitFor('workers booted', () => server.lines.filter((l) => l.msg === 'worker booted').length >= Number(WORKERS), 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const { figures } = await runWrk(`${url}/`, 32, SECONDS, 1);
+    const replaced = server.lines.filter((l) => l.msg === 'booting worker').length - Number(WORKERS);
+    return { wrk: figures, replaced };
+  } finally {
+    try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ }
+    await server.stop();
+  }
+}
+
+const range = (r: readonly number[]): string => `${median(r).toFixed(2)}x (${Math.min(...r).toFixed(2)}-${Math.max(...r).toFixed(2)})`;
+
+async function main(): Promise<void> {
+  const base: Run[] = [];
+  const fast: Run[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    // ABBA: neither variant always runs first.
+    const order = round % 2 === 0 ? [base, fast] : [fast, base];
+    for (const list of order) list.push(await measure(list === base ? [] : RECYCLING));
+    process.stderr.write(`round ${round + 1}: ${base.at(-1)!.wrk.rps.toFixed(0)} vs ${fast.at(-1)!.wrk.rps.toFixed(0)} rps, ${fast.at(-1)!.replaced} replaced\n`);
+  }
+  const rps = fast.map((f, i) => f.wrk.rps / base[i]!.wrk.rps);
+  const p99 = fast.map((f, i) => f.wrk.p99ms / base[i]!.wrk.p99ms);
+  const errors = (runs: readonly Run[]): number => runs.reduce((n, r) => n + r.wrk.socketErrors + r.wrk.non2xx, 0);
+  process.stdout.write(`wrk -t1 -c32 -d${SECONDS}s, ${WORKERS} workers, app boots in 0.8 s; Node ${process.version}; ${ROUNDS} alternated rounds\n`);
+  process.stdout.write('| variant | rps | p99 ms | replaced | errors | rps ratio (range) | p99 ratio (range) |\n|---|---|---|---|---|---|---|\n');
+  const row = (name: string, runs: readonly Run[], ratios: string[]): string =>
+    `| ${name} | ${median(runs.map((r) => r.wrk.rps)).toFixed(0)} | ${median(runs.map((r) => r.wrk.p99ms)).toFixed(1)} | ${median(runs.map((r) => r.replaced))} | ${errors(runs)} | ${ratios.join(' | ')} |\n`;
+  process.stdout.write(row('no recycling', base, ['1', '1']));
+  process.stdout.write(row(`fast recycling (${RECYCLING.join(' ')})`, fast, [range(rps), range(p99)]));
+}
+
+await main();
