@@ -96,7 +96,9 @@ export function requestLineLength(req: IncomingMessage): number {
 /** The first limit `req` is over, or null. Sizes are those of the parsed "Name: value". */
 export function checkRequestLimits(req: IncomingMessage, limits: Limits): LimitViolation | null {
   // llhttp accepts an HTTP/0.9 line ("GET /" with no version); Gunicorn, and we, do not.
-  if (req.httpVersionMajor !== 1) return { status: 400, reason: `unsupported HTTP version ${req.httpVersion}` };
+  // HTTP/2 arrives through node:http2's compatibility API (a request with a `stream`), never from llhttp.
+  const http2 = req.httpVersionMajor === 2 && 'stream' in req;
+  if (req.httpVersionMajor !== 1 && !http2) return { status: 400, reason: `unsupported HTTP version ${req.httpVersion}` };
   if (limits.requestLine > 0 && requestLineLength(req) > limits.requestLine) {
     return { status: 414, reason: `request line longer than limit_request_line (${limits.requestLine})` };
   }

@@ -26,7 +26,7 @@ import { WorkerHooks, serverFromWorker, workerSelf } from './worker-hooks.js';
 import { workerHookFunctions } from './hook-functions.js';
 import { loadCustomWorker, withCustomWorker } from './worker-class.js';
 import { accessRecorder } from './access-recorder.js';
-import { workerResponseClass } from './worker-response.js';
+import { workerHttp2ResponseClass, workerResponseClass } from './worker-response.js';
 import { workerLogger } from './worker-log.js';
 
 export interface BootedWorker {
@@ -63,6 +63,7 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   const stats = attachRequestStats(() => ({ requests: counter.served, inFlight: counter.inFlight }));
   const http = createHttpServer(settings, (req, res) => handler(req, res), log, {
     responseClass: workerResponseClass(access?.features),
+    http2ResponseClass: workerHttp2ResponseClass(access?.features),
     rejected: stats.rejected,
   });
   const limit = custom?.maxConnections ?? (settings.worker_class === 'sync' ? 1 : Math.max(1, settings.worker_connections));

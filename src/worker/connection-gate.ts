@@ -12,7 +12,7 @@
 // ready in the same poll), it is kept paused (nothing read, so no request starts) and
 // admitted in arrival order as slots free up.
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
-import type { Server as HttpServer } from 'node:http';
+import type { EventEmitter } from 'node:events';
 import type { InheritedSocket } from '../ipc/messages.js';
 import { acceptedSocketOf } from '../http/index.js';
 import { acceptPauseOf, type AcceptPause } from './accept-pause.js';
@@ -38,7 +38,7 @@ export class ConnectionGate {
   #upgraded = 0;
   #waiters: { readonly httpOnly: boolean; readonly resolve: () => void }[] = [];
 
-  constructor(private readonly http: HttpServer, private readonly limit: number) {}
+  constructor(private readonly http: EventEmitter, private readonly limit: number) {}
 
   /** Starts accepting on every inherited fd. */
   async listen(sockets: readonly InheritedSocket[], backlog: number): Promise<void> {
