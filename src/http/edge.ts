@@ -107,6 +107,8 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog)
       if (h2?.priorKnowledge === true) {
         const h2c = http2.createServer({ settings: h2.settings, ...(http2ResponseClass === undefined ? {} : { Http2ServerResponse: http2ResponseClass }) });
         h2c.on(REQUEST, guarded);
+        // The worker sees one server: its HTTP/2 sessions are reported there (the drain's GOAWAY).
+        h2c.on('session', (session: http2.ServerHttp2Session) => server.emit('session', session));
         installPriorKnowledge(server as http.Server, h2c, (address) => isAllowed(forwarded.allow, address), log);
       }
       return server;

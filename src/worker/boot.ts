@@ -3,6 +3,7 @@
 // that tell the arbiter where the worker stands (booted, warmed, tired, beat). Stopping is
 // shutdown.ts's: drain, worker_exit, the app's own cleanup, exit.
 import type { RequestListener } from 'node:http';
+import type { Http2Session } from 'node:http2';
 import type { HookLogger } from '../config/hook-types.js';
 import type { WorkerConfig } from '../config/worker-config.js';
 import { AppNotFoundError } from '../app/errors.js';
@@ -70,6 +71,8 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   const gate = new ConnectionGate(http, limit);
   let stopBeats = (): void => undefined;
   const drain = new Drain(gate, { keepAliveMs: http.keepAliveTimeout, keepsAlive: keepsAlive(settings) });
+  // HTTP/2 servers report each session (the cleartext one through this server too).
+  http.on('session', (session: Http2Session) => drain.session(session));
   const shutdown = new Shutdown({
     gate, drain, log, app: loaded.value, termListeners: appTermListeners,
     gracefulMs: settings.graceful_timeout * 1000,
