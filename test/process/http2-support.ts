@@ -1,6 +1,7 @@
 // Clients for the HTTP/2 process tests: curl (its own nghttp2) for one request, and Node's
 // http2 client for load that must survive a worker retiring (GOAWAY) and for a rapid-reset flood.
 import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import http2 from 'node:http2';
 
 export interface CurlResult { readonly version: string; readonly status: number; readonly body: string }
@@ -32,11 +33,14 @@ export function http2Load(origin: string, connect: http2.SecureClientSessionOpti
   let retried = 0;
   let running = true;
   let session: http2.ClientHttp2Session | null = null;
+  const opened: http2.ClientHttp2Session[] = [];
   const current = (): http2.ClientHttp2Session => {
     if (session === null || session.closed || session.destroyed) {
       const s = http2.connect(origin, connect);
       s.on('error', () => undefined);
-      s.on('goaway', () => { if (session === s) session = null; });
+      // After GOAWAY the client finishes what the server will still answer, then closes.
+      s.on('goaway', () => { if (session === s) session = null; s.close(); });
+      opened.push(s);
       s.on('close', () => { if (session === s) session = null; });
       session = s;
     }
@@ -79,7 +83,7 @@ export function http2Load(origin: string, connect: http2.SecureClientSessionOpti
     async stop() {
       running = false;
       await Promise.all(loops);
-      session?.close();
+      for (const s of opened) s.destroy();
       return { ok, failed, retried, pids };
     },
   };
@@ -114,6 +118,18 @@ export function rapidReset(origin: string, connect: http2.SecureClientSessionOpt
         else setImmediate(burst);
       };
       burst();
+    });
+  });
+}
+
+const FLOOD = fileURLToPath(new URL('./http2-flood.js', import.meta.url));
+
+/** rapidReset() from a separate client process (killed after `ms` at most); resolves with streams sent. */
+export function rapidResetProcess(origin: string, count: number, ms = 20_000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [FLOOD, origin, String(count)], { timeout: ms }, (err, stdout) => {
+      if (err) reject(err);
+      else resolve(Number(stdout.trim()));
     });
   });
 }

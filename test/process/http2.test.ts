@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { runGunicorn, startGunicorn, type ServerProcess } from '../helpers/server.js';
 import { startEchoServer, type EchoServer } from '../helpers/raw-http.js';
 import { makeTestPki, type TestPki } from '../helpers/test-pki.js';
-import { curl, http2Load, rapidReset } from './http2-support.js';
+import { curl, http2Load, rapidResetProcess } from './http2-support.js';
 
 let pki: TestPki;
 before(() => { pki = makeTestPki(); });
@@ -89,7 +89,7 @@ describe('HTTP/2 through the binary', () => {
     const echo = await start([...tls(), '--http-protocols', 'h2,h1']);
     const connect = { ca: fs.readFileSync(pki.file('ca.pem')), servername: 'localhost' };
     const origin = `https://localhost:${echo.port}`;
-    const floods = Promise.all([rapidReset(origin, connect, 20_000), rapidReset(origin, connect, 20_000)]);
+    const floods = Promise.all([rapidResetProcess(origin, 20_000), rapidResetProcess(origin, 20_000)]);
     const normal = http2Load(origin, connect, 2);
     const sent = await floods;
     const result = await normal.stop();
