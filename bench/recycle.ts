@@ -1,10 +1,13 @@
 // What replacing workers costs clients: one run compares no recycling, plain max-requests,
 // max-requests with wait_for_new_workers + warmup_requests (and with the cache warmed in
-// post_worker_init instead), rolling HUP reloads every 4 s, and one USR2 upgrade mid-run.
+// post_worker_init instead), one plain HUP, rolling HUP reloads every 4 s, and one USR2 upgrade.
 // App (bench/lib/recycle-app.mjs): 500 ms boot, 40 ms backend wait, first 20 requests of a
 // worker 20 ms slower. Load: wrk -t2 -c32 -d20s --latency on 127.0.0.1, plus a 4-loop probe
 // for the latency-over-time plot (bench/out/recycle.png).
 // Run: npx tsc -p . && node dist/bench/recycle.js [seconds=20]
+// Or:  node dist/bench/recycle.js [seconds=20] --hup-pairs=N: only no recycling and one plain
+// HUP, alternated N times on fresh servers, with the median of the per-pair ratios (a shared
+// machine's load moves both runs of a pair alike).
 import './lib/exit-on-signal.js';
 import { fileURLToPath } from 'node:url';
 import { startGunicorn, type ServerProcess } from '../test/helpers/server.js';
@@ -12,7 +15,8 @@ import { runWrk, type WrkFigures } from './lib/recycle-wrk.js';
 import { percentile, probe, type ProbeSample } from './lib/recycle-probe.js';
 import { plotLatency } from './lib/recycle-plot.js';
 
-const SECONDS = Number(process.argv[2] ?? 20);
+const SECONDS = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 20);
+const HUP_PAIRS = Number(process.argv.find((a) => a.startsWith('--hup-pairs='))?.split('=')[1] ?? 0);
 const WORKERS = '4';
 const LIB = fileURLToPath(new URL('../../bench/lib/', import.meta.url));
 const OUT = fileURLToPath(new URL('../../bench/out/', import.meta.url));
@@ -32,6 +36,7 @@ const VARIANTS: readonly Variant[] = [
   { name: 'max-requests 500', args: ['--max-requests', '500'] },
   { name: 'max-requests 500 + wait + warmup 20', args: ['--max-requests', '500', ...NEW_OPTIONS] },
   { name: 'max-requests 500 + wait + post_worker_init warm', args: ['--max-requests', '500', '--wait-for-new-workers', '-c', 'recycle-warm.conf.mjs'] },
+  { name: 'HUP once at 1/3 (plain kill -HUP)', args: [], during: hupOnce },
   { name: 'HUP every 4 s (plain)', args: [], during: (s) => hupEvery(s, 4000) },
   { name: 'HUP every 4 s + wait + warmup 20', args: NEW_OPTIONS, during: (s) => hupEvery(s, 4000) },
   { name: 'USR2 at 1/3 + wait + warmup 20', args: NEW_OPTIONS, during: upgradeOnce },
@@ -42,6 +47,12 @@ async function hupEvery(server: ServerProcess, ms: number): Promise<void> {
     await sleep(ms);
     server.signal('SIGHUP');
   }
+}
+
+/** One plain `kill -HUP` a third into the run, as an operator deploying would. */
+async function hupOnce(server: ServerProcess): Promise<void> {
+  await sleep((SECONDS * 1000) / 3);
+  server.signal('SIGHUP');
 }
 
 /** USR2, wait until the new master's workers booted, then TERM the old master. */
@@ -85,7 +96,36 @@ function row(r: Result, base: Result): string {
   return cells.join(' ');
 }
 
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** --hup-pairs: the plain-HUP row against its own baseline, pair by pair. */
+async function hupPairs(pairs: number): Promise<void> {
+  const base = VARIANTS[0]!;
+  const hup = VARIANTS.find((v) => v.during === hupOnce)!;
+  const rows: { base: Result; hup: Result }[] = [];
+  for (let i = 0; i < pairs; i++) {
+    process.stderr.write(`pair ${i + 1}/${pairs}\n`);
+    rows.push({ base: await measure(base), hup: await measure(hup) });
+  }
+  const errors = (r: Result): number => r.wrk.socketErrors + r.wrk.non2xx + r.probe.filter((s) => !s.ok).length;
+  process.stdout.write(`wrk -t2 -c32 -d${SECONDS}s --latency, ${WORKERS} workers, 127.0.0.1: no recycling vs one plain kill -HUP at 1/3, ${pairs} pairs\n`);
+  process.stdout.write('pair  base rps  HUP rps  rps x  base p99  HUP p99  p99 x  HUP errors  replaced\n');
+  rows.forEach(({ base: b, hup: h }, i) => {
+    process.stdout.write(`${String(i + 1).padStart(4)} ${b.wrk.rps.toFixed(0).padStart(9)} ${h.wrk.rps.toFixed(0).padStart(8)} ${(h.wrk.rps / b.wrk.rps).toFixed(2).padStart(6)} `
+      + `${b.wrk.p99ms.toFixed(1).padStart(9)} ${h.wrk.p99ms.toFixed(1).padStart(8)} ${(h.wrk.p99ms / b.wrk.p99ms).toFixed(2).padStart(6)} ${String(errors(h)).padStart(11)} ${String(h.replaced).padStart(9)}\n`);
+  });
+  const rps = median(rows.map((r) => r.hup.wrk.rps / r.base.wrk.rps));
+  const p99 = median(rows.map((r) => r.hup.wrk.p99ms / r.base.wrk.p99ms));
+  const failed = rows.reduce((n, r) => n + errors(r.hup), 0);
+  process.stdout.write(`median: throughput ${rps.toFixed(2)}x, p99 ${p99.toFixed(2)}x; failed requests with HUP: ${failed}\n`);
+}
+
 async function main(): Promise<void> {
+  if (HUP_PAIRS > 0) return hupPairs(HUP_PAIRS);
   const results: Result[] = [];
   for (const v of VARIANTS) {
     process.stderr.write(`running: ${v.name}\n`);

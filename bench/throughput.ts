@@ -5,7 +5,10 @@
 // (`--threads-proxy` adds gunicorn-ts -w 4: more event loops than this machine's cores;
 // `--frameworks` adds Express, Fastify and a bare listener, each under cluster SCHED_NONE and
 // gunicorn-ts -w 2;
-// `--frameworks-only` runs just those.)
+// `--frameworks-only` runs just those.
+// BENCH_OTHER_BUILD=/elsewhere/dist/src/bin/gunicorn-ts.js compares this build with another
+// one in the same run: plain node and one worker (-w 1) of each build, with the ratio of
+// this build to the other printed last.)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,8 +113,10 @@ async function main(): Promise<void> {
   writeFrameworkApps(dir);
   const prefix = fileURLToPath(new URL('../../bench/out/pm2', import.meta.url));
   try {
+    const other = process.env['BENCH_OTHER_BUILD'];
     const pairs = frameworks ? [frameworkTargets(dir, 'http'), frameworkTargets(dir, 'express'), frameworkTargets(dir, 'fastify')] : [];
-    const targets: Target[] = frameworksOnly ? [] : [plainNode(dir), nodeCluster(dir, 'rr'), nodeCluster(dir, 'none'), pm2(dir, prefix), gunicornTs(dir, 2)];
+    const builds = other !== undefined ? [plainNode(dir), gunicornTs(dir, 1), gunicornTs(dir, 1, other, ' (other build)')] : null;
+    const targets: Target[] = builds ?? (frameworksOnly ? [] : [plainNode(dir), nodeCluster(dir, 'rr'), nodeCluster(dir, 'none'), pm2(dir, prefix), gunicornTs(dir, 2)]);
     if (threadsProxy) targets.push(gunicornTs(dir, 4));
     targets.push(...pairs.flat());
     const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
@@ -128,8 +133,15 @@ async function main(): Promise<void> {
         console.error(`round ${round + 1} ${target.name}: ${fmt(sample.keepAlive.rps)} / ${fmt(sample.close.rps)} req/s, first 200 after ${fmt(sample.launchMs)} ms`);
       }
     }
-    if (!frameworksOnly) report(targets.filter((t) => !pairs.flat().includes(t)), samples);
+    if (!frameworksOnly || builds !== null) report(targets.filter((t) => !pairs.flat().includes(t)), samples);
     if (pairs.length > 0) reportFrameworks(pairs, samples);
+    if (builds !== null) {
+      const [, mine, theirs] = builds.map((t) => samples.get(t.name)!);
+      // Median of the per-round ratios: both builds ran in the same round, under the same load.
+      const ratio = (f: (x: Sample) => number): string => fmt(median(mine!.map((x, i) => f(x) / f(theirs![i]!))), 3);
+      console.log(`this build / ${other} (median of per-round ratios): keep-alive ${ratio(ka)}x, Connection: close ${ratio(close)}x, ` +
+        `workers' CPU per keep-alive request ${ratio(cpu)}x`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

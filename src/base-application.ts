@@ -3,7 +3,7 @@
 // process and, in each worker, hands the app and its settings over (see app/embedded.ts).
 // It sits at the top with cli.ts: both start the arbiter.
 import { resolve } from 'node:path';
-import type { GunicornConfig } from './config/define-config.js';
+import type { GunicornConfig } from './config/public-types.js';
 import type { LoadedConfig } from './config/load.js';
 import { GunicornError } from './errors.js';
 import { EMBEDDED_PREFIX, isEmbeddedWorker, registerEmbeddedApp, settingsByName } from './app/embedded.js';

@@ -4,6 +4,7 @@
 // no settings, and the arbiter never loads --print-config or --check-config.
 import type { LoadInputs } from './config/load.js';
 import { GunicornError } from './errors.js';
+import { SUBCOMMANDS } from './commands/subcommands.js';
 import { VERSION } from './version.js';
 
 function printVersion(): number {
@@ -17,8 +18,8 @@ async function run(inputs: LoadInputs): Promise<number> {
   const { loadConfig } = await import('./config/load.js');
   const result = await loadConfig(inputs);
   if (result.kind === 'help') {
-    const { helpText } = await import('./config/sources/argv.js');
-    process.stdout.write(`${await helpText()}\n`);
+    const [{ renderHelp }, { SETTINGS }] = await Promise.all([import('./config/render/help.js'), import('./config/registry.js')]);
+    process.stdout.write(`${renderHelp(SETTINGS, SUBCOMMANDS, process.stdout.columns)}\n`);
     return 0;
   }
   if (result.kind === 'version') return printVersion();
@@ -26,11 +27,15 @@ async function run(inputs: LoadInputs): Promise<number> {
   if (result.config.print_config) {
     const { formatConfig } = await import('./config/print-config.js');
     process.stdout.write(formatConfig(result.config, result.sources));
+    // The socket a start would use, defaults and pidfile applied (gunicorn-ts ctl finds it there).
+    const { controlSocketPlace } = await import('./status/control-socket.js');
+    const place = controlSocketPlace(result.config, inputs.cwd, inputs.env);
+    process.stdout.write(`# control socket in use: ${place === null ? 'none' : `${place.path} (${place.origin})`}\n`);
     return 0;
   }
   if (result.config.check_config) {
     const { checkConfig } = await import('./commands/check-config.js');
-    process.stdout.write(`${await checkConfig(result, inputs.cwd)}\n`);
+    process.stdout.write(`${await checkConfig(result, inputs.cwd, inputs.env)}\n`);
     return 0;
   }
   const { runArbiter } = await import('./arbiter/run.js');
@@ -38,11 +43,15 @@ async function run(inputs: LoadInputs): Promise<number> {
 }
 
 export async function main(inputs: LoadInputs): Promise<number> {
-  // `gunicorn-ts status ...` asks a running master; it reads no configuration.
-  if (inputs.argv[0] === 'status') {
-    const { statusCommand } = await import('./status/command.js');
+  // A subcommand (`gunicorn-ts status ...`, `ctl ...`) talks to a running master; it reads no configuration.
+  const subcommand = SUBCOMMANDS.get(inputs.argv[0] ?? '');
+  if (subcommand !== undefined) {
     const write = (stream: NodeJS.WriteStream) => (text: string): void => void stream.write(text);
-    return statusCommand(inputs.argv.slice(1), { cwd: inputs.cwd, out: write(process.stdout), err: write(process.stderr) });
+    const terminal = process.stdout.isTTY === true;
+    return subcommand.run(inputs.argv.slice(1), {
+      cwd: inputs.cwd, env: inputs.env, out: write(process.stdout), err: write(process.stderr),
+      terminal, colour: terminal && (inputs.env['NO_COLOR'] ?? '') === '',
+    });
   }
   try {
     return await run(inputs);

@@ -1,7 +1,7 @@
 // The public API of the gunicorn-ts package: typed config files (defineConfig) and the
 // types hooks receive. Embedding (BaseApplication) is exported from here too.
-export { defineConfig, type GunicornConfig } from './config/define-config.js';
-
+export { defineConfig } from './config/define-config.js';
+export type { GunicornConfig, GunicornConfigFactory, Hooks, Settings } from './config/public-types.js';
 export type { Config } from './config/registry.js';
 export type { ServerRef, WorkerRef, WorkerSelf, HookLogger } from './config/hook-types.js';
 export { Logger, createLogger } from './log/index.js';

@@ -67,10 +67,11 @@ export function nodeCluster(dir: string, sched: 'rr' | 'none'): Target {
   return { name: `cluster ${sched === 'rr' ? 'RR' : 'SCHED_NONE'}`, start: (port) => spawned(dir, ['cluster.cjs'], port, { SCHED: sched }, childPids, 2) };
 }
 
-export function gunicornTs(dir: string, workers: number): Target {
+/** `bin`: another build's dist/src/bin/gunicorn-ts.js, to compare two versions in one run. */
+export function gunicornTs(dir: string, workers: number, bin = BIN, label = ''): Target {
   return {
-    name: `gunicorn-ts -w ${workers}`,
-    start: (port) => spawned(dir, [BIN, '-w', String(workers), '-b', `127.0.0.1:${port}`, 'handler.cjs'], port, {}, childPids, workers),
+    name: `gunicorn-ts -w ${workers}${label}`,
+    start: (port) => spawned(dir, [bin, '-w', String(workers), '-b', `127.0.0.1:${port}`, 'handler.cjs'], port, {}, childPids, workers),
   };
 }
 

@@ -23,13 +23,18 @@ export function loaderFor(file: string): AppLoader {
   return NATIVE_EXTENSIONS.has(extname(file)) ? 'node' : 'jiti';
 }
 
-export async function importAppModule(file: string): Promise<ImportedModule> {
-  if (loaderFor(file) === 'jiti') return { exports: await importWithJiti(file), loader: 'jiti' };
+export interface ImportOptions {
+  /** jiti's module cache on: what it loads lands in Node's CommonJS cache (see LoadOptions.moduleCache). */
+  readonly moduleCache?: boolean;
+}
+
+export async function importAppModule(file: string, opts: ImportOptions = {}): Promise<ImportedModule> {
+  if (loaderFor(file) === 'jiti') return { exports: await importWithJiti(file, opts), loader: 'jiti' };
   try {
     return { exports: await importNatively(file), loader: 'node' };
   } catch (err) {
     // Syntax this Node cannot parse (newer than the running version): jiti transforms it.
-    if (err instanceof SyntaxError && isLoaderSyntaxError(err)) return { exports: await importWithJiti(file), loader: 'jiti' };
+    if (err instanceof SyntaxError && isLoaderSyntaxError(err)) return { exports: await importWithJiti(file, opts), loader: 'jiti' };
     throw err;
   }
 }
@@ -75,15 +80,15 @@ function isLoaderSyntaxError(err: SyntaxError): boolean {
   return !(err.stack ?? '').startsWith('SyntaxError');
 }
 
-async function importWithJiti(file: string): Promise<unknown> {
+async function importWithJiti(file: string, opts: ImportOptions): Promise<unknown> {
   // Stack traces of transformed code point at the source line, as they would under tsc.
   process.setSourceMapsEnabled(true);
   const tsconfig = nearestTsconfig(dirname(file));
   const jiti = (await loadJiti())(pathToFileURL(file).href, {
     // A fresh instance without the module cache: every load sees the files as they are now
     // (HUP reload, preload in the arbiter), while a module imported twice within one load is
-    // still evaluated once.
-    moduleCache: false,
+    // still evaluated once. A worker under `reload` keeps the cache to report what it loaded.
+    moduleCache: opts.moduleCache === true,
     sourceMaps: true,
     // jiti's default interop wraps the exports in a proxy that reads through to the default
     // export; a Fastify instance there makes the proxy a thenable, and awaiting the import

@@ -18,6 +18,12 @@ export interface LoadOptions extends ResolveOptions {
    * unmanaged); the arbiter restores it, since it listens on ports of its own.
    */
   readonly keepListenGuard?: boolean;
+  /**
+   * Keep what jiti loads in Node's CommonJS cache. Off by default, so every load sees the files
+   * as they are now; a worker under `reload` turns it on to report the files it loaded, which
+   * is safe because each reload starts fresh worker processes.
+   */
+  readonly moduleCache?: boolean;
 }
 
 /** Export names tried, in order, when APP_MODULE has no `:NAME`. */
@@ -45,9 +51,9 @@ export async function loadAppParts(appRef: string, opts: LoadOptions): Promise<L
 }
 
 /** The value APP_MODULE designates (after the factory call), before adaptation. */
-export async function loadAppValue(ref: AppRef, opts: ResolveOptions, listened: readonly CapturedListen[] = []): Promise<{ value: unknown; description: string }> {
+export async function loadAppValue(ref: AppRef, opts: LoadOptions, listened: readonly CapturedListen[] = []): Promise<{ value: unknown; description: string }> {
   const file = await resolveAppModule(ref.module, opts);
-  const namespace = await importModule(file, ref);
+  const namespace = await importModule(file, ref, opts.moduleCache === true);
   const { value, name } = pickExport(namespace, ref, file, listened);
   const description = `${ref.module}:${name}`;
   if (ref.args === null) return { value: await awaitValue(value, description), description };
@@ -62,9 +68,9 @@ export async function loadAppValue(ref: AppRef, opts: ResolveOptions, listened: 
   }
 }
 
-async function importModule(file: string, ref: AppRef): Promise<Record<string, unknown>> {
+async function importModule(file: string, ref: AppRef, moduleCache: boolean): Promise<Record<string, unknown>> {
   try {
-    const { exports } = await importAppModule(file);
+    const { exports } = await importAppModule(file, { moduleCache });
     return asExportsRecord(exports);
   } catch (err) {
     throw new AppBootError(`app module ${JSON.stringify(ref.module)} failed to load: ${describeThrown(err)}`, { cause: err });

@@ -4,7 +4,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { LoadedConfig, LoadInputs } from '../config/load.js';
-import { loadConfig } from '../config/load.js';
 import type { ServerRef, WorkerRef } from '../config/hook-types.js';
 import { isFromWorker } from '../ipc/messages.js';
 import type { FromWorker } from '../ipc/messages.js';
@@ -12,22 +11,31 @@ import type { Logger } from '../log/index.js';
 import { lifecycleChanges, requestWorkerStats, sendLifecycleToStatsd, startMetrics } from '../metrics/index.js';
 import type { MetricsService } from '../metrics/index.js';
 import { HookRunner } from './hooks.js';
+import { socketUrl } from './listeners.js';
+import type { Listeners } from './listeners.js';
+import type { Pidfile } from './pidfile.js';
 import { policyParams } from './policy-params.js';
 import { initialState, nextDeadline, sheddingPids, step } from './policy/index.js';
 import type { PolicyCommand, PolicyEvent, PolicyState } from './policy/index.js';
 import { MASTER_SIGNALS } from './signals.js';
 import type { SignalAction } from './signals.js';
-import type { ListeningSocket } from './sockets/index.js';
 import { spawnWorker } from './worker-process.js';
 import { workerHookSource } from './worker-hook-source.js';
 import { workerConfig } from '../config/worker-config.js';
+import { reloadConfig } from './reload.js';
+import type { ReloadOutcome } from './reload.js';
 import { workerEnvironment } from './worker-env.js';
 
 export interface ArbiterOptions {
   readonly loaded: LoadedConfig;
   readonly inputs: LoadInputs;
-  readonly sockets: readonly ListeningSocket[];
+  /** The listening sockets; a reload changes them, and workers lease theirs at spawn. */
+  readonly listeners: Listeners;
+  /** The master's logger as handed out; `swapLog` replaces what it forwards to (HUP). */
   readonly log: Logger;
+  readonly swapLog: (next: Logger) => Logger;
+  /** The pidfile, moved by a reload that changes `pidfile` (and by USR2). */
+  readonly pidfile: { current: Pidfile | null };
   readonly daemonized: boolean;
   /** USR2: start a new master on the same sockets. */
   readonly reexec: () => void;
@@ -37,6 +45,8 @@ export interface ArbiterOptions {
   readonly cleanup: (code: number, reason: string) => Promise<void>;
   /** A worker reported why it could not boot (the daemon's foreground shows it). */
   readonly onBootFailed?: (message: string) => void;
+  /** With `reload`: a worker reported the files its app loaded. */
+  readonly onModules?: (files: readonly string[]) => void;
 }
 
 interface LiveWorker {
@@ -53,6 +63,8 @@ function residentBytes(pid: number): number | undefined {
     return undefined;
   }
 }
+
+const measured = (rss: number | undefined): { rss?: number } => (rss === undefined ? {} : { rss });
 
 export class Arbiter {
   private state: PolicyState;
@@ -71,13 +83,15 @@ export class Arbiter {
   private readonly signalHandlers = new Map<NodeJS.Signals, () => void>();
   /** metrics_bind (issue 8): /metrics and /healthz; null when off. */
   private readonly metrics: MetricsService | null;
+  /** Reloads run one after the other: a HUP during a reload waits for it. */
+  private reloading: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: ArbiterOptions) {
     this.loaded = opts.loaded;
     this.hooks = new HookRunner(this.settings, opts.log);
     this.state = initialState(policyParams(this.loaded.config), Math.floor(Math.random() * 2 ** 31));
     this.metrics = startMetrics(this.loaded.config.metrics_bind, {
-      sockets: opts.sockets, log: opts.log,
+      sockets: () => opts.listeners.current, log: opts.log,
       flush: () => requestWorkerStats([...this.live.values()].map((w) => w.child)),
     });
   }
@@ -97,9 +111,28 @@ export class Arbiter {
     };
   }
 
+  /** The configuration in force (the one a HUP loaded last). */
+  get config(): LoadedConfig['config'] {
+    return this.loaded.config;
+  }
+
   /** Read-only view of the policy state, for the status control socket (issue 6). */
   get policyState(): PolicyState {
     return this.state;
+  }
+
+  /** Fresh counts from every worker (they answer with a beat), for the control socket's `show workers`. */
+  refreshWorkerStats(): Promise<void> {
+    return requestWorkerStats([...this.live.values()].map((w) => w.child), 500);
+  }
+
+  /** Signals one of this arbiter's workers (the control socket's `worker kill`); false when `pid` is not one. */
+  signalWorker(pid: number, signal: NodeJS.Signals): boolean {
+    const id = this.idByPid.get(pid);
+    const worker = id === undefined ? undefined : this.live.get(id);
+    if (worker === undefined) return false;
+    this.opts.log.info(`Control: sending ${signal} to worker ${pid}`);
+    return worker.child.kill(signal);
   }
 
   /** Runs until the policy halts; resolves with the exit code. */
@@ -128,7 +161,7 @@ export class Arbiter {
     switch (action) {
       case 'reload':
         this.opts.log.info('Hang up: Master');
-        void this.reload();
+        this.reload().catch((err: unknown) => this.opts.log.exception('Reload failed', err));
         return;
       case 'reopen-logs':
         this.opts.log.reopen();
@@ -146,18 +179,35 @@ export class Arbiter {
     }
   }
 
-  /** HUP: read the configuration again; on error keep the running one. */
-  private async reload(): Promise<void> {
-    try {
-      const result = await loadConfig(this.opts.inputs);
-      if (result.kind !== 'config') return;
-      this.loaded = result;
-      this.hooks.update(this.settings);
-      await this.hooks.call('on_reload', this.serverRef);
-      this.dispatch({ type: 'reload', params: policyParams(result.config) });
-    } catch (err) {
-      this.opts.log.error(`Reload failed, keeping the running configuration: ${err instanceof Error ? err.message : String(err)}`);
+  /**
+   * HUP (and the control socket's `reload`): read the configuration again and apply it, then
+   * start a new generation of workers with it. A configuration that fails to load or to apply
+   * is logged and the running one is kept whole.
+   */
+  reload(): Promise<ReloadOutcome> {
+    const next = this.reloading.then(() => this.reloadOnce());
+    this.reloading = next.catch(() => undefined); // one failed reload must not block the next
+    return next;
+  }
+
+  private async reloadOnce(): Promise<ReloadOutcome> {
+    if (this.state.phase !== 'running') {
+      this.opts.log.warning('Reload ignored: the arbiter is not running', { phase: this.state.phase });
+      return { ok: false, error: `the arbiter is ${this.state.phase}` };
     }
+    const outcome = await reloadConfig({
+      running: this.loaded, inputs: this.opts.inputs, listeners: this.opts.listeners,
+      pidfile: this.opts.pidfile, log: this.opts.log, swapLog: this.opts.swapLog,
+    });
+    if (!outcome.ok) {
+      this.opts.log.error(`Reload failed, keeping the running configuration: ${outcome.error}`);
+      return outcome;
+    }
+    this.loaded = outcome.loaded;
+    this.hooks.update(this.settings);
+    await this.hooks.call('on_reload', this.serverRef);
+    this.dispatch({ type: 'reload', params: policyParams(this.loaded.config) });
+    return outcome;
   }
 
   /** Feeds one event to the policy; events raised while carrying out commands are queued. */
@@ -237,7 +287,7 @@ export class Arbiter {
     try {
       child = spawnWorker({
         ...ref,
-        sockets: this.opts.sockets,
+        sockets: this.opts.listeners.lease(command.id),
         settings: workerConfig(settings),
         hooks: workerHookSource(this.loaded),
         env: workerEnvironment(this.opts.inputs.env, settings.raw_env),
@@ -245,10 +295,12 @@ export class Arbiter {
         captureOutput: capture,
       });
     } catch (err) {
+      this.opts.listeners.release(command.id);
       this.dispatch({ type: 'spawn-failed', id: command.id, message: err instanceof Error ? err.message : String(err) });
       return;
     }
     if (child.pid === undefined) {
+      this.opts.listeners.release(command.id);
       child.once('error', (err) => this.dispatch({ type: 'spawn-failed', id: command.id, message: err.message }));
       return;
     }
@@ -278,7 +330,7 @@ export class Arbiter {
     switch (message.type) {
       case 'booted':
         this.opts.log.metrics.gauge('workers', this.live.size);
-        this.dispatch({ type: 'booted', pid });
+        this.dispatch({ type: 'booted', pid, ...measured(residentBytes(pid)) });
         if (!this.served) {
           this.served = true;
           this.opts.onServing?.();
@@ -293,6 +345,9 @@ export class Arbiter {
         return;
       case 'tired':
         this.dispatch({ type: 'tired', pid });
+        return;
+      case 'modules':
+        this.opts.onModules?.(message.files);
         return;
       case 'boot-failed':
         this.opts.onBootFailed?.(message.message);
@@ -323,6 +378,10 @@ export class Arbiter {
     this.live.delete(id);
     this.idByPid.delete(pid);
     this.shedding.delete(pid);
+    // A reload removed an address: it closes once the last worker that served it is gone.
+    for (const socket of this.opts.listeners.release(id)) {
+      this.opts.log.info(`Stopped listening at: ${socketUrl(socket, this.loaded.config.certfile)}`);
+    }
     const how = signal ? `signal ${signal}` : `code ${code}`;
     this.opts.log.info(`Worker exiting (pid: ${pid})`, { worker: id, exit: how });
     // child_exit comes first: the last worker's exit halts the arbiter, and on_exit is last.

@@ -15,7 +15,8 @@ const FIRST_FD = 3;
 export interface ReexecContext {
   readonly inputs: LoadInputs;
   readonly script: string;
-  readonly sockets: readonly ListeningSocket[];
+  /** The sockets in force now (a reload may have changed them since startup). */
+  readonly sockets: () => readonly ListeningSocket[];
   readonly log: Logger;
   readonly pidfile: { current: Pidfile | null };
   readonly preExec: () => Promise<void>;
@@ -40,11 +41,12 @@ export class Reexec {
     await ctx.preExec();
     const original = ctx.pidfile.current;
     if (original) ctx.pidfile.current = original.renameTo(`${original.path}.oldbin`);
-    const env = { ...ctx.inputs.env, [HANDOVER_FDS]: ctx.sockets.map((_, i) => FIRST_FD + i).join(','), [OLD_MASTER]: String(process.pid) };
+    const sockets = ctx.sockets();
+    const env = { ...ctx.inputs.env, [HANDOVER_FDS]: sockets.map((_, i) => FIRST_FD + i).join(','), [OLD_MASTER]: String(process.pid) };
     const child = spawn(process.execPath, [...process.execArgv, ctx.script, ...ctx.inputs.argv], {
       cwd: ctx.inputs.cwd,
       env,
-      stdio: ['inherit', 'inherit', 'inherit', ...ctx.sockets.map((s) => s.handle as never)],
+      stdio: ['inherit', 'inherit', 'inherit', ...sockets.map((s) => s.handle as never)],
     });
     this.child = child;
     ctx.log.info(`Re-executing: new master pid ${child.pid ?? '?'}`);

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import type { LoadedConfig, LoadInputs } from '../config/load.js';
 import type { Config } from '../config/registry.js';
-import { createLogger } from '../log/index.js';
+import { createLogger, swappableLogger } from '../log/index.js';
 import type { Logger } from '../log/index.js';
 import { GunicornError } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -13,6 +13,9 @@ import type { Arbiter, ArbiterOptions } from './arbiter.js';
 import { daemonize, isDaemonChild, reportToForeground } from './daemon.js';
 import { HookRunner } from './hooks.js';
 import { holdSignals } from './early-signals.js';
+import { Listeners, socketUrl } from './listeners.js';
+import type { ListenerOrigin } from './listeners.js';
+import { processTitle } from './reload.js';
 import type { HeldSignals } from './early-signals.js';
 import { isLiveGunicorn, Pidfile } from './pidfile.js';
 import { handoverFds, OLD_MASTER, Reexec } from './reexec.js';
@@ -20,8 +23,9 @@ import { bindAll, BindError, socketsFromFds, socketsFromSystemd } from './socket
 import type { ListeningSocket } from './sockets/index.js';
 import { workerClassWarning } from '../worker/worker-class.js';
 import { preflight } from '../preflight/preflight.js';
+import { controlTarget } from './control-target.js';
 import type { startStatusSocket } from '../status/serve.js';
-import type { startReloadWatch } from '../worker/reload-watch.js';
+import type { ReloadWatch } from './reload-watch.js';
 
 const BIN_SCRIPT = fileURLToPath(new URL('../bin/gunicorn-ts.js', import.meta.url));
 
@@ -29,17 +33,18 @@ export function processName(config: Config): string {
   return config.proc_name ?? config.app ?? config.default_proc_name;
 }
 
-async function openSockets(config: Config, env: NodeJS.ProcessEnv, log: Logger): Promise<ListeningSocket[]> {
+async function openSockets(config: Config, env: NodeJS.ProcessEnv, log: Logger): Promise<{ sockets: ListeningSocket[]; origin: ListenerOrigin }> {
   const handed = handoverFds(env);
-  if (handed) return socketsFromFds(handed, { unlinkOnClose: true });
+  if (handed) return { sockets: socketsFromFds(handed, { unlinkOnClose: true }), origin: 'inherited' };
   const activated = socketsFromSystemd(env, process.pid);
-  if (activated) return activated;
+  if (activated) return { sockets: activated, origin: 'systemd' };
   try {
-    return await bindAll(config.bind, {
+    const sockets = await bindAll(config.bind, {
       backlog: config.backlog,
       umask: config.umask,
       onRetry: (label) => log.error(`Connection in use: ${label}, retrying in 1 second`),
     });
+    return { sockets, origin: 'bind' };
   } catch (err) {
     if (err instanceof BindError) throw new GunicornError('GTS_ERR_BIND', err.message);
     throw err;
@@ -64,7 +69,7 @@ export async function runArbiter(loaded: LoadedConfig, inputs: LoadInputs): Prom
   const { config } = loaded;
   // The same preflight as --check-config, before anything is bound or forked. A daemon's
   // foreground runs it (so its problems reach the terminal); the daemon repeats the load only.
-  if (!isDaemonChild(inputs.env)) await preflight(loaded, inputs.cwd);
+  if (!isDaemonChild(inputs.env)) await preflight(loaded, inputs.cwd, inputs.env);
   if (config.daemon && !isDaemonChild(inputs.env)) return daemonize(inputs, config.enable_stdio_inheritance, BIN_SCRIPT);
   try {
     return await startArbiter(loaded, inputs);
@@ -87,10 +92,12 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   // The caller's umask stays (Gunicorn's rule): `umask` applies only to the Unix sockets and
   // worker temp files the server creates. A daemon has no caller to inherit from: 0022.
   if (isDaemonChild(inputs.env)) process.umask(0o022);
-  process.title = `gunicorn-ts: master [${processName(config)}]`;
+  process.title = processTitle(config);
   const modules = arbiterModules();
   modules.catch(() => undefined); // awaited below; startup may fail before that
-  const log = await createLogger(config, { role: 'arbiter', pid: process.pid });
+  // A HUP builds a new Logger from the new settings; everything handed `log` follows it.
+  const masterLog = swappableLogger(await createLogger(config, { role: 'arbiter', pid: process.pid }));
+  const { log } = masterLog;
   const hooks = new HookRunner(config, log);
   const earlyServer = { pid: process.pid, numWorkers: config.workers, workers: [], log, cfg: config };
   // Gunicorn sets its worker count first, calling nworkers_changed with old_value None.
@@ -98,15 +105,21 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   await hooks.required('on_starting', earlyServer);
   if (config.preload_app) await preload(config, inputs.cwd);
 
-  const sockets = await openSockets(config, inputs.env, log);
+  const opened = await openSockets(config, inputs.env, log);
+  const { sockets } = opened;
+  const listeners = new Listeners(sockets, config, opened.origin);
   const { Arbiter, startStatusSocket } = await modules;
   const pidfile = { current: config.pidfile ? new Pidfile(config.pidfile) : null };
   const oldMaster = Number.parseInt(inputs.env[OLD_MASTER] ?? '', 10);
   // The pidfile before the control socket, whose default path (<pidfile>.ctl) derives from it.
   pidfile.current?.create(process.pid, Number.isInteger(oldMaster) ? oldMaster : undefined);
-  // Live status: control_socket, or <pidfile>.ctl; answers once the arbiter exists.
+  // The control interface: control_socket, <pidfile>.ctl or Gunicorn's default; answers once the arbiter exists.
   const arbiterRef: { current?: Arbiter } = {};
-  const control = await startStatusSocket(config, inputs.cwd, processName(config), () => arbiterRef.current?.policyState ?? null, log)
+  const control = await startStatusSocket(
+    config,
+    { cwd: inputs.cwd, env: inputs.env, procName: processName(config), takeOver: Number.isInteger(oldMaster), log },
+    controlTarget(arbiterRef, () => listeners.current, config),
+  )
     .catch((err: unknown) => {
       pidfile.current?.unlink(process.pid);
       throw err;
@@ -124,17 +137,35 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
     throw err;
   }
   const reexec = new Reexec({
-    inputs, script: BIN_SCRIPT, sockets, log, pidfile,
+    inputs, script: BIN_SCRIPT, sockets: () => listeners.current, log, pidfile,
     preExec: () => hooks.call('pre_exec', arbiterRef.current?.serverRef ?? earlyServer),
   });
   const oldMasterPid = Number.isInteger(oldMaster) ? oldMaster : null;
-  arbiterRef.current = new Arbiter({ ...arbiterOptions({ loaded, inputs, sockets, log, pidfile, reexec, control, oldMaster: oldMasterPid }), reexec: () => void reexec.start() });
-  return runUntilHalt(arbiterRef.current, { config, inputs, log, reexec, held });
+  const watcher: { current: ReloadWatch | null } = { current: null };
+  const parts = { loaded, inputs, listeners, log, swapLog: masterLog.swap, pidfile, reexec, control, oldMaster: oldMasterPid };
+  arbiterRef.current = new Arbiter({
+    ...arbiterOptions(parts),
+    reexec: () => void reexec.start(),
+    onModules: (files) => {
+      const added = watcher.current?.add(files) ?? 0;
+      if (added > 0) log.debug(`reload: watching ${added} more files the app loaded`, { files: watcher.current?.fileCount ?? 0 });
+    },
+  });
+  const arbiter = arbiterRef.current;
+  // reload: a change to the files the app loaded replaces the workers as HUP does.
+  if (config.reload) {
+    const { startReloadWatch } = await import('./reload-start.js');
+    watcher.current = await startReloadWatch(config, {
+      cwd: inputs.cwd, log, alsoIgnored: control ? [control.path] : [],
+      reload: () => arbiter.dispatch({ type: 'reload' }),
+    });
+  }
+  return runUntilHalt(arbiter, { reexec, held, watcher: watcher.current });
 }
 
 function announce(config: Config, sockets: readonly ListeningSocket[], log: Logger): void {
   log.info(`Starting gunicorn-ts ${VERSION}`, { node: process.version });
-  for (const socket of sockets) log.info(`Listening at: ${socketUrl(socket, config)} (${process.pid})`);
+  for (const socket of sockets) log.info(`Listening at: ${socketUrl(socket, config.certfile)} (${process.pid})`);
   log.info(`Using worker: ${config.worker_class}`);
   const classWarning = workerClassWarning(config.worker_class);
   if (classWarning !== null) log.warning(classWarning);
@@ -143,8 +174,9 @@ function announce(config: Config, sockets: readonly ListeningSocket[], log: Logg
 interface ArbiterParts {
   readonly loaded: LoadedConfig;
   readonly inputs: LoadInputs;
-  readonly sockets: ListeningSocket[];
+  readonly listeners: Listeners;
   readonly log: Logger;
+  readonly swapLog: (next: Logger) => Logger;
   readonly pidfile: { current: Pidfile | null };
   readonly reexec: Reexec;
   readonly control: StatusSocket;
@@ -154,10 +186,10 @@ interface ArbiterParts {
 
 /** The Arbiter's options other than `reexec`: daemon reporting and the cleanup once it halts. */
 function arbiterOptions(parts: ArbiterParts): Omit<ArbiterOptions, 'reexec'> {
-  const { loaded, inputs, sockets, log, pidfile, reexec, control, oldMaster } = parts;
+  const { loaded, inputs, listeners, log, swapLog, pidfile, reexec, control, oldMaster } = parts;
   let bootError: string | undefined;
   return {
-    loaded, inputs, sockets, log,
+    loaded, inputs, listeners, log, swapLog, pidfile,
     daemonized: isDaemonChild(inputs.env),
     onServing: () => isDaemonChild(inputs.env) && reportToForeground({ type: 'daemon-ready', pid: process.pid }),
     onBootFailed: (message) => (bootError ??= message),
@@ -169,17 +201,15 @@ function arbiterOptions(parts: ArbiterParts): Omit<ArbiterOptions, 'reexec'> {
       if (reexec.handedOver) reexec.release();
       // USR2 rolled back (this new master stopped): the old master still serves on them.
       else if (oldMaster !== null && isLiveGunicorn(oldMaster)) log.info(`Leaving the sockets to the old master (pid ${oldMaster})`);
-      else for (const socket of sockets) socket.close();
+      else listeners.closeAll();
       await control?.close();
       await log.close();
     },
   };
 }
 
-async function runUntilHalt(arbiter: Arbiter, ctx: { config: Config; inputs: LoadInputs; log: Logger; reexec: Reexec; held: HeldSignals }): Promise<number> {
-  const { config, inputs, log, reexec, held } = ctx;
-  // reload (issue 3): a change to the app's files replaces the workers as HUP does.
-  const watcher = config.reload ? await startWatch(config, inputs.cwd, log, () => arbiter.dispatch({ type: 'reload' })) : null;
+async function runUntilHalt(arbiter: Arbiter, ctx: { reexec: Reexec; held: HeldSignals; watcher: ReloadWatch | null }): Promise<number> {
+  const { reexec, held, watcher } = ctx;
   // Signal handlers and unpolled sockets do not keep Node's event loop alive: without this,
   // a master left with no worker and no timer (WINCH) would just exit.
   const keepAlive = setInterval(() => undefined, 2 ** 30);
@@ -193,15 +223,4 @@ async function runUntilHalt(arbiter: Arbiter, ctx: { config: Config; inputs: Loa
   // that bound the Unix socket paths, and closing one unlinks its path (NODE-FACTS §3).
   if (reexec.handedOver) process.exit(code);
   return code;
-}
-
-async function startWatch(...args: Parameters<typeof startReloadWatch>): ReturnType<typeof startReloadWatch> {
-  const watch = await import('../worker/reload-watch.js');
-  return watch.startReloadWatch(...args);
-}
-
-function socketUrl(socket: ListeningSocket, config: Config): string {
-  if (socket.address.kind === 'unix') return socket.label;
-  const scheme = config.certfile ? 'https' : 'http';
-  return `${scheme}://${socket.label}`;
 }

@@ -7,8 +7,8 @@ import { describeThrown } from '../app/errors.js';
 import { GunicornError } from '../errors.js';
 import { preflight } from '../preflight/preflight.js';
 
-export async function checkConfig(loaded: LoadedConfig, cwd: string): Promise<string> {
-  await preflight(loaded, cwd);
+export async function checkConfig(loaded: LoadedConfig, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  await preflight(loaded, cwd, env);
   const source = appSource(loaded.config, cwd);
   try {
     await source.load();

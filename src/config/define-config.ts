@@ -1,13 +1,11 @@
-// The typed shape of a config file (and of BaseApplication.loadConfig()), and defineConfig(),
-// the identity function that gives a gunicorn.conf.ts its types. Public through index.ts.
-import type { Config } from './registry.js';
+// defineConfig(), the identity function that gives a gunicorn.conf.ts its types (the named
+// interfaces live in public-types.ts). Public through index.ts.
+import type { GunicornConfig, GunicornConfigFactory } from './public-types.js';
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
-
-/** What a gunicorn.conf.ts may export: any subset of the settings, by snake_case name. */
-export type GunicornConfig = Partial<Mutable<Config>>;
-
+// Not generic (`<T extends GunicornConfig>`): a type parameter turns off TypeScript's
+// excess-property check, so a misspelled key would pass. Not overloaded either: a failed
+// call would then report every overload instead of the misspelled key.
 /** Identity function that gives a config file its types: `export default defineConfig({ workers: 4 })`. */
-export function defineConfig<T extends GunicornConfig | (() => GunicornConfig | Promise<GunicornConfig>)>(config: T): T {
+export function defineConfig(config: GunicornConfig | GunicornConfigFactory): GunicornConfig | GunicornConfigFactory {
   return config;
 }

@@ -131,7 +131,8 @@ export function resolveLayers(layers: readonly Layer[]): { config: Config; sourc
         continue;
       }
       const checked = checkValue(decl!, raw, isTextSource(layer.source));
-      if (checked.ok) effective.set(name, { value: checked.value, source: layer.source });
+      const note = decl!.legacy?.isLegacy(raw) === true ? decl!.legacy.note : undefined;
+      if (checked.ok) effective.set(name, { value: checked.value, source: note === undefined ? layer.source : { ...layer.source, note } });
       else problems.push({ setting: name, source: describeSource(layer.source), value: raw, expected: checked.expected });
     }
   }
@@ -160,9 +161,6 @@ function warningsFor(config: Config, sources: ReadonlyMap<string, SourceRef>): s
   const c: Readonly<Record<string, unknown>> = config;
   const warnings: string[] = [];
   const isSet = (name: string): boolean => sources.get(name)?.kind !== 'default';
-  if (isSet('max_restarting_workers') && !config.wait_for_new_workers) {
-    warnings.push('max_restarting_workers only has an effect with wait_for_new_workers');
-  }
   for (const decl of SETTINGS as readonly SettingDecl[]) {
     if (decl.noEffect !== undefined && isSet(decl.name) && c[decl.name] !== decl.default) warnings.push(`${decl.name} has no effect: ${decl.noEffect}`);
   }

@@ -76,6 +76,10 @@ export interface SettingDecl<N extends string = string, T = unknown> {
    * validation. Returns the input unchanged when it cannot convert, so validation reports it.
    */
   readonly coerce?: (value: unknown) => unknown;
+  /** The value a flag given without one means (`--proxy-protocol` alone); the flag then takes an optional value. */
+  readonly cliBare?: string;
+  /** A form older Gunicorn versions used: still read, and --print-config says so with `note`. */
+  readonly legacy?: { readonly isLegacy: (raw: unknown) => boolean; readonly note: string };
 }
 
 export function defineSetting<const N extends string, T>(decl: SettingDecl<N, T>): SettingDecl<N, T> {

@@ -1,7 +1,7 @@
 // Where a setting's value came from. Every error message and --print-config line names
 // its source, so an operator can tell a typo in the INI file from one on the command line.
 
-export type SourceRef =
+type SourceKind =
   | { readonly kind: 'default' }
   | { readonly kind: 'env'; readonly variable: string }
   | { readonly kind: 'ini'; readonly file: string; readonly section: string }
@@ -9,10 +9,17 @@ export type SourceRef =
   | { readonly kind: 'cmd-args' }
   | { readonly kind: 'cli' };
 
+/** `note`: how the value was read, when that is worth saying (an older form of the setting). */
+export type SourceRef = SourceKind & { readonly note?: string };
+
 /** Layers in precedence order, lowest first. */
 export const LAYER_ORDER: readonly SourceRef['kind'][] = ['default', 'env', 'ini', 'file', 'cmd-args', 'cli'];
 
 export function describeSource(source: SourceRef): string {
+  return source.note === undefined ? describeKind(source) : `${describeKind(source)} (${source.note})`;
+}
+
+function describeKind(source: SourceRef): string {
   switch (source.kind) {
     case 'default':
       return 'default';

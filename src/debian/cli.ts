@@ -23,11 +23,20 @@ Commands:
   run NAME  run one instance in the foreground (for systemd units)
 
 Options:
-  --config-dir DIR   instance files (default ${DEFAULT_PATHS.configDir})
-  --run-dir DIR      pidfiles NAME.pid (default ${DEFAULT_PATHS.runDir})
-  --log-dir DIR      error logs NAME.log (default ${DEFAULT_PATHS.logDir})
-  --timeout SECONDS  wait at most this long for one instance to start or stop (default 60)
+  --config-dir DIR   instance files [string] [default: ${DEFAULT_PATHS.configDir}]
+  --run-dir DIR      pidfiles NAME.pid [string] [default: ${DEFAULT_PATHS.runDir}]
+  --log-dir DIR      error logs NAME.log [string] [default: ${DEFAULT_PATHS.logDir}]
+  --timeout SECONDS  wait at most this long for one instance to start or stop
+                     [number] [default: 60]
   -h, --help         show this help
+
+Examples:
+  gunicorn-ts-debian start
+      validate every instance file, then start each instance as a daemon
+  gunicorn-ts-debian reload api
+      new workers with the new configuration for the instance api.conf.ts
+  gunicorn-ts-debian --config-dir ./gunicorn.d check
+      validate the instance files of a project directory (for CI)
 `;
 
 export const COMMANDS = ['start', 'stop', 'reload', 'restart', 'status', 'check', 'run'] as const;

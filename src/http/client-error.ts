@@ -41,7 +41,13 @@ export function closingResponse(status: number, detail?: string): string {
     `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }
 
-interface PendingResponse { readonly headersSent?: boolean }
+interface PendingResponse {
+  readonly headersSent?: boolean;
+  readonly writableEnded?: boolean;
+  shouldKeepAlive?: boolean;
+  readonly req?: { readonly complete?: boolean };
+  once?(event: 'finish', listener: () => void): unknown;
+}
 
 export interface ClientErrorOptions {
   /** Level for a client that vanished mid-request (reset, TLS close without close_notify). */
@@ -57,10 +63,26 @@ export function createClientErrorHandler(log: EdgeLog, opts: ClientErrorOptions 
       socket.destroy();
       return;
     }
+    const inFlight = (socket as { _httpMessage?: PendingResponse | null })._httpMessage;
+    if (code === 'HPE_CLOSED_CONNECTION' || (inFlight?.req?.complete === true && inFlight.writableEnded !== true)) {
+      // Bytes after a request that closes the connection (HTTP/1.0, Connection: close), or
+      // garbage after a complete request: that request's response is still owed and is
+      // delivered, then the connection closes (RFC 9112 §9.6). The extra bytes are ignored.
+      log('debug', 'bytes after the last request ignored', { peer, code });
+      socket.pause();
+      if (inFlight && inFlight.writableEnded !== true) {
+        // Node closes the connection after a response that does not keep it alive; one whose
+        // headers already promised keep-alive is followed by an explicit close.
+        if (inFlight.headersSent !== true) inFlight.shouldKeepAlive = false;
+        else inFlight.once?.('finish', () => socket.end());
+      } else if (socket.writable) {
+        socket.end();
+      }
+      return;
+    }
     const status = statusForClientError(code);
     log('debug', 'malformed request rejected', { peer, code, status, error: err.message });
     // A response already under way on this connection cannot be interrupted by another one.
-    const inFlight = (socket as { _httpMessage?: PendingResponse | null })._httpMessage;
     if (!socket.writable || inFlight?.headersSent === true) {
       socket.destroy();
       return;

@@ -1,6 +1,7 @@
 // The HTTP edge as one object the worker plugs into its server: server options (limits,
 // timeouts, TLS), the PROXY protocol and clientError hooks on the server, and a guard in
-// front of the app that applies trusted-proxy rules and the exact request limits.
+// front of the app that applies trusted-proxy rules, the exact request limits, the checks
+// on ambiguous heads and, for chunked requests, on trailers.
 
 import http from 'node:http';
 import https from 'node:https';
@@ -8,14 +9,21 @@ import http2 from 'node:http2';
 import { isAllowed, parseAllowList } from './ip-allow-list.js';
 import { installPriorKnowledge, resolveHttp2, type Http2Plan, type Http2Settings } from './http2.js';
 import { installProxyProtocol } from './proxy-accept.js';
-import { applyForwarded, clientAddress, compileForwarded, type ForwardedPolicy } from './forwarded.js';
-import { checkRequestLimits, maxHeadersCountFor, resolveLimits, serverOptionsFor, type Limits, type LimitSettings } from './limits.js';
+import { applyForwarded, clientAddress, compileForwarded, isTrustedPeer, type ForwardedPolicy } from './forwarded.js';
+import { maxHeadersCountFor, resolveLimits, serverOptionsFor, type LimitSettings } from './limits.js';
+import { checkHead, forbiddenTrailer, FRAMED_BY_TRANSFER_ENCODING, type HeaderMapMode, type HeadPolicy, type HeadViolation } from './head-checks.js';
+import type { ProxyMode } from './proxy-accept.js';
 import { createClientErrorHandler, errorBody } from './client-error.js';
 import { tlsServerOptions, type TlsSettings } from './tls.js';
 import { silentLog, type EdgeLog } from './edge-log.js';
 
 export interface EdgeSettings extends LimitSettings, TlsSettings, Http2Settings {
-  readonly proxy_protocol: boolean;
+  /** off, v1, v2 or auto; the boolean of Gunicorn < 26 (true = auto) is still read. */
+  readonly proxy_protocol: ProxyMode | 'off' | boolean;
+  /** Underscore-named headers: drop (default), refuse or dangerous. */
+  readonly header_map?: HeaderMapMode;
+  /** Underscore headers a trusted peer may still send under drop (default SCRIPT_NAME,PATH_INFO). */
+  readonly forwarder_headers?: string | readonly string[];
   readonly proxy_allow_ips: string | readonly string[];
   readonly forwarded_allow_ips: string | readonly string[];
   /** UPPER-CASE header name → exact value that means https (case-insensitive names, case-sensitive values). */
@@ -65,7 +73,13 @@ export interface EdgeServerOptions {
 export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog): HttpEdge {
   const limits = resolveLimits(settings);
   const forwarded = compileForwarded(parseAllowList(settings.forwarded_allow_ips, 'forwarded_allow_ips'), settings.secure_scheme_headers);
-  const proxyAllow = settings.proxy_protocol ? parseAllowList(settings.proxy_allow_ips, 'proxy_allow_ips') : null;
+  const proxyMode = proxyModeOf(settings.proxy_protocol);
+  const proxyAllow = proxyMode !== null ? parseAllowList(settings.proxy_allow_ips, 'proxy_allow_ips') : null;
+  const head: HeadPolicy = {
+    limits,
+    headerMap: settings.header_map ?? 'drop',
+    forwarderHeaders: new Set(listOf(settings.forwarder_headers ?? 'SCRIPT_NAME,PATH_INFO').map((h) => h.toLowerCase())),
+  };
   const tlsOptions = tlsServerOptions(settings);
   const h2 = resolveHttp2(settings, tlsOptions !== null);
   const serverOptions: https.ServerOptions = { ...serverOptionsFor(settings), ...(tlsOptions ?? {}) };
@@ -75,7 +89,7 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog)
     secure: tlsOptions !== null,
     http2: h2,
     serverOptions,
-    guard: (listener, rejected) => guardListener(listener, forwarded, limits, log, rejected),
+    guard: (listener, rejected) => guardListener(listener, forwarded, head, log, rejected),
     install(server) {
       server.maxHeadersCount = maxHeadersCountFor(limits);
       server.on('clientError', createClientErrorHandler(log, { resetLevel }));
@@ -84,7 +98,7 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog)
           log(resetLevel, 'TLS handshake failed', { peer: socket.remoteAddress, error: err.message });
         });
       }
-      if (proxyAllow !== null) installProxyProtocol(server, { allow: proxyAllow, log });
+      if (proxyAllow !== null && proxyMode !== null) installProxyProtocol(server, { allow: proxyAllow, mode: proxyMode, log });
     },
     createServer(listener, { responseClass, http2ResponseClass, rejected } = {}) {
       const options = responseClass === undefined ? serverOptions : { ...serverOptions, ServerResponse: responseClass };
@@ -117,25 +131,58 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog)
   return Object.freeze(edge);
 }
 
-function guardListener(listener: Listener, forwarded: ForwardedPolicy, limits: Limits, log: EdgeLog, rejected?: Listener): Listener {
+function proxyModeOf(setting: EdgeSettings['proxy_protocol']): ProxyMode | null {
+  if (setting === true) return 'auto';
+  return setting === false || setting === 'off' ? null : setting;
+}
+
+function listOf(value: string | readonly string[]): string[] {
+  return (typeof value === 'string' ? value.split(',') : [...value]).map((v) => v.trim()).filter((v) => v !== '');
+}
+
+const SCHEME_CONFLICT: HeadViolation = { status: 400, reason: 'contradictory secure_scheme_headers from a trusted proxy' };
+
+function guardListener(listener: Listener, forwarded: ForwardedPolicy, head: HeadPolicy, log: EdgeLog, rejected?: Listener): Listener {
+  const trusted = (req: http.IncomingMessage): boolean => isTrustedPeer(req, forwarded);
   return (req, res) => {
-    applyForwarded(req, forwarded);
-    const violation = checkRequestLimits(req, limits);
-    if (violation === null) {
+    const violation = applyForwarded(req, forwarded) ? checkHead(req, head, trusted) : SCHEME_CONFLICT;
+    if (violation === null || violation === FRAMED_BY_TRANSFER_ENCODING) {
+      if (violation !== null) checkTrailers(req, res, log);
       listener(req, res);
       return;
     }
     rejected?.(req, res);
-    log('debug', 'request over a limit rejected', { peer: clientAddress(req), status: violation.status, reason: violation.reason });
-    // Connection: close makes Node close the socket after this response; the request
-    // body, if any, is never read.
-    const body = errorBody(violation.status, violation.reason);
-    // HTTP/2 has no Connection header (the stream just ends); HTTP/1.x closes the connection.
-    res.writeHead(violation.status, {
-      'Content-Type': 'text/plain; charset=utf-8',
-      'Content-Length': Buffer.byteLength(body),
-      ...(req.httpVersionMajor === 2 ? {} : { Connection: 'close' }),
-    });
-    res.end(body);
+    log('debug', 'request refused before the app', { peer: clientAddress(req), status: violation.status, reason: violation.reason });
+    refuse(res, violation);
+  };
+}
+
+/** Answers `res` with the violation's status and closes the connection; the request body, if any, is never read. */
+function refuse(res: http.ServerResponse, violation: HeadViolation): void {
+  const body = errorBody(violation.status, violation.reason);
+  // HTTP/2 has no Connection header (the stream just ends); HTTP/1.x closes the connection.
+  res.writeHead(violation.status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    ...('stream' in res ? {} : { Connection: 'close' }),
+  });
+  res.end(body);
+}
+
+/**
+ * Trailers arrive with the end of a chunked body, after the app started. Node adds them to
+ * req.rawTrailers just before it pushes the end of the stream, so the end is held back
+ * when one is forbidden: the app never sees the request complete, and the client gets a 400
+ * (or, once the app has started its response, a closed connection).
+ */
+function checkTrailers(req: http.IncomingMessage, res: http.ServerResponse, log: EdgeLog): void {
+  const push = req.push;
+  req.push = function (chunk: unknown, encoding?: BufferEncoding): boolean {
+    const bad = chunk === null ? forbiddenTrailer(req.rawTrailers) : undefined;
+    if (bad === undefined) return push.call(this, chunk, encoding);
+    log('debug', 'request refused: forbidden trailer field', { peer: clientAddress(req), field: bad });
+    if (res.headersSent) req.socket.destroy();
+    else refuse(res, { status: 400, reason: `${bad} is not allowed in trailers` });
+    return false;
   };
 }

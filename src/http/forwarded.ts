@@ -92,11 +92,32 @@ export function clientFromForwardedFor(value: string, allow: AllowList): string 
   return hops[0];
 }
 
-/** Strips the headers a client could forge unless the connection is a trusted proxy. */
-export function applyForwarded(req: IncomingMessage, policy: ForwardedPolicy): void {
+/**
+ * Strips the headers a client could forge unless the connection is a trusted proxy. Returns
+ * false when a trusted proxy's secure_scheme_headers contradict each other (one says https,
+ * another not), which Gunicorn answers with 400: the app must not guess the scheme.
+ */
+export function applyForwarded(req: IncomingMessage, policy: ForwardedPolicy): boolean {
   const socket = req.socket as EdgeSocket;
   socket[POLICY] = policy;
-  if (hasAny(req.rawHeaders, policy.stripped) && !trustOf(socket, policy).trusted) removeHeaders(req, policy.stripped);
+  if (!hasAny(req.rawHeaders, policy.stripped)) return true;
+  if (!trustOf(socket, policy).trusted) {
+    removeHeaders(req, policy.stripped);
+    return true;
+  }
+  let secure: boolean | undefined;
+  for (const [name, expected] of policy.secureHeaders) {
+    const value = joinedRawHeader(req.rawHeaders, name);
+    if (value === undefined) continue;
+    if (secure !== undefined && secure !== (value === expected)) return false;
+    secure = value === expected;
+  }
+  return true;
+}
+
+/** Whether `req`'s peer is in forwarded_allow_ips (the decision is kept per connection). */
+export function isTrustedPeer(req: IncomingMessage, policy: ForwardedPolicy): boolean {
+  return trustOf(req.socket as EdgeSocket, policy).trusted;
 }
 
 /** The trust record of `req`'s connection: undefined when it did not go through applyForwarded. */

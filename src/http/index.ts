@@ -10,4 +10,5 @@ export type { EdgeSummary } from './validate.js';
 export { clientAddress, requestScheme, edgeInfo } from './forwarded.js';
 export type { RequestEdgeInfo } from './forwarded.js';
 export { acceptedSocketOf, proxyHeaderOf } from './proxy-accept.js';
+export { closingResponse } from './client-error.js';
 export type { ProxyHeader } from './proxy-protocol.js';

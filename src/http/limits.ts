@@ -1,7 +1,7 @@
 // Gunicorn's request limits (limit_request_line, limit_request_fields,
 // limit_request_field_size) on top of Node's parser, which only caps the whole head:
 // the server options give llhttp room for any request within the limits, and
-// checkRequestLimits() applies the exact limits before the app runs.
+// head-checks.ts applies the exact limits before the app runs.
 
 import type { IncomingMessage, ServerOptions } from 'node:http';
 
@@ -52,7 +52,7 @@ export function resolveLimits(s: LimitSettings): Limits {
 /**
  * llhttp counts the bytes of the URL and of every header name and value against
  * maxHeaderSize. Give it the most a request within the limits can use, plus slack, so
- * that only checkRequestLimits() decides (with the precise status) for such requests.
+ * that only checkHead() (head-checks.ts) decides (with the precise status) for such requests.
  */
 export function maxHeaderSizeFor(limits: Limits): number {
   const line = limits.requestLine || UNLIMITED_LINE_ALLOWANCE;
@@ -83,35 +83,7 @@ export function maxHeadersCountFor(limits: Limits): number {
   return limits.fields + 1;
 }
 
-export interface LimitViolation {
-  readonly status: 400 | 414 | 431;
-  readonly reason: string;
-}
-
 /** Length of the request line as sent, CRLF excluded: "METHOD SP target SP HTTP/x.y". */
 export function requestLineLength(req: IncomingMessage): number {
   return (req.method ?? '').length + 1 + (req.url ?? '').length + 1 + 'HTTP/'.length + req.httpVersion.length;
-}
-
-/** The first limit `req` is over, or null. Sizes are those of the parsed "Name: value". */
-export function checkRequestLimits(req: IncomingMessage, limits: Limits): LimitViolation | null {
-  // llhttp accepts an HTTP/0.9 line ("GET /" with no version); Gunicorn, and we, do not.
-  // HTTP/2 arrives through node:http2's compatibility API (a request with a `stream`), never from llhttp.
-  const http2 = req.httpVersionMajor === 2 && 'stream' in req;
-  if (req.httpVersionMajor !== 1 && !http2) return { status: 400, reason: `unsupported HTTP version ${req.httpVersion}` };
-  if (limits.requestLine > 0 && requestLineLength(req) > limits.requestLine) {
-    return { status: 414, reason: `request line longer than limit_request_line (${limits.requestLine})` };
-  }
-  const raw = req.rawHeaders;
-  if (raw.length / 2 > limits.fields) {
-    return { status: 431, reason: `more than limit_request_fields (${limits.fields}) header fields` };
-  }
-  if (limits.fieldSize > 0) {
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      if (raw[i]!.length + 2 + raw[i + 1]!.length > limits.fieldSize) {
-        return { status: 431, reason: `header field longer than limit_request_field_size (${limits.fieldSize})` };
-      }
-    }
-  }
-  return null;
 }

@@ -1,6 +1,8 @@
 // Reads a PROXY protocol header off each new connection before HTTP (or TLS) sees a byte,
-// then hands the socket on with the real client address. Peers not in proxy_allow_ips, and
-// connections without a valid header, are closed without a response.
+// then hands the socket on with the real client address. A header from a peer not in
+// proxy_allow_ips, an invalid one, one of the wrong version, and (modes v1 and v2) a missing
+// one close the connection without a response; in auto mode a connection that starts with
+// anything else is served directly.
 
 import net from 'node:net';
 import tls from 'node:tls';
@@ -10,8 +12,12 @@ import { parseProxyHeader, type ProxyHeader } from './proxy-protocol.js';
 import type { EdgeLog } from './edge-log.js';
 import { sharedWeakMap } from './shared-state.js';
 
+/** proxy_protocol other than off: which header versions are read, and whether one is required. */
+export type ProxyMode = 'v1' | 'v2' | 'auto';
+
 export interface ProxyAcceptOptions {
   readonly allow: AllowList;
+  readonly mode: ProxyMode;
   readonly log: EdgeLog;
   /** A connection that has not sent a whole header by then is closed. */
   readonly timeoutMs?: number;
@@ -29,9 +35,10 @@ const replayed = sharedWeakMap<object, net.Socket>('replay-socket');
  * Reads the header from `socket` (a raw socket from a 'connection' event) and calls
  * `onReady(header, rest)` with the bytes that followed it, or closes the socket.
  */
-export function readProxyHeader(socket: net.Socket, opts: ProxyAcceptOptions, onReady: (header: ProxyHeader, rest: Buffer) => void): void {
+export function readProxyHeader(socket: net.Socket, opts: ProxyAcceptOptions, onReady: (header: ProxyHeader | null, rest: Buffer) => void): void {
   const peer = socket.remoteAddress;
-  if (!isAllowed(opts.allow, peer)) {
+  const allowed = isAllowed(opts.allow, peer);
+  if (!allowed && opts.mode !== 'auto') {
     opts.log('debug', 'PROXY protocol: connection closed', { peer, reason: 'peer not in proxy_allow_ips' });
     socket.destroy();
     return;
@@ -54,6 +61,15 @@ export function readProxyHeader(socket: net.Socket, opts: ProxyAcceptOptions, on
       if (buffered.length > MAX_HEADER_BYTES) reject('header too long');
       return;
     }
+    if (result.kind === 'absent') {
+      if (opts.mode !== 'auto') return reject('no PROXY protocol header');
+      socket.pause();
+      cleanup();
+      onReady(null, buffered);
+      return;
+    }
+    if (!allowed) return reject('peer not in proxy_allow_ips');
+    if (opts.mode !== 'auto' && `v${result.header.version}` !== opts.mode) return reject(`v${result.header.version} header, proxy_protocol is ${opts.mode}`);
     socket.pause();
     cleanup();
     onReady(result.header, buffered.subarray(result.header.headerLength));
@@ -114,11 +130,11 @@ export function installProxyProtocol(server: net.Server, opts: ProxyAcceptOption
   const secure = server instanceof tls.Server;
   server.on('connection', (socket: net.Socket) => {
     readProxyHeader(socket, opts, (header, rest) => {
-      adoptAddress(socket, header);
+      if (header !== null) adoptAddress(socket, header);
       let target: net.Socket | Duplex = socket;
       if (secure && rest.length > 0) {
         target = replayStream(socket, rest);
-        adoptAddress(target, header);
+        if (header !== null) adoptAddress(target, header);
       } else if (rest.length > 0) {
         socket.unshift(rest);
       }

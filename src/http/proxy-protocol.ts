@@ -23,6 +23,8 @@ export interface ProxyHeader {
 export type ProxyParse =
   | { readonly kind: 'parsed'; readonly header: ProxyHeader }
   | { readonly kind: 'needMore' }
+  /** The bytes cannot start a PROXY header (in auto mode: a direct connection). */
+  | { readonly kind: 'absent' }
   | { readonly kind: 'invalid'; readonly reason: string };
 
 const V1_PREFIX = Buffer.from('PROXY ', 'latin1');
@@ -32,6 +34,7 @@ export const V2_SIGNATURE = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0
 const V2_FIXED = 16;
 
 const NEED_MORE: ProxyParse = Object.freeze({ kind: 'needMore' });
+const ABSENT: ProxyParse = Object.freeze({ kind: 'absent' });
 const invalid = (reason: string): ProxyParse => ({ kind: 'invalid', reason });
 
 /** True when `buf` is a (possibly partial) prefix of `sig`, or starts with it. */
@@ -44,7 +47,7 @@ export function parseProxyHeader(buf: Buffer): ProxyParse {
   if (buf.length === 0) return NEED_MORE;
   if (matchesPrefix(buf, V2_SIGNATURE)) return buf.length < V2_FIXED ? NEED_MORE : parseV2(buf);
   if (matchesPrefix(buf, V1_PREFIX)) return buf.length < V1_PREFIX.length ? NEED_MORE : parseV1(buf);
-  return invalid('no PROXY protocol header');
+  return ABSENT;
 }
 
 function port(text: string | undefined): number | null {

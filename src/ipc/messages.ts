@@ -79,6 +79,8 @@ export type FromWorker =
   }
   /** The worker served its maxRequests and asks to be replaced (it keeps serving until told to retire). */
   | { readonly type: 'tired'; readonly requests: number }
+  /** With `reload`: the files the app loaded, for the arbiter's watcher (sent once, after booted). */
+  | { readonly type: 'modules'; readonly files: readonly string[] }
   /** Loading failed; the worker exits with `code` right after sending this. */
   | { readonly type: 'boot-failed'; readonly code: typeof WORKER_BOOT_ERROR | typeof APP_LOAD_ERROR; readonly message: string };
 

@@ -6,3 +6,4 @@ export { accessAtoms, formatAccessLine, formatAtoms, PLAIN_ATOMS, type AccessAto
 export { NO_METRICS, type Metrics } from './metrics.js';
 export { FACILITIES, facilityNumber, parseSyslogAddr, type SyslogTarget } from './syslog-addr.js';
 export { LEVELS, type Level, type LogSettings, type Who } from './types.js';
+export { swappableLogger, type SwappableLogger } from './swappable-logger.js';

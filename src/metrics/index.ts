@@ -25,8 +25,8 @@ export type { RequestStatsSnapshot } from './request-stats.js';
 export interface MetricsServiceOptions {
   /** The `metrics_bind` value (same forms as `bind`); a bad one throws BindAddressError. */
   readonly bind: string;
-  /** The app's listening sockets, for their backlog depth. */
-  readonly sockets: readonly ListeningSocket[];
+  /** The app's listening sockets now (a reload may change them), for their backlog depth. */
+  readonly sockets: () => readonly ListeningSocket[];
   readonly log: { info(msg: string): void; error(msg: string): void };
   /** Asks every live worker for fresh stats before a scrape (optional; beats carry them anyway). */
   readonly flush?: () => Promise<void>;
@@ -40,16 +40,14 @@ export class MetricsService {
   readonly #ids = new Map<number, number>();
   readonly #metrics: ArbiterMetrics;
   readonly #listener: MetricsListener;
-  readonly #backlog: BacklogTarget[];
 
   constructor(opts: MetricsServiceOptions) {
     const address = parseBindAddress(opts.bind);
-    this.#backlog = opts.sockets.map((s) => ({ label: s.label, inode: socketInode(s.fd) }));
     this.#metrics = new ArbiterMetrics({
       state: () => this.#state ?? emptyState,
       totals: () => this.#ledger.totals,
       inFlight: () => this.#ledger.inFlight,
-      backlogs: () => readBacklogs(this.#backlog),
+      backlogs: () => readBacklogs(opts.sockets().map((s): BacklogTarget => ({ label: s.label, inode: socketInode(s.fd) }))),
     });
     this.#listener = startMetricsServer(address, {
       metrics: async () => {
@@ -107,5 +105,6 @@ export function startMetrics(bind: string | null | undefined, opts: Omit<Metrics
 
 const emptyState: PolicyState = {
   phase: 'idle', params: { workers: 0, waitForNewWorkers: false, maxRestartingWorkers: 0, maxRequests: 0, maxRequestsJitter: 0, timeout: 0, warmupTimeout: 0, gracefulTimeout: 0, maxWorkerMemory: 0 },
-  generation: 0, workers: [], nextId: 0, everBooted: false, failures: 0, spawnBlockedUntil: 0, rng: 0, exit: null,
+  generation: 0, workers: [], nextId: 0, everBooted: false, failures: 0, spawnBlockedUntil: 0, rng: 0, exit: null, memoryLimitSuspended: false,
+  counts: { spawned: 0, died: 0, reloads: 0 },
 };

@@ -8,10 +8,11 @@ import { describeSource } from '../config/source-ref.js';
 import { ConfigError, type SettingProblem } from '../errors.js';
 import { appProblem } from './app-check.js';
 import { cannotUseDirectory, cannotWriteFile } from './writable.js';
+import { memoryLimitProblem } from './memory-limit.js';
 
 /** One check: the problems it finds, each still without its source (added by preflight()). */
 type Found = { readonly setting: keyof Config & string; readonly problem: string; readonly value?: unknown };
-type Check = (config: Config, cwd: string) => Found | null | readonly Found[] | Promise<Found | null | readonly Found[]>;
+type Check = (config: Config, cwd: string, env: NodeJS.ProcessEnv) => Found | null | readonly Found[] | Promise<Found | null | readonly Found[]>;
 
 /**
  * Turns an error thrown by a validator into a problem. Validators name the setting at the
@@ -104,10 +105,14 @@ const CHECKS: readonly Check[] = [
   })),
   (c, cwd) => (c.logconfig === null || c.logconfig === '' ? null
     : attempt(c, 'logconfig', async () => (await import('../log/create-logger.js')).loadLogConfig(c.logconfig!, cwd))),
-  (c) => (c.statsd_host === null || c.statsd_host === '' ? null
-    : attempt(c, 'statsd_host', async () => (await import('../log/metrics.js')).parseStatsdHost(c.statsd_host!))),
+  // A unix:// address also needs the optional unix-dgram module: said here, not at the first metric.
+  (c) => attempt(c, 'statsd_host', async () => (await import('../log/statsd-client.js')).validateStatsdHost(c.statsd_host)),
   (c) => (!c.syslog ? null : attempt(c, 'syslog_addr', async () => (await import('../log/syslog-addr.js')).parseSyslogAddr(c.syslog_addr))),
   (c) => attempt(c, 'certfile', async () => (await import('../http/index.js')).validateEdgeSettings(c)),
+  (c, _cwd, env) => {
+    const problem = memoryLimitProblem(c.max_worker_memory, env);
+    return problem === null ? null : { setting: 'max_worker_memory', problem };
+  },
   (c, cwd) => attempt(c, 'metrics_bind', async () => (await import('../metrics/validate.js')).validateMetricsBind(c.metrics_bind, c.bind, cwd)),
 ];
 
@@ -119,9 +124,9 @@ function isList(result: Found | readonly Found[]): result is readonly Found[] {
 export class PreflightError extends ConfigError {}
 
 /** The problems a start would run into, in CHECKS order (empty: the start can proceed). */
-export async function preflightProblems(loaded: LoadedConfig, cwd: string): Promise<SettingProblem[]> {
+export async function preflightProblems(loaded: LoadedConfig, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<SettingProblem[]> {
   const { config, sources } = loaded;
-  const results = await Promise.all(CHECKS.map((check) => check(config, cwd)));
+  const results = await Promise.all(CHECKS.map((check) => check(config, cwd, env)));
   const problems: SettingProblem[] = [];
   for (const result of results) {
     const list: readonly Found[] = result === null ? [] : isList(result) ? result : [result];
@@ -135,7 +140,7 @@ export async function preflightProblems(loaded: LoadedConfig, cwd: string): Prom
 }
 
 /** Throws a PreflightError listing every problem; resolves when a start can proceed. */
-export async function preflight(loaded: LoadedConfig, cwd: string): Promise<void> {
-  const problems = await preflightProblems(loaded, cwd);
+export async function preflight(loaded: LoadedConfig, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const problems = await preflightProblems(loaded, cwd, env);
   if (problems.length > 0) throw new PreflightError(problems);
 }

@@ -1,11 +1,14 @@
-// The `status` command's side of the control socket: connect, send one request line, read
-// the one-line JSON answer. Every failure becomes a StatusError whose message says what to
-// check (no socket, nobody listening, permission, no answer), never a stack trace.
+// The client side of the control socket (`gunicorn-ts ctl`, `gunicorn-ts status`): connect,
+// send gunicornc-style requests on one connection and read each answer. Every failure becomes
+// a StatusError whose message says what to check (no socket, nobody listening, permission,
+// no answer), never a stack trace.
 import net from 'node:net';
-import type { StatusReport } from './report.js';
+import { encodeMessage, MessageReader, type ControlResponse } from './protocol.js';
 
 /** Exit status when the master cannot be reached: LSB's "program is not running". */
 export const NOT_RUNNING = 3;
+/** Exit status when the socket refuses this user. */
+export const PERMISSION_DENIED = 4;
 
 export class StatusError extends Error {
   constructor(message: string, readonly exitCode = NOT_RUNNING) {
@@ -16,12 +19,12 @@ export class StatusError extends Error {
 function connectError(path: string, err: NodeJS.ErrnoException): StatusError {
   switch (err.code) {
     case 'ENOENT':
-      return new StatusError(`no control socket at ${path}: is gunicorn-ts running with this pidfile or control_socket?`);
+      return new StatusError(`no control socket at ${path}: is gunicorn-ts running with this control_socket (or pidfile)?`);
     case 'ECONNREFUSED':
       return new StatusError(`control socket ${path} refused the connection: no master is listening (stale socket?)`);
     case 'EACCES':
     case 'EPERM':
-      return new StatusError(`control socket ${path}: permission denied (it is mode 0600: run as the user gunicorn-ts runs as)`, 4);
+      return new StatusError(`control socket ${path}: permission denied (only its owner may use it, unless control_socket_mode allows more: run as the user gunicorn-ts runs as)`, PERMISSION_DENIED);
     case 'ENOTSOCK':
       return new StatusError(`${path} is not a socket`);
     default:
@@ -29,40 +32,76 @@ function connectError(path: string, err: NodeJS.ErrnoException): StatusError {
   }
 }
 
-function parseAnswer(path: string, text: string): StatusReport {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new StatusError(`control socket ${path} answered something that is not JSON: ${JSON.stringify(text.slice(0, 200))}`, 1);
+/** One connection to a master; requests are answered in order. */
+export class ControlClient {
+  private readonly reader = new MessageReader();
+  private readonly waiting: Array<{ resolve: (r: ControlResponse) => void; reject: (e: Error) => void }> = [];
+  private nextId = 1;
+  private failure: StatusError | null = null;
+
+  private constructor(readonly path: string, private readonly socket: net.Socket, private readonly timeoutMs: number) {
+    socket.on('data', (chunk: Buffer) => {
+      let messages: unknown[];
+      try {
+        messages = this.reader.push(chunk);
+      } catch (err) {
+        return this.fail(new StatusError(`control socket ${path} answered something else than the control protocol: ${(err as Error).message}`, 1));
+      }
+      for (const message of messages) this.waiting.shift()?.resolve(message as ControlResponse);
+    });
+    socket.on('error', (err) => this.fail(connectError(path, err)));
+    socket.on('close', () => this.fail(new StatusError(`control socket ${path} closed the connection`, 1)));
   }
-  const error = (value as { error?: unknown } | null)?.error;
-  if (typeof error === 'string') throw new StatusError(`the master refused the request: ${error}`, 1);
-  if (typeof value !== 'object' || value === null || !Array.isArray((value as { workers?: unknown }).workers)) {
-    throw new StatusError(`control socket ${path} answered without a worker list`, 1);
+
+  static connect(path: string, timeoutMs = 5000): Promise<ControlClient> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(path);
+      socket.once('connect', () => {
+        socket.removeAllListeners('error');
+        resolve(new ControlClient(path, socket, timeoutMs));
+      });
+      socket.once('error', (err) => reject(connectError(path, err)));
+    });
   }
-  return value as StatusReport;
+
+  private fail(err: StatusError): void {
+    this.failure ??= err;
+    for (const w of this.waiting.splice(0)) w.reject(this.failure);
+  }
+
+  /** Sends one command ("show workers", "worker add 2"); resolves with its data, rejects with the master's error. */
+  async send(command: string): Promise<unknown> {
+    if (this.failure) throw this.failure;
+    const id = this.nextId++;
+    const answer = new Promise<ControlResponse>((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.socket.write(encodeMessage({ id, command, args: [] }));
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StatusError(`control socket ${this.path} did not answer within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
+    });
+    try {
+      const response = await Promise.race([answer, timeout]);
+      if (response.status === 'error') throw new StatusError(response.error, 1);
+      return response.data;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  close(): void {
+    this.failure ??= new StatusError('connection closed', 1);
+    this.socket.end();
+  }
 }
 
-/** Asks the master at `path` for its status; gives up after `timeoutMs`. */
-export function requestStatus(path: string, timeoutMs = 5000): Promise<StatusReport> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const socket = net.connect(path);
-    socket.setEncoding('utf8');
-    socket.setTimeout(timeoutMs, () => {
-      socket.destroy();
-      reject(new StatusError(`control socket ${path} did not answer within ${timeoutMs / 1000} s`));
-    });
-    socket.on('connect', () => socket.write('{"command":"status"}\n'));
-    socket.on('data', (chunk: string) => { text += chunk; });
-    socket.on('error', (err) => reject(connectError(path, err)));
-    socket.on('end', () => {
-      try {
-        resolve(parseAnswer(path, text.trim()));
-      } catch (err) {
-        reject(err);
-      }
-    });
-  });
+/** Connects, sends one command, closes. */
+export async function requestOnce(path: string, command: string, timeoutMs = 5000): Promise<unknown> {
+  const client = await ControlClient.connect(path, timeoutMs);
+  try {
+    return await client.send(command);
+  } finally {
+    client.close();
+  }
 }

@@ -1,44 +1,63 @@
-// `gunicorn-ts status`: finds the master's control socket (from --control-socket, or from
-// --pid FILE as FILE.ctl), asks it for the status and prints a table, or JSON with --json.
+// `gunicorn-ts status`: the shortcut for `ctl -c "show workers"`. Prints the master and a
+// table of its workers (pid, state, age, requests, CPU, memory, last heartbeat), or JSON with
+// --json; --watch redraws it every interval like top until interrupted.
 // Exit status: 0 answered, 2 bad usage, 3 no master reachable, 4 permission denied, 1 other.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { controlSocketPath } from './control-socket.js';
-import { requestStatus, StatusError } from './client.js';
-import { formatStatus } from './format.js';
+import { ControlClient, StatusError } from './client.js';
+import { formatAnswer } from './answer.js';
+import { socketFromArgs, type CommandIo } from './socket-args.js';
 
-export const STATUS_USAGE = `usage: gunicorn-ts status (--pid FILE | --control-socket PATH) [--json]
+export const STATUS_USAGE = `usage: gunicorn-ts status [-s SOCKET | --control-socket PATH | -p FILE] [--json] [--watch [SECONDS]]
 
-Prints the master's workers: pid, state, age, requests served, resident memory, last heartbeat.
+Prints the master's workers: pid, state, age, requests served, CPU, resident memory, last
+heartbeat, and the master's restart counts (the same as gunicorn-ts ctl -c "show workers").
+  -s, --control-socket PATH  the master's control socket (default: as gunicorn-ts ctl)
   -p, --pid FILE             the master's pidfile; its control socket is FILE.ctl
-  --control-socket PATH      the master's control socket (the control_socket setting)
   --json                     print the status as JSON
+  -w, --watch [SECONDS]      redraw every SECONDS (default 1) until interrupted
   -h, --help                 show this help`;
 
 const USAGE_ERROR = 2;
-
-export interface StatusIo {
-  readonly cwd: string;
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
+/** Clear the screen and go home: a terminal redraws in place. */
+const REDRAW = '\u001b[H\u001b[2J';
 
 interface StatusArgs {
   readonly socket: string;
-  readonly pidfile: string | null;
   readonly json: boolean;
+  /** Seconds between redraws, or null for one answer. */
+  readonly watch: number | null;
 }
 
-function parse(argv: readonly string[], cwd: string): StatusArgs | 'help' {
+/** `--watch` takes an optional number: `--watch`, `--watch 2`, `--watch=0.5`. */
+function splitWatch(argv: readonly string[]): { rest: string[]; watch: number | null } {
+  const rest: string[] = [];
+  let watch: number | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const inline = /^--watch=(.*)$/.exec(arg);
+    if (arg !== '--watch' && arg !== '-w' && inline === null) {
+      rest.push(arg);
+      continue;
+    }
+    let value = inline?.[1];
+    if (value === undefined && argv[i + 1] !== undefined && /^\d/.test(argv[i + 1]!)) value = argv[++i];
+    const seconds = value === undefined ? 1 : Number(value);
+    if (!(seconds >= 0.1)) throw new StatusError(`--watch: expected seconds >= 0.1, got ${JSON.stringify(value)}\n${STATUS_USAGE}`, USAGE_ERROR);
+    watch = seconds;
+  }
+  return { rest, watch };
+}
+
+function parse(argv: readonly string[], io: CommandIo): StatusArgs | 'help' {
   let values: { pid?: string; 'control-socket'?: string; json?: boolean; help?: boolean };
+  const { rest, watch } = splitWatch(argv);
   try {
     ({ values } = parseArgs({
-      args: [...argv],
+      args: rest,
       options: {
         pid: { type: 'string', short: 'p' },
-        'control-socket': { type: 'string' },
-        json: { type: 'boolean' },
+        'control-socket': { type: 'string', short: 's' },
+        json: { type: 'boolean', short: 'j' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -48,38 +67,57 @@ function parse(argv: readonly string[], cwd: string): StatusArgs | 'help' {
     throw new StatusError(`${(err as Error).message}\n${STATUS_USAGE}`, USAGE_ERROR);
   }
   if (values.help === true) return 'help';
-  const socket = controlSocketPath(values['control-socket'] ?? null, values.pid ?? null, cwd);
-  if (socket === null) throw new StatusError(`give --pid FILE or --control-socket PATH\n${STATUS_USAGE}`, USAGE_ERROR);
-  return { socket, pidfile: values.pid === undefined ? null : resolve(cwd, values.pid), json: values.json === true };
+  const socket = socketFromArgs({ socket: values['control-socket'], pid: values.pid }, io, STATUS_USAGE);
+  return { socket, json: values.json === true, watch };
 }
 
-/** A pidfile that is missing says more than the missing socket next to it. */
-function checkPidfile(path: string): void {
+async function render(client: ControlClient, args: StatusArgs, io: CommandIo): Promise<string> {
+  const data = await client.send('show workers');
+  return args.json ? JSON.stringify(data, null, 2) : formatAnswer('show workers', data, { colour: io.colour });
+}
+
+/** Redraws until SIGINT/SIGTERM (exit 0) or until the master goes away. */
+async function watchLoop(client: ControlClient, args: StatusArgs, io: CommandIo): Promise<number> {
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const onSignal = (): void => stop();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
-    readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new StatusError(code === 'ENOENT'
-      ? `no pidfile at ${path}: is gunicorn-ts running with --pid ${path}?`
-      : `cannot read pidfile ${path}: ${(err as Error).message}`);
+    for (;;) {
+      const frame = await render(client, args, io);
+      const stamp = `every ${args.watch}s, ${new Date().toISOString().slice(11, 19)}, Ctrl-C to leave`;
+      io.out(io.terminal ? `${REDRAW}${frame}\n\n${stamp}\n` : `${frame}\n\n`);
+      let timer: NodeJS.Timeout | undefined;
+      const tick = new Promise<'tick'>((resolve) => (timer = setTimeout(() => resolve('tick'), args.watch! * 1000)));
+      const outcome = await Promise.race([tick, stopped.then(() => 'stop' as const)]);
+      clearTimeout(timer);
+      if (outcome === 'stop') return 0;
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
 /** Runs the command; returns the exit status. */
-export async function statusCommand(argv: readonly string[], io: StatusIo): Promise<number> {
+export async function statusCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  let client: ControlClient | null = null;
   try {
-    const args = parse(argv, io.cwd);
+    const args = parse(argv, io);
     if (args === 'help') {
       io.out(`${STATUS_USAGE}\n`);
       return 0;
     }
-    if (args.pidfile !== null && args.socket === `${args.pidfile}.ctl`) checkPidfile(args.pidfile);
-    const report = await requestStatus(args.socket);
-    io.out(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatStatus(report)}\n`);
+    client = await ControlClient.connect(args.socket);
+    if (args.watch !== null) return await watchLoop(client, args, io);
+    io.out(`${await render(client, args, io)}\n`);
     return 0;
   } catch (err) {
     if (!(err instanceof StatusError)) throw err;
     io.err(`gunicorn-ts status: ${err.message}\n`);
     return err.exitCode;
+  } finally {
+    client?.close();
   }
 }

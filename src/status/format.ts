@@ -1,5 +1,6 @@
-// The human-readable `status` output: one line about the master, then a table with one row
-// per worker. Pure text formatting of a StatusReport; `--json` bypasses it.
+// Text for the control commands' answers: the worker table (`status`, `show workers`), the
+// overview, stats, config, listeners and help. Pure formatting; colour only when asked
+// (the caller asks when writing to a terminal). `-j`/`--json` bypasses all of it.
 import type { StatusReport, WorkerStatus } from './report.js';
 
 /** 75 → "1m15s", 4000 → "1h06m". */
@@ -16,22 +17,74 @@ export function formatMemory(bytes: number | null): string {
   return bytes === null ? '-' : `${(bytes / 1048576).toFixed(1)} MiB`;
 }
 
-const HEADERS = ['PID', 'ID', 'GEN', 'STATE', 'AGE', 'REQUESTS', 'RSS', 'LAST BEAT'] as const;
+export interface FormatOptions {
+  /** ANSI colours (a terminal that wants them). */
+  readonly colour: boolean;
+}
 
-function row(w: WorkerStatus): string[] {
+const PLAIN: FormatOptions = { colour: false };
+const STATE_COLOURS: Readonly<Record<string, string>> = {
+  ready: '32', warming: '36', booting: '36', tired: '33', draining: '35', killing: '31',
+};
+
+function paint(text: string, code: string | undefined, opts: FormatOptions): string {
+  return opts.colour && code !== undefined ? `\u001b[${code}m${text}\u001b[0m` : text;
+}
+
+/** Left-aligned columns; colour is applied after padding so escapes never skew the widths. */
+function table(headers: readonly string[], rows: readonly string[][], colourOf: (row: number, col: number) => string | undefined, opts: FormatOptions): string[] {
+  const all = [[...headers], ...rows];
+  const widths = headers.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+  return all.map((r, ri) => r.map((cell, ci) => {
+    const padded = ci === r.length - 1 ? cell : cell.padEnd(widths[ci]!);
+    return ri === 0 ? paint(padded, '1', opts) : paint(padded, colourOf(ri - 1, ci), opts);
+  }).join('  ').trimEnd());
+}
+
+const WORKER_HEADERS = ['PID', 'ID', 'GEN', 'STATE', 'AGE', 'REQUESTS', 'CPU', 'RSS', 'LAST BEAT'] as const;
+
+function workerRow(w: WorkerStatus): string[] {
   const state = w.tiredCause === undefined ? w.state : `${w.state} (${w.tiredCause})`;
   return [
     w.pid === null ? '-' : String(w.pid), String(w.id), String(w.generation), state,
-    formatDuration(w.age), String(w.requests), formatMemory(w.rss), `${formatDuration(w.lastBeat)} ago`,
+    formatDuration(w.age), String(w.requests), w.cpu === null ? '-' : `${w.cpu.toFixed(1)}%`,
+    formatMemory(w.rss), `${formatDuration(w.lastBeat)} ago`,
   ];
 }
 
-export function formatStatus(report: StatusReport): string {
+export function formatStatus(report: StatusReport, opts: FormatOptions = PLAIN): string {
   const m = report.master;
   const head = `master ${m.pid} (${m.procName}), gunicorn-ts ${m.version}, ${m.phase}, up ${formatDuration(m.uptime)}, ` +
     `generation ${m.generation}, ${report.workers.length} of ${m.workers} workers`;
-  const rows: string[][] = [[...HEADERS], ...report.workers.map(row)];
-  const widths = HEADERS.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
-  return [head, ...lines].join('\n');
+  const counts = `restarts: ${m.counts.died} unplanned, ${m.counts.spawned} workers started, ${m.counts.reloads} reloads`;
+  const lines = table(WORKER_HEADERS, report.workers.map(workerRow), (r, c) => (c === 3 ? STATE_COLOURS[report.workers[r]!.state] : undefined), opts);
+  return [paint(head, '1', opts), counts, ...lines].join('\n');
+}
+
+export interface ListenerLine {
+  readonly address: string;
+  readonly type: string;
+  readonly fd: number | null;
+}
+
+export function formatListeners(listeners: readonly ListenerLine[], opts: FormatOptions = PLAIN): string {
+  if (listeners.length === 0) return 'No listeners bound';
+  const rows = listeners.map((l) => [l.address, l.type, l.fd === null ? '-' : String(l.fd)]);
+  return [...table(['ADDRESS', 'TYPE', 'FD'], rows, () => undefined, opts), '', `Total: ${listeners.length} listeners`].join('\n');
+}
+
+export function formatStats(stats: Readonly<Record<string, unknown>>): string {
+  const label = (key: string): string => `${key.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase())}:`;
+  const uptime = typeof stats['uptime'] === 'number' ? formatDuration(stats['uptime']) : String(stats['uptime']);
+  return Object.entries(stats).map(([k, v]) => `${label(k).padEnd(18)}${k === 'uptime' ? uptime : String(v)}`).join('\n');
+}
+
+export function formatConfig(config: Readonly<Record<string, unknown>>): string {
+  return Object.keys(config).sort().map((k) => `${k}: ${JSON.stringify(config[k])}`).join('\n');
+}
+
+export function formatHelp(commands: Readonly<Record<string, string>>): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  return ['Available commands:', '', ...Object.entries(commands).map(([c, d]) => `  ${c.padEnd(width + 2)}${d}`), '',
+    'In interactive mode, quit (or exit, or end of input) leaves.'].join('\n');
 }

@@ -1,7 +1,8 @@
 // The status report the control socket answers with: the master and each worker as the
-// arbiter's restart policy sees them (state, age, requests, memory, last heartbeat).
-// Pure: built from a PolicyState snapshot and the current time, JSON-safe.
-import type { PolicyState } from '../arbiter/policy/index.js';
+// arbiter's restart policy sees them (state, age, requests, memory, CPU, last heartbeat),
+// with the master's lifetime counts. Pure: built from a PolicyState snapshot, the current
+// time and the measured extras, JSON-safe. `booted`/`last_heartbeat` are gunicornc's names.
+import type { PolicyCounts, PolicyState } from '../arbiter/policy/index.js';
 
 export interface WorkerStatus {
   /** The arbiter's id for the worker (unique for the master's life). */
@@ -21,7 +22,15 @@ export interface WorkerStatus {
   readonly lastBeat: number;
   /** Why a tired worker must leave (max-requests, reload, memory), when it is tired. */
   readonly tiredCause?: string;
+  /** Percent of one CPU (average since start on a first look, since the previous look after). */
+  readonly cpu: number | null;
+  /** gunicornc's fields: has it booted, seconds since its last heartbeat. */
+  readonly booted: boolean;
+  readonly last_heartbeat: number;
 }
+
+/** What the master counted since it started (PM2's "restarts" is `died`). */
+export type MasterCounts = PolicyCounts;
 
 export interface StatusReport {
   readonly master: {
@@ -34,6 +43,7 @@ export interface StatusReport {
     readonly generation: number;
     /** The number of workers the master aims for. */
     readonly workers: number;
+    readonly counts: MasterCounts;
   };
   readonly workers: readonly WorkerStatus[];
 }
@@ -48,7 +58,11 @@ export interface MasterInfo {
 
 const seconds = (ms: number): number => Math.max(0, Math.round(ms / 100) / 10);
 
-export function statusReport(state: PolicyState, master: MasterInfo, now: number): StatusReport {
+export interface MeasuredExtras {
+  readonly cpu: (pid: number) => number | null;
+}
+
+export function statusReport(state: PolicyState, master: MasterInfo, now: number, extras: MeasuredExtras): StatusReport {
   return {
     master: {
       pid: master.pid,
@@ -58,6 +72,7 @@ export function statusReport(state: PolicyState, master: MasterInfo, now: number
       phase: state.phase,
       generation: state.generation,
       workers: state.params.workers,
+      counts: state.counts,
     },
     workers: state.workers.map((w) => ({
       id: w.id,
@@ -69,6 +84,9 @@ export function statusReport(state: PolicyState, master: MasterInfo, now: number
       rss: w.rss ?? null,
       lastBeat: seconds(now - w.lastBeat),
       ...(w.tiredCause === undefined ? {} : { tiredCause: w.tiredCause }),
+      cpu: w.pid === null ? null : extras.cpu(w.pid),
+      booted: w.state !== 'booting',
+      last_heartbeat: seconds(now - w.lastBeat),
     })),
   };
 }

@@ -29,6 +29,7 @@ import { loadCustomWorker, withCustomWorker } from './worker-class.js';
 import { accessRecorder } from './access-recorder.js';
 import { workerHttp2ResponseClass, workerResponseClass } from './worker-response.js';
 import { workerLogger } from './worker-log.js';
+import { trackLoadedModules } from './loaded-modules.js';
 
 export interface BootedWorker {
   readonly shutdown: Shutdown;
@@ -44,7 +45,9 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   const startCwd = process.cwd();
   // raw_env is in the environment the arbiter spawned this process with.
   if (settings.chdir !== null) process.chdir(settings.chdir);
-  const loaded = await loadWorkerApp(settings, startCwd, log);
+  // Under --reload the worker reports the files its app loaded, so the arbiter watches exactly those.
+  const loadedModules = settings.reload ? trackLoadedModules() : null;
+  const loaded = await loadWorkerApp(settings, startCwd, log, settings.reload);
   // worker_class: a custom class wraps each request and may set the connection limit.
   const custom = await loadCustomWorker(settings.worker_class, { id: init.id, generation: init.generation, settings }, process.cwd());
   const app = withCustomWorker(custom, loaded.listener);
@@ -68,7 +71,9 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
     rejected: stats.rejected,
   });
   const limit = custom?.maxConnections ?? (settings.worker_class === 'sync' ? 1 : Math.max(1, settings.worker_connections));
-  const gate = new ConnectionGate(http, limit);
+  // Connections still sending their head have their own bound (worker_connections, also for
+  // sync): slow clients are shed there and never take a request slot.
+  const gate = new ConnectionGate(http, limit, Math.max(limit, settings.worker_connections));
   let stopBeats = (): void => undefined;
   const drain = new Drain(gate, { keepAliveMs: http.keepAliveTimeout, keepsAlive: keepsAlive(settings) });
   // HTTP/2 servers report each session (the cleartext one through this server too).
@@ -86,7 +91,7 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   // enrich_response: the fork's per-response telemetry.
   const enrich = settings.enrich_response ? { enrich: new ResponseEnricher(init.maxRequests) } : {};
   const shed = new ConnectionShedding();
-  handler = serveRequest(app, { gate, drain, counter, hooks, log, stats, access, ...enrich, shed });
+  handler = gate.hold(serveRequest(app, { gate, drain, counter, hooks, log, stats, access, ...enrich, shed }));
 
   // post_worker_init resolves before this worker accepts: an app warms its caches there, and
   // no request reaches it cold in the meantime (Gunicorn's order too).
@@ -96,17 +101,18 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   await gate.listen(init.sockets, settings.backlog);
   log.info(`Booting worker with pid: ${process.pid}`);
   send({ type: 'booted' });
+  if (loadedModules) send({ type: 'modules', files: loadedModules() });
   counter.booted();
-  stopBeats = startHeartbeat(beatInterval(settings.timeout), () => ({ requests: counter.served, inFlight: counter.inFlight, stats: stats.snapshot() }), send);
+  stopBeats = startHeartbeat(beatInterval(settings.timeout), () => ({ requests: counter.served, inFlight: counter.inFlight, stats: stats.snapshot() }), send, settings.max_worker_memory * 1024 * 1024);
   return { shutdown, counter, shed, stats };
 }
 
 /** APP_MODULE through loadApp; a --paste INI app or an embedding program through the app source. */
-async function loadWorkerApp(settings: WorkerConfig, startCwd: string, log: HookLogger): Promise<LoadedApp> {
+async function loadWorkerApp(settings: WorkerConfig, startCwd: string, log: HookLogger, moduleCache: boolean): Promise<LoadedApp> {
   if (settings.app !== null && settings.app !== '' && !settings.app.startsWith(EMBEDDED_PREFIX)) {
     const cwd = process.cwd();
     // The app's own listen() stays neutral for the worker's life: any port it opened would be unmanaged.
-    return loadAppParts(settings.app, { cwd, modulePaths: modulePaths(settings.pythonpath, cwd), warn: (msg) => log.warning(msg), keepListenGuard: true });
+    return loadAppParts(settings.app, { cwd, modulePaths: modulePaths(settings.pythonpath, cwd), warn: (msg) => log.warning(msg), keepListenGuard: true, moduleCache });
   }
   if (settings.app || settings.paste) {
     const { appSource } = await import('../app/app-source.js');

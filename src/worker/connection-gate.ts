@@ -1,20 +1,25 @@
-// Accepts connections on the inherited listening sockets and admits at most `limit` of them
-// into the HTTP server at a time (worker_connections; 1 for the sync class). It also tracks
-// every admitted connection's idle time, which the lazy drain needs, and which connections
-// left HTTP (an upgrade such as WebSocket, or a CONNECT tunnel): those are never idle-closed
-// and do not hold up the end of the HTTP drain; the app closes them itself.
+// Accepts connections on the inherited listening sockets and hands them to the HTTP server,
+// keeping two bounds per worker (Gunicorn's worker_connections; 1 slot for the sync class):
 //
-// At the limit the gate stops accepting (accept-pause.ts), so further connections wait in
-// the kernel queue, where any worker with room can take them, and it accepts again as soon
-// as one of its connections closes. Pausing inside the accept callback also ends libuv's
-// loop over already-queued connections (test/unit/accept-pause.test.ts checks it). Should a
-// connection still arrive over the limit (a handle that cannot pause, or two listeners
-// ready in the same poll), it is kept paused (nothing read, so no request starts) and
-// admitted in arrival order as slots free up.
+// - Requests in flight: a connection counts against `limit` only once its request head is
+//   complete (a 'request' event), never while it is still sending the head. At the limit the
+//   gate stops accepting (accept-pause.ts), so further connections wait in the kernel queue
+//   where any worker with a free slot takes them; a head that completes meanwhile on a
+//   connection already here waits, its socket paused, until a slot frees (hold()).
+// - Connections sending a head (new ones and idle keep-alive ones): at most `headLimit`. When
+//   that is reached the oldest of them (by accept time) is closed with 408, and above half of
+//   it the head timeout shortens in proportion, so slow clients are shed and can never
+//   starve the worker.
+//
+// It also tracks each connection's idle time, which the lazy drain needs, and which connections
+// left HTTP (an upgrade such as WebSocket, or a CONNECT tunnel): those are never idle-closed
+// or shed, and do not hold up the end of the HTTP drain; the app closes them itself.
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
-import type { EventEmitter } from 'node:events';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { Server as TlsServer } from 'node:tls';
+import type { EdgeServer } from '../http/index.js';
 import type { InheritedSocket } from '../ipc/messages.js';
-import { acceptedSocketOf } from '../http/index.js';
+import { acceptedSocketOf, closingResponse } from '../http/index.js';
 import { acceptPauseOf, type AcceptPause } from './accept-pause.js';
 
 /** A connection's record in the gate, opaque outside it. */
@@ -23,29 +28,57 @@ export interface ConnectionSlot { readonly busy: number }
 interface Conn extends ConnectionSlot {
   /** Requests on this connection whose response has not closed yet. */
   busy: number;
+  /** A complete head waits for a slot (hold()): not a slow client. */
+  held: boolean;
   /** performance.now() when it last became idle (admission counts). */
   idleSince: number;
   /** Taken over by an upgrade or CONNECT: no longer HTTP. */
   upgraded: boolean;
 }
 
+/** How often head-phase connections are checked against the shortened head timeout. */
+const PRESSURE_SWEEP_MS = 500;
+/** The head timeout never shortens below this, so a client on a slow link still gets through. */
+const MIN_HEAD_TIMEOUT_MS = 1000;
+/**
+ * With this few request slots (sync: 1) the worker takes one connection per event-loop turn:
+ * libuv would otherwise accept every queued connection in one go, and their requests would
+ * wait here for the slot while another worker sits idle.
+ */
+const ONE_ACCEPT_PER_TURN_BELOW = 8;
+
 export class ConnectionGate {
   readonly #listeners: NetServer[] = [];
   /** Pause controls of the listeners this worker accepts on; emptied when it stops accepting. */
   #pauses: AcceptPause[] = [];
+  /** Every connection, oldest first (a Map keeps insertion order). */
   readonly #admitted = new Map<Socket, Conn>();
-  readonly #parked: Socket[] = [];
+  /**
+   * Connections with a request in flight or held. The rest are sending a head or idle
+   * between requests: counting instead of moving connections between collections keeps the
+   * per-request cost at two integer updates.
+   */
+  #engaged = 0;
+  /** Requests whose head completed while every slot was busy, in arrival order. */
+  readonly #held: (() => boolean)[] = [];
+  #active = 0;
+  #sweep: NodeJS.Timeout | null = null;
+  /** Connections taken over by an upgrade (never counted as sending a head). */
   #upgraded = 0;
   #waiters: { readonly httpOnly: boolean; readonly resolve: () => void }[] = [];
 
-  constructor(private readonly http: EventEmitter, private readonly limit: number) {}
+  /**
+   * `limit`: requests in flight (worker_connections, or 1 for sync); `headLimit`: connections
+   * still sending a head or idle between requests.
+   */
+  constructor(private readonly http: EdgeServer, private readonly limit: number, private readonly headLimit = Math.max(limit, 1000)) {}
 
   /** Starts accepting on every inherited fd. */
   async listen(sockets: readonly InheritedSocket[], backlog: number): Promise<void> {
     for (const sock of sockets) {
       // noDelay as http.createServer sets it: the server that accepts applies it, and this one
       // accepts for the http server. Without it Nagle's algorithm holds back small responses.
-      const server = createNetServer({ pauseOnConnect: true, noDelay: true }, (s) => this.#accepted(s));
+      const server = createNetServer({ pauseOnConnect: true, noDelay: true }, (s) => this.#admit(s));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         // The backlog must be passed here: listen() on the inherited socket would reset it to 511.
@@ -70,7 +103,7 @@ export class ConnectionGate {
     this.#pauses = [];
   }
 
-  get connections(): number { return this.#admitted.size + this.#parked.length; }
+  get connections(): number { return this.#admitted.size; }
 
   /** Connections still speaking HTTP (upgraded ones left out). */
   get httpConnections(): number { return this.connections - this.#upgraded; }
@@ -85,13 +118,40 @@ export class ConnectionGate {
   }
 
   /**
+   * Wraps the request listener: a request whose head completes while every slot is busy
+   * waits, its connection paused, until a slot frees; then `listener` runs.
+   */
+  hold(listener: RequestListener): RequestListener {
+    return (req: IncomingMessage, res: ServerResponse) => {
+      if (this.#active < this.limit) {
+        listener(req, res);
+        return;
+      }
+      // Its head is complete: it is no longer a slow client that could be shed.
+      const conn = this.#admitted.get(acceptedSocketOf(req.socket) as Socket);
+      if (conn !== undefined && conn.busy === 0 && !conn.held) { conn.held = true; this.#engaged++; }
+      req.socket.pause();
+      this.#held.push(() => {
+        if (conn?.held === true) { conn.held = false; this.#engaged--; }
+        if (req.socket.destroyed) return false;
+        req.socket.resume();
+        listener(req, res);
+        return true;
+      });
+    };
+  }
+
+  /**
    * Marks a request started on `socket`; hand the returned slot to requestDone() when its
    * response closes. Undefined for a socket this gate did not admit.
    */
   requestStarted(socket: Socket): ConnectionSlot | undefined {
     // Under TLS (and PROXY) the request's socket wraps the one this gate accepted.
-    const conn = this.#admitted.get(acceptedSocketOf(socket) as Socket);
-    if (conn) conn.busy++;
+    const accepted = acceptedSocketOf(socket) as Socket;
+    const conn = this.#admitted.get(accepted);
+    if (conn === undefined) return undefined;
+    if (conn.busy++ === 0) this.#engaged++;
+    if (++this.#active >= this.limit) for (const pause of this.#pauses) pause.pause();
     return conn;
   }
 
@@ -99,8 +159,15 @@ export class ConnectionGate {
   requestDone(conn: ConnectionSlot | undefined, now = performance.now()): void {
     if (conn === undefined) return;
     const c = conn as Conn;
-    c.busy--;
-    if (c.busy === 0) c.idleSince = now;
+    this.#active--;
+    if (--c.busy === 0) {
+      c.idleSince = now;
+      this.#engaged--;
+      this.#checkHeads();
+    }
+    // A held request takes the slot first; only then may new connections come in.
+    while (this.#held.length > 0 && this.#active < this.limit) if (this.#held.shift()!()) return;
+    if (this.#active < this.limit) for (const pause of this.#pauses) pause.resume();
   }
 
   /** Destroys admitted connections idle for at least `idleMs` (no request in flight). */
@@ -111,12 +178,12 @@ export class ConnectionGate {
     }
   }
 
-  /** Destroys everything, parked connections included (hard stop). */
+  /** Destroys everything (hard stop). */
   destroyAll(): void {
-    for (const socket of [...this.#admitted.keys(), ...this.#parked]) socket.destroy();
+    for (const socket of [...this.#admitted.keys()]) socket.destroy();
   }
 
-  /** Resolves when no connection remains, admitted or parked. */
+  /** Resolves when no connection remains. */
   whenEmpty(): Promise<void> {
     return this.#when(false);
   }
@@ -131,27 +198,79 @@ export class ConnectionGate {
     return new Promise((resolve) => this.#waiters.push({ httpOnly, resolve }));
   }
 
-  #accepted(socket: Socket): void {
-    if (this.#admitted.size < this.limit) this.#admit(socket);
-    else this.#parked.push(socket);
-  }
-
   #admit(socket: Socket): void {
-    this.#admitted.set(socket, { busy: 0, idleSince: performance.now(), upgraded: false });
-    if (this.#admitted.size >= this.limit) for (const pause of this.#pauses) pause.pause();
+    if (this.limit < ONE_ACCEPT_PER_TURN_BELOW) {
+      // Pausing inside the accept callback ends libuv's accept loop (accept-pause.ts).
+      for (const pause of this.#pauses) pause.pause();
+      setImmediate(() => { if (this.#active < this.limit) for (const pause of this.#pauses) pause.resume(); });
+    }
+    const conn: Conn = { busy: 0, held: false, idleSince: performance.now(), upgraded: false };
+    this.#admitted.set(socket, conn);
     socket.once('close', () => {
-      if (this.#admitted.get(socket)?.upgraded === true) this.#upgraded--;
       this.#admitted.delete(socket);
-      const next = this.#parked.shift();
-      if (next) this.#admit(next);
-      else {
-        for (const pause of this.#pauses) pause.resume();
-        this.#notify();
-      }
+      // A connection closed with a request in flight is released by requestDone().
+      if (conn.held) { conn.held = false; this.#engaged--; }
+      if (conn.upgraded) this.#upgraded--;
+      this.#notify();
     });
+    this.#checkHeads();
     this.http.emit('connection', socket);
     // pauseOnConnect left the socket paused; the http parser only reads once it flows.
     socket.resume();
+  }
+
+  /** Connections sending a head or idle between requests. */
+  get #heads(): number { return this.#admitted.size - this.#engaged - this.#upgraded; }
+
+  /** At the bound the oldest head-phase connections are shed; above half, the sweep runs. */
+  #checkHeads(): void {
+    if (this.#heads > this.headLimit) {
+      for (const [socket, conn] of this.#admitted) {
+        if (conn.busy > 0 || conn.held || conn.upgraded || this.#closing.has(socket)) continue;
+        this.#shed(socket);
+        if (this.#heads - this.#shedding <= this.headLimit) break;
+      }
+    }
+    if (this.#sweep === null && this.#heads > this.headLimit / 2) {
+      this.#sweep = setInterval(() => this.#sweepHeads(), PRESSURE_SWEEP_MS);
+      this.#sweep.unref();
+    }
+  }
+
+  /**
+   * Above half the bound, the time a connection may spend on its head shrinks with the
+   * pressure: the full headers timeout at half, down to MIN_HEAD_TIMEOUT_MS at the bound.
+   */
+  #sweepHeads(): void {
+    const half = this.headLimit / 2;
+    if (this.#heads <= half) {
+      clearInterval(this.#sweep!);
+      this.#sweep = null;
+      return;
+    }
+    const pressure = Math.min(1, (this.#heads - half) / half);
+    const allowed = Math.max(MIN_HEAD_TIMEOUT_MS, this.http.headersTimeout * (1 - pressure));
+    const now = performance.now();
+    for (const [socket, conn] of this.#admitted) {
+      if (conn.busy === 0 && !conn.held && !conn.upgraded && !this.#closing.has(socket) && now - conn.idleSince >= allowed) this.#shed(socket);
+    }
+  }
+
+  /** Connections shed but not closed yet (a 408 on its way): no longer counted as heads. */
+  readonly #closing = new Set<Socket>();
+  get #shedding(): number { return this.#closing.size; }
+
+  /** Closes a connection that has no request in flight: 408 on plain HTTP, a plain close under TLS. */
+  #shed(socket: Socket): void {
+    if (this.#closing.has(socket)) return;
+    this.#closing.add(socket);
+    socket.once('close', () => this.#closing.delete(socket));
+    if (this.http instanceof TlsServer || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end(closingResponse(408, 'too many connections sending their request head'));
+    setTimeout(() => socket.destroy(), 1000).unref();
   }
 
   #notify(): void {

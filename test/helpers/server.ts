@@ -1,9 +1,10 @@
 // Starts the real gunicorn-ts binary for process tests, reads its JSON log lines, and
 // always kills it (its whole process group) afterwards, even when a test fails.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,8 +19,11 @@ export interface LogLine {
 }
 
 const running = new Set<ChildProcess>();
+/** Each server gets its own XDG_RUNTIME_DIR, so the default control sockets of servers run side by side never meet. */
+const runtimeDirs: string[] = [];
 process.on('exit', () => {
   for (const child of running) killGroup(child, 'SIGKILL');
+  for (const dir of runtimeDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -34,6 +38,16 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 export interface RunOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Open-file limit the binary needs: raised in its shell (up to the hard limit) when lower. */
+  readonly fdLimit?: number;
+}
+
+/** [command, args] that run `node args` with the open-file soft limit raised to `fdLimit` when given. */
+export function withFdLimit(args: readonly string[], fdLimit?: number): [string, string[]] {
+  if (fdLimit === undefined) return [process.execPath, [...args]];
+  // The soft limit is raised in a shell, which then becomes node (exec keeps the pid).
+  const script = `[ "$(ulimit -Sn)" != unlimited ] && [ "$(ulimit -Sn)" -lt ${fdLimit} ] && { ulimit -Sn ${fdLimit} 2>/dev/null || ulimit -Sn "$(ulimit -Hn)"; }; exec "$0" "$@"`;
+  return ['/bin/sh', ['-c', script, process.execPath, ...args]];
 }
 
 export class ServerProcess {
@@ -142,7 +156,12 @@ export function startGunicorn(args: readonly string[], opts: RunOptions = {}): S
   // Not needed by tests, and it triples Node's start-up time on this machine (NODE-FACTS §9).
   if (opts.env?.['NODE_EXTRA_CA_CERTS'] === undefined) delete env['NODE_EXTRA_CA_CERTS'];
   if (opts.env?.['GUNICORN_CMD_ARGS'] === undefined) delete env['GUNICORN_CMD_ARGS'];
-  const child = spawn(process.execPath, [BIN, ...args], {
+  if (opts.env?.['XDG_RUNTIME_DIR'] === undefined) {
+    env['XDG_RUNTIME_DIR'] = mkdtempSync(join(tmpdir(), 'gunicorn-ts-run-'));
+    runtimeDirs.push(env['XDG_RUNTIME_DIR']);
+  }
+  const [command, argv] = withFdLimit([BIN, ...args], opts.fdLimit);
+  const child = spawn(command, argv, {
     cwd: opts.cwd ?? FIXTURES,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -167,6 +186,16 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** One GET on a fresh connection: the status and the whole body as text. */
+export function httpGet(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
 }
 
 /** Starts one worker serving `appModule` (from `cwd`) on a free port; resolves once it has booted. */

@@ -17,6 +17,8 @@ describe('gunicorn-ts command', () => {
     assert.match(r.stdout, /Usage: gunicorn-ts \[OPTIONS\] \[APP_MODULE\]/);
     assert.match(r.stdout, /--workers/);
     assert.match(r.stdout, /--wait-for-new-workers/);
+    assert.match(r.stdout.replace(/\s+/g, ' '), /--workers INT The number of worker processes serving requests\. \[number\] \[default: 1\]/);
+    assert.match(r.stdout, /^Examples:$/m);
   });
 
   it('prints its version', async () => {

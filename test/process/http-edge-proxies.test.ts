@@ -56,8 +56,8 @@ describe('PROXY protocol: --proxy-protocol --proxy-allow-from 127.0.0.1', () => 
     assert.equal(await exchange(echo.port, Buffer.concat([v2, Buffer.from(GET)]), { localAddress: '127.0.0.2' }), '');
   });
 
-  test('no header or a broken one from the allowed peer: closed; the worker is unharmed', async () => {
-    assert.equal(await exchange(echo.port, GET), '');
+  test('auto (--proxy-protocol alone): no header is served directly, a broken one closes; the worker is unharmed', async () => {
+    assert.equal(echoed(await exchange(echo.port, GET)).client, '127.0.0.1');
     assert.equal(await exchange(echo.port, `PROXY TCP4 999.1.1.1 10.0.0.1 1 80\r\n${GET}`), '');
     assert.equal(echoed(await exchange(echo.port, V1 + GET)).pid, echo.workerPid);
     assert.equal(echo.server.logCount(/worker exited|Worker exiting/i), 0);

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '../../src/log/logger.js';
 import { DEFAULTS as DEFAULT_LOG_SETTINGS } from '../helpers/defaults.js';
+import { runGunicorn } from '../helpers/server.js';
+
+const hello = new URL('../../../test/fixtures/cli/hello.ts', import.meta.url).pathname;
 
 const dir = mkdtempSync(join(tmpdir(), 'gts-statsd-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,6 +67,23 @@ describe('statsd', () => {
       sock.close();
     }
     assert.deepEqual([...received].sort(), [...expected].sort());
+  });
+
+  it('a unix:// statsd_host without the optional unix-dgram package is refused with a clear message', () => {
+    assert.throws(
+      () => new Logger({ ...DEFAULT_LOG_SETTINGS, errorlog: join(dir, 'e3.log'), statsd_host: `unix://${join(dir, 'statsd.sock')}` }, { role: 'arbiter', pid: 1 }),
+      /statsd_host: unix:\/\/.*statsd\.sock needs the optional package unix-dgram .*npm install unix-dgram/,
+    );
+  });
+
+  it('--check-config and a real start agree on a unix:// statsd_host without unix-dgram', async () => {
+    const args = ['--statsd-host', `unix://${join(dir, 'statsd.sock')}`, '-b', '127.0.0.1:0', hello];
+    for (const run of [[...args, '--check-config'], args]) {
+      const r = await runGunicorn(run);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /^ {2}statsd_host: "unix:\/\/\S+" from command line: unix:\/\/\S+ needs the optional package unix-dgram/m);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    }
   });
 
   it('a statsd_host nobody listens on never throws', async () => {

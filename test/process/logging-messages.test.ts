@@ -55,6 +55,8 @@ describe('error log through the binary', () => {
     assert.equal((await server.waitForLog(/^Handling signal: hup$/)).pid, master);
     assert.equal((await server.waitForLog(/^Hang up: Master$/)).level, 'info');
     await server.waitFor('2 more booted workers', () => server.bootedPids().length >= 4);
+    // HUP is rolling: the old workers drain once replaced; block a new one, not one leaving.
+    await server.waitFor('the old generation gone', () => server.lines.filter((l) => l.msg === 'worker exited' && l['gen'] === 0).length >= 2);
 
     // A request that blocks the event loop past `timeout` stops the heartbeats.
     void get(`${url}/block?ms=8000`);

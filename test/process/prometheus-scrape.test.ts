@@ -4,9 +4,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import net from 'node:net';
-import { ServerProcess, startGunicorn } from '../helpers/server.js';
+import { ServerProcess, httpGet, startGunicorn } from '../helpers/server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const JOB = 'gunicorn-ts';
@@ -29,14 +28,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http.get(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
-}
+const get = httpGet;
 
 interface Sample { readonly metric: Record<string, string>; readonly value: [number, string] }
 

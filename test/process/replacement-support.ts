@@ -17,7 +17,8 @@ export class LoadClient {
   #loops: Promise<void>[] = [];
   readonly #deadline: number;
 
-  constructor(private readonly url: string, private readonly opts: { concurrency?: number; maxRequests?: number; maxMs?: number; onServed?: (s: Served) => void } = {}) {
+  /** `socketPath`: send to this Unix socket (the URL then only gives the path and Host). */
+  constructor(private readonly url: string, private readonly opts: { concurrency?: number; maxRequests?: number; maxMs?: number; socketPath?: string; onServed?: (s: Served) => void } = {}) {
     this.#agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency ?? 8 });
     this.#deadline = Date.now() + (opts.maxMs ?? 60_000);
   }
@@ -51,7 +52,8 @@ export class LoadClient {
   #get(): Promise<Served> {
     return new Promise((resolve, reject) => {
       // Bounded: a request that never gets an answer is a failure, not a hung test.
-      const req = request(this.url, { agent: this.#agent, timeout: 15_000 }, (res) => {
+      const where = this.opts.socketPath === undefined ? {} : { socketPath: this.opts.socketPath };
+      const req = request(this.url, { agent: this.#agent, timeout: 15_000, ...where }, (res) => {
         let text = '';
         res.setEncoding('utf8').on('data', (d: string) => { text += d; });
         res.on('error', reject);

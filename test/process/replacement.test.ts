@@ -1,6 +1,6 @@
 // Zero-downtime replacement, end to end with the real binary under continuous keep-alive
-// load: max-requests recycling with wait_for_new_workers, rolling HUP reloads, and plain
-// max-requests (lazy drain). No request may fail.
+// load: max-requests recycling with wait_for_new_workers, rolling HUP reloads with and
+// without options, and plain max-requests (lazy drain). No request may fail.
 //
 // How "never fewer than 2 serving workers" is checked: the arbiter logs every policy
 // transition with the worker's id and state, in order; replaying those lines gives the
@@ -92,6 +92,31 @@ describe('zero-downtime replacement', { timeout: 240_000 }, () => {
     assert.deepEqual(arbiterWarnings(server), []);
     // Each reload served from both generations on the way: old until replaced, new after.
     assert.ok(client.pids.size >= 10, `distinct serving pids: ${client.pids.size}`);
+  });
+
+  it('keeps capacity through plain HUPs, no option given: each old worker leaves once its replacement is ready', async () => {
+    const server = start(['-w', '2']);
+    const [url] = await server.listening();
+    await server.waitFor('2 booted workers', () => countLines(server, 'worker booted') >= 2);
+    const client = new LoadClient(`${url}/`, { concurrency: 8, maxRequests: 60_000, maxMs: 150_000 }).start();
+    const sampler = sampleAccepting(server, 2);
+    try {
+      for (let gen = 1; gen <= 3; gen++) {
+        server.signal('SIGHUP');
+        await server.waitFor(`generation ${gen} ready and ${gen - 1} gone`, () =>
+          countLines(server, 'worker ready', (l) => l['gen'] === gen) >= 2 && countLines(server, 'worker exited', (l) => l['gen'] === gen - 1) >= 2, 60_000);
+      }
+    } finally {
+      await client.stop();
+    }
+    const sampled = sampler.stop();
+
+    assert.deepEqual(client.errors, []);
+    assert.equal(countLines(server, 'retiring worker', (l) => l['reason'] === 'replaced'), 6);
+    assert.equal(countLines(server, 'retiring worker', (l) => l['reason'] !== 'replaced'), 0);
+    assert.equal(acceptingTimeline(server, 2).min, 2, 'the log never shows fewer than 2 accepting workers');
+    assert.ok(sampled.samples > 10 && sampled.min >= 2, `/proc samples: ${JSON.stringify(sampled)}`);
+    assert.deepEqual(arbiterWarnings(server), []);
   });
 
   it('loses no request with plain max-requests (no waiting: the lazy drain)', async () => {

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
-import { runGunicorn, startGunicorn, type ServerProcess } from '../helpers/server.js';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { BIN, runGunicorn, startGunicorn, type ServerProcess } from '../helpers/server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import type { StatusReport } from '../../src/status/index.js';
 
@@ -20,8 +22,8 @@ after(async () => {
 const APP = 'logging/app.ts:app';
 
 async function start(args: readonly string[], workers = 2): Promise<{ server: ServerProcess; url: string }> {
-  // timeout 4 → a heartbeat every second, so served requests show up quickly.
-  const server = startGunicorn(['-b', '127.0.0.1:0', '-w', String(workers), '--timeout', '4', ...args, APP]);
+  // timeout 30: a heartbeat every 5 s, so counts seen at once come from the master asking.
+  const server = startGunicorn(['-b', '127.0.0.1:0', '-w', String(workers), '--timeout', '30', ...args, APP]);
   servers.push(server);
   const [url] = await server.listening();
   await server.waitFor(`${workers} booted workers`, () => server.bootedPids().length >= workers);
@@ -49,11 +51,8 @@ describe('gunicorn-ts status', () => {
     assert.ok(statSync(socket).isSocket());
     for (let i = 0; i < 4; i++) await get(`${url}/`);
 
-    let report = await statusJson(['--pid', pidfile]);
-    for (let i = 0; i < 100 && report.workers.reduce((n, w) => n + w.requests, 0) < 4; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      report = await statusJson(['--pid', pidfile]);
-    }
+    // Up to date at once: the master asks the workers for their counts before it answers.
+    const report = await statusJson(['--pid', pidfile]);
     assert.equal(report.master.pid, server.pid);
     assert.equal(report.master.phase, 'running');
     assert.equal(report.master.workers, 2);
@@ -69,9 +68,11 @@ describe('gunicorn-ts status', () => {
     assert.equal(table.code, 0, table.stderr);
     const lines = table.stdout.trimEnd().split('\n');
     assert.match(lines[0]!, new RegExp(`^master ${server.pid} .*running.* 2 of 2 workers$`));
-    assert.match(lines[1]!, /^PID\s+ID\s+GEN\s+STATE\s+AGE\s+REQUESTS\s+RSS\s+LAST BEAT$/);
+    assert.match(lines[1]!, /^restarts: 0 unplanned, 2 workers started, 0 reloads$/);
+    assert.match(lines[2]!, /^PID\s+ID\s+GEN\s+STATE\s+AGE\s+REQUESTS\s+CPU\s+RSS\s+LAST BEAT$/);
+    assert.doesNotMatch(table.stdout, /\u001b\[/, 'no colour when stdout is not a terminal');
     for (const pid of server.bootedPids()) {
-      assert.ok(lines.some((l) => new RegExp(`^${pid}\\s+\\d+\\s+\\d+\\s+ready\\s+\\S+\\s+\\d+\\s+[\\d.]+ MiB\\s+\\S+ ago$`).test(l)), `a row for ${pid}:\n${table.stdout}`);
+      assert.ok(lines.some((l) => new RegExp(`^${pid}\\s+\\d+\\s+\\d+\\s+ready\\s+\\S+\\s+\\d+\\s+[\\d.]+%\\s+[\\d.]+ MiB\\s+\\S+ ago$`).test(l)), `a row for ${pid}:\n${table.stdout}`);
     }
   });
 
@@ -101,10 +102,10 @@ describe('gunicorn-ts status', () => {
     assert.equal((await statusJson(['--control-socket', socket])).master.pid, second.server.pid);
   });
 
-  it('usage errors: no target, unknown option, missing pidfile', async () => {
+  it('usage errors: no master at the default socket, unknown option, missing pidfile', async () => {
     const none = await runGunicorn(['status']);
-    assert.equal(none.code, 2);
-    assert.match(none.stderr, /give --pid FILE or --control-socket PATH/);
+    assert.equal(none.code, 3);
+    assert.match(none.stderr, /no control socket at .*\/gunicorn\.ctl/);
     const unknown = await runGunicorn(['status', '--bogus']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /Unknown option '--bogus'/);
@@ -112,5 +113,46 @@ describe('gunicorn-ts status', () => {
     assert.equal(missing.code, 3);
     assert.match(missing.stderr, /no pidfile at .*nope\.pid/);
     assert.doesNotMatch(none.stderr + unknown.stderr + missing.stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('--watch redraws until interrupted; colour only on a terminal (through script(1))', async () => {
+    const socket = join(dir.path, 'watch.sock');
+    await start(['--control-socket', socket], 1);
+    const watcher = spawn(process.execPath, [BIN, 'status', '-s', socket, '--watch', '0.2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    watcher.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const closed = new Promise<number | null>((resolve) => watcher.on('close', resolve));
+    const deadline = Date.now() + 10_000;
+    while ((out.match(/^master /gm)?.length ?? 0) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    watcher.kill('SIGINT');
+    assert.equal(await closed, 0);
+    assert.ok((out.match(/^master /gm)?.length ?? 0) >= 3, `three frames:\n${out}`);
+    assert.doesNotMatch(out, /\u001b/, 'no escape codes into a pipe');
+
+    // script(1) gives the command a real terminal: the states are coloured, the view redraws in place.
+    const command = `${process.execPath} ${BIN} status -s ${socket}`;
+    const { stdout: tty } = await promisify(execFile)('script', ['-qec', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '' } });
+    assert.match(tty, /\u001b\[32mready/, 'ready in green on a terminal');
+    const { stdout: plain } = await promisify(execFile)('script', ['-qec', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' } });
+    assert.doesNotMatch(plain, /\u001b\[32m/, 'NO_COLOR turns colour off');
+  });
+
+  it('a default socket already served by another master is left to it, with a warning', async () => {
+    const runtime = makeTempDir('gts-status-runtime-');
+    try {
+      const first = startGunicorn(['-b', '127.0.0.1:0', APP], { env: { XDG_RUNTIME_DIR: runtime.path } });
+      servers.push(first);
+      await first.waitForLog(/^Control socket at: /);
+      const second = startGunicorn(['-b', '127.0.0.1:0', APP], { env: { XDG_RUNTIME_DIR: runtime.path } });
+      servers.push(second);
+      await second.waitForLog(/^Control socket .*gunicorn\.ctl is in use by another gunicorn-ts or gunicorn master: this one has no control socket/);
+      const { stdout, code } = await runGunicorn(['status', '--json'], { env: { XDG_RUNTIME_DIR: runtime.path } });
+      assert.equal(code, 0);
+      assert.equal((JSON.parse(stdout) as StatusReport).master.pid, first.pid, 'the first master keeps its socket');
+      await first.stop();
+      await second.stop();
+    } finally {
+      runtime.remove();
+    }
   });
 });

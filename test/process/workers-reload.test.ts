@@ -1,8 +1,12 @@
 // --reload through the real binary: editing the app file, a module it imports, or a
-// reload_extra_files file replaces the workers, and the new code answers; --reload with
+// reload_extra_files file (literal or glob) replaces the workers, and the new code answers;
+// one `touch` is one reload; log files in the app's folder never reload; --reload with
 // --preload is refused.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { runGunicorn, startGunicorn, type ServerProcess } from '../helpers/server.js';
 
@@ -71,6 +75,65 @@ describe('reload', () => {
       assert.equal(server.child.exitCode, null, 'the arbiter kept running');
     } finally {
       await server.stop();
+    }
+  });
+
+  it('one touch is one reload, and log files written in the app folder reload nothing', async () => {
+    const app = makeTempDir('gunicorn-ts-reload-loop-');
+    try {
+      app.write('app.ts', `import { appendFileSync } from 'node:fs';
+import { suffix } from './lib/suffix';
+export const app = (_req: unknown, res: { end(s: string): void }): void => {
+  appendFileSync('app-requests.log', 'served\\n');
+  res.end('ok' + suffix);
+};
+`);
+      app.write('lib/suffix.ts', "export const suffix = '-a';\n");
+      const args = ['-w', '1', '-b', '127.0.0.1:0', '--reload', '--access-logfile', './access.log', '--pid', './server.pid', 'app.ts:app'];
+      const server = startGunicorn(args, { cwd: app.path });
+      servers.push(server);
+      const [url] = await server.listening();
+      await server.waitForLog(/^Watching for changes: /);
+      await until(server, url!, 'ok-a');
+      // Every request writes two files in the app folder (the access log and the app's own log).
+      for (let i = 0; i < 40; i++) assert.equal(await get(url!), 'ok-a');
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(server.logCount(/^Reloading: /), 0, 'log files written in the app folder never trigger a reload');
+
+      await promisify(execFile)('touch', [join(app.path, 'lib/suffix.ts')]);
+      await server.waitForLog(/^Reloading: .*suffix\.ts changed$/);
+      await server.waitFor('a second generation booted', () => server.bootedPids().length >= 2);
+      for (let i = 0; i < 20; i++) await get(url!);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(server.logCount(/^Reloading: /), 1, 'one touch, one reload');
+      assert.equal(server.bootedPids().length, 2);
+      await server.stop();
+    } finally {
+      app.remove();
+    }
+  });
+
+  it('reload_extra_files glob patterns cover files created after start', async () => {
+    const app = makeTempDir('gunicorn-ts-reload-glob-');
+    try {
+      app.write('app.ts', "export const app = (_q: unknown, s: { end(t: string): void }) => s.end('x');\n");
+      app.write('templates/index.html', '<p>1</p>\n');
+      const server = startGunicorn(['-w', '1', '-b', '127.0.0.1:0', '--reload', '--reload-extra-file', 'templates/**/*.html', 'app.ts:app'], { cwd: app.path });
+      servers.push(server);
+      await server.listening();
+      await server.waitForLog(/^Watching for changes: /);
+      await server.waitFor('the first worker booted', () => server.bootedPids().length >= 1);
+      app.write('templates/notes.txt', 'not a template\n');
+      // The new folder is watched once its creation is seen; as in Gunicorn, it is an edit of the
+      // file that counts, so edit it until the watcher (which may add the folder a moment later) sees one.
+      let edits = 0;
+      const editing = setInterval(() => app.write('templates/mail/welcome.html', `<p>${edits++}</p>\n`), 200);
+      await server.waitForLog(/^Reloading: .*templates\/mail\/welcome\.html changed$/).finally(() => clearInterval(editing));
+      await server.waitForLog(/^Reloading: .*templates\/mail\/welcome\.html changed$/);
+      assert.equal(server.logCount(/^Reloading: .*notes\.txt/), 0, 'a file the pattern does not match is not watched');
+      await server.stop();
+    } finally {
+      app.remove();
     }
   });
 

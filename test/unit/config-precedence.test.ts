@@ -3,6 +3,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config/load.js';
+import { SETTINGS } from '../../src/config/registry.js';
 import type { LoadedConfig } from '../../src/config/load.js';
 import { describeSource } from '../../src/config/source-ref.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -101,6 +102,19 @@ describe('config file forms', () => {
     const json = dir.write('conf.json', JSON.stringify({ workers: 2, bind: ['127.0.0.1:0'] }));
     const loaded = await load(['-c', json]);
     assert.deepEqual(setting(loaded, 'bind').value, ['127.0.0.1:0']);
+  });
+
+  it('ignores the "$schema" key of a JSON config file, as editors write it', async () => {
+    const json = dir.write('editor.json', JSON.stringify({ $schema: './node_modules/gunicorn-ts/schemas/gunicorn.schema.json', workers: 3 }));
+    assert.equal(setting(await load(['-c', json]), 'workers').value, 3);
+  });
+
+  it('accepts the camelCase spelling of every setting a file may set (the spellings GunicornConfig types)', async () => {
+    const fileSettable = SETTINGS.filter((s) => s.cliOnly !== true && s.unsupported === undefined);
+    const camel = (name: string): string => name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+    const values = Object.fromEntries(fileSettable.map((s) => [camel(s.name), s.default]));
+    const loaded = await load(['-c', dir.write('camel.json', JSON.stringify(values))]);
+    for (const s of fileSettable) assert.match(setting(loaded, s.name).source, /camel\.json/, s.name);
   });
 
   it('keeps hooks given as functions', async () => {

@@ -37,11 +37,12 @@ describe('parseProxyHeader', () => {
   });
   test('invalid v1 headers', () => {
     const bad = [
-      'GET / HTTP/1.1\r\n', 'PROXY TCP4 1.2.3 5.6.7.8 1 2\r\n', 'PROXY TCP4 1.2.3.4 5.6.7.8 1\r\n',
+      'PROXY TCP4 1.2.3 5.6.7.8 1 2\r\n', 'PROXY TCP4 1.2.3.4 5.6.7.8 1\r\n',
       'PROXY TCP4 1.2.3.4 5.6.7.8 1 65536\r\n', 'PROXY TCP4 ::1 ::1 1 2\r\n', 'PROXY TCP5 1.2.3.4 5.6.7.8 1 2\r\n',
       'PROXY TCP4 1.2.3.4 5.6.7.8 01 2\r\n', `PROXY TCP4 ${'1'.repeat(120)}`,
     ];
     for (const b of bad) assert.equal(parseProxyHeader(Buffer.from(b)).kind, 'invalid', b);
+    assert.equal(parseProxyHeader(Buffer.from('GET / HTTP/1.1\r\n')).kind, 'absent');
   });
   test('v2 TCP4 with TLVs, TCP6, LOCAL and UNSPEC', () => {
     const tlv = Buffer.from([0x04, 0x00, 0x02, 0xaa, 0xbb]);
@@ -71,7 +72,7 @@ describe('parseProxyHeader', () => {
 
 const base: EdgeSettings = {
   limit_request_line: 4094, limit_request_fields: 100, limit_request_field_size: 8190,
-  proxy_protocol: true, proxy_allow_ips: '127.0.0.1', forwarded_allow_ips: '127.0.0.1',
+  proxy_protocol: 'auto', proxy_allow_ips: '127.0.0.1', forwarded_allow_ips: '127.0.0.1',
   secure_scheme_headers: { 'X-FORWARDED-PROTO': 'https' }, certfile: null, keyfile: null,
 };
 
@@ -127,8 +128,8 @@ describe('PROXY protocol on a real http server', () => {
   test('a disallowed peer (127.0.0.2) is closed without a response, even with a valid header', async () => {
     assert.equal(await exchange(port, `PROXY TCP4 203.0.113.7 10.0.0.1 51000 80\r\n${GET}`, '127.0.0.2'), '');
   });
-  test('a missing or invalid header closes the connection without a response', async () => {
-    assert.equal(await exchange(port, GET), '');
+  test('auto: a connection without a header is served directly; an invalid header closes it without a response', async () => {
+    assert.equal(body(await exchange(port, GET)).version, null);
     assert.equal(await exchange(port, `PROXY TCP4 999.1.1.1 10.0.0.1 1 80\r\n${GET}`), '');
     assert.equal(await exchange(port, Buffer.concat([V2_SIGNATURE, Buffer.from([0x21, 0x99, 0, 0]), Buffer.from(GET)])), '');
   });
@@ -136,4 +137,25 @@ describe('PROXY protocol on a real http server', () => {
     const resp = await exchange(port, `PROXY TCP4 203.0.113.8 10.0.0.1 5 80\r\n${GET}`);
     assert.equal(body(resp).client, '203.0.113.8');
   });
+});
+
+describe('proxy_protocol v1 and v2 require their own version', () => {
+  const V1 = `PROXY TCP4 203.0.113.7 10.0.0.1 51000 80\r\n${GET}`;
+  const V2 = Buffer.concat([v2Tcp4([203, 0, 113, 9], [10, 0, 0, 1], 5, 80), Buffer.from(GET)]);
+  for (const mode of ['v1', 'v2'] as const) {
+    test(`${mode}: its version is served; the other version and a missing header close the connection`, async () => {
+      const server = createHttpEdge({ ...base, proxy_protocol: mode }).createServer((req, res) => res.end(String(proxyHeaderOf(req.socket)?.version))) as http.Server;
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const p = (server.address() as net.AddressInfo).port;
+      try {
+        const [own, other] = mode === 'v1' ? [V1, V2] : [V2, V1];
+        assert.match(await exchange(p, own), new RegExp(`\r\n\r\n${mode.slice(1)}$`));
+        assert.equal(await exchange(p, other), '');
+        assert.equal(await exchange(p, GET), '');
+      } finally {
+        server.closeAllConnections();
+        server.close();
+      }
+    });
+  }
 });

@@ -2,7 +2,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { facilityNumber, FACILITIES, formatLocal3164, parseSyslogAddr, rfc3164Time, syslogTag } from '../../src/log/syslog-addr.js';
-import { normalizePrefix, parseDogstatsdTags, parseStatsdHost } from '../../src/log/metrics.js';
+import { normalizePrefix, parseDogstatsdTags } from '../../src/log/metrics.js';
+import { parseStatsdAddress, statsdLine } from '../../src/log/statsd-client.js';
 
 describe('parseSyslogAddr', () => {
   it('reads the four Gunicorn forms', () => {
@@ -52,10 +53,14 @@ describe('tag and line', () => {
 
 describe('statsd settings', () => {
   it('parses host:port, prefix and dogstatsd tags', () => {
-    assert.deepEqual(parseStatsdHost('localhost:8125'), { host: 'localhost', port: 8125 });
-    assert.deepEqual(parseStatsdHost('[::1]:9125'), { host: '::1', port: 9125 });
-    assert.deepEqual(parseStatsdHost('stats'), { host: 'stats', port: 8125 });
-    assert.throws(() => parseStatsdHost('h:0'), /statsd_host: expected HOST:PORT/);
+    assert.deepEqual(parseStatsdAddress('localhost:8125'), { kind: 'udp', host: 'localhost', port: 8125 });
+    assert.deepEqual(parseStatsdAddress('[::1]:9125'), { kind: 'udp', host: '::1', port: 9125 });
+    assert.deepEqual(parseStatsdAddress('stats'), { kind: 'udp', host: 'stats', port: 8125 });
+    assert.deepEqual(parseStatsdAddress('unix:///run/statsd.sock'), { kind: 'unix', path: '/run/statsd.sock' });
+    assert.throws(() => parseStatsdAddress('h:0'), /statsd_host: expected HOST:PORT/);
+    assert.throws(() => parseStatsdAddress('unix://'), /statsd_host: expected unix:\/\/PATH/);
+    assert.equal(statsdLine('a.b', 1, 'c', []), 'a.b:1|c');
+    assert.equal(statsdLine('a:b|c', 2.5, 'ms', ['k:v', 'x|y,z']), 'a_b_c:2.5|ms|#k:v,x_y_z');
     assert.equal(normalizePrefix('app'), 'app.');
     assert.equal(normalizePrefix('app.'), 'app.');
     assert.equal(normalizePrefix(''), '');

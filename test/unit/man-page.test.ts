@@ -1,19 +1,11 @@
 // man/gunicorn-ts.1 renders with man(1) without a groff warning and documents the options.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { renderManPage } from '../helpers/man.js';
 import { shortHelp } from '../../src/config/render/summary.js';
 import { roffBlocks, roffInline } from '../../src/config/render/roff.js';
 
-const page = fileURLToPath(new URL('../../../man/gunicorn-ts.1', import.meta.url));
-
-function renderWithMan(): { status: number | null; stdout: string; stderr: string } {
-  const env = { ...process.env, MANWIDTH: '80', MANPAGER: 'cat', PAGER: 'cat', LANG: 'C.UTF-8' };
-  const result = spawnSync('man', ['--warnings', '-l', page], { env, encoding: 'utf8' });
-  if (result.error !== undefined) throw result.error;
-  return result;
-}
+const renderWithMan = (): ReturnType<typeof renderManPage> => renderManPage('gunicorn-ts.1');
 
 describe('man page', () => {
   it('renders with man -l, exit 0, no warnings', () => {

@@ -95,12 +95,16 @@ describe('lifecycleChanges', () => {
 });
 
 describe('gauges', () => {
-  it('counts workers by state, every state present (booted is warming until warmed)', () => {
+  it('counts workers by state, every state present (a first worker is ready once booted, a replacement warms)', () => {
     const sim = new Sim({ workers: 2 });
     sim.send({ type: 'start' });
     const [a] = sim.spawnPending();
     sim.send({ type: 'booted', pid: a! });
-    assert.deepEqual(workersByState(sim.state), { booting: 1, warming: 1, ready: 0, tired: 0, draining: 0, killing: 0 });
+    assert.deepEqual(workersByState(sim.state), { booting: 1, warming: 0, ready: 1, tired: 0, draining: 0, killing: 0 });
+    sim.send({ type: 'tired', pid: a! });
+    const [r] = sim.spawnPending();
+    sim.send({ type: 'booted', pid: r! });
+    assert.deepEqual(workersByState(sim.state), { booting: 1, warming: 1, ready: 0, tired: 1, draining: 0, killing: 0 });
   });
 
   it('samples each worker with a pid: requests and rss from its last beat', () => {

@@ -5,17 +5,16 @@ import assert from 'node:assert/strict';
 import { initialState, step } from '../../src/arbiter/policy/index.js';
 import { BASE, Sim, deepFreeze, withoutLogs } from './policy-harness.js';
 
-test('start spawns `workers` workers of generation 0; spawned/booted/warmed move them to ready', () => {
+test('start spawns `workers` workers of generation 0; a first-generation worker is ready once booted', () => {
   const sim = new Sim({ workers: 3 });
   assert.deepEqual(sim.send({ type: 'start' }), [1, 2, 3].map((id) => ({ type: 'spawn', id, generation: 0, maxRequests: 0, replacementFor: null })));
   const [a] = sim.spawnPending();
   assert.equal(sim.w(a!).state, 'booting');
   sim.at(10).send({ type: 'booted', pid: a! });
-  assert.equal(sim.w(a!).state, 'warming');
-  assert.equal(sim.w(a!).bootedAt, 10);
-  sim.at(20).send({ type: 'warmed', pid: a! });
   assert.equal(sim.w(a!).state, 'ready');
-  assert.equal(sim.w(a!).readyAt, 20);
+  assert.equal(sim.w(a!).bootedAt, 10);
+  assert.equal(sim.w(a!).readyAt, 10);
+  assert.deepEqual(sim.at(20).send({ type: 'warmed', pid: a! }), [], 'a late warmed changes nothing');
   assert.equal(sim.state.everBooted, true);
 });
 

@@ -1,8 +1,9 @@
-// Restart policy: HUP generations (rolling reload, bounded; without waiting), new params on
-// reload, boot failure during a reload, TTIN/TTOU while replacements are under way.
+// Restart policy: HUP generations (always rolling, bounded, with or without
+// wait_for_new_workers), new params on reload, boot failure during a reload, TTIN/TTOU while replacements are under way.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { capacity, underway } from '../../src/arbiter/policy/index.js';
+import type { PolicyParams } from '../../src/arbiter/policy/index.js';
 import { BASE, Sim } from './policy-harness.js';
 
 test('HUP: new generation; old workers turn tired (reload) and are replaced one at a time', () => {
@@ -28,13 +29,50 @@ test('HUP with max_restarting_workers 0 replaces every old worker at once', () =
   assert.equal(sim.send({ type: 'reload' }).filter((c) => c.type === 'spawn').length, 3);
 });
 
-test('HUP without wait_for_new_workers retires the old generation at once and spawns the new one', () => {
+// HUP never lowers capacity, whatever the options: Gunicorn's own HUP starts the new workers
+// and then stops the old ones. wait_for_new_workers only changes max_requests/memory recycling.
+const HUP_TABLE: ReadonlyArray<{ readonly name: string; readonly params: Partial<PolicyParams>; readonly firstSpawns: number }> = [
+  { name: 'no options (Gunicorn defaults)', params: { workers: 3, waitForNewWorkers: false, maxRestartingWorkers: 0 }, firstSpawns: 3 },
+  { name: 'max_restarting_workers 1 alone', params: { workers: 3, waitForNewWorkers: false, maxRestartingWorkers: 1 }, firstSpawns: 1 },
+  { name: 'wait_for_new_workers', params: { workers: 3, waitForNewWorkers: true, maxRestartingWorkers: 0 }, firstSpawns: 3 },
+  { name: 'wait_for_new_workers + max_restarting_workers 2', params: { workers: 3, waitForNewWorkers: true, maxRestartingWorkers: 2 }, firstSpawns: 2 },
+];
+
+for (const row of HUP_TABLE) {
+  test(`HUP with ${row.name}: old workers retire only once replaced, capacity never below workers`, () => {
+    const sim = new Sim(row.params);
+    const old = sim.startReady();
+    const first = sim.send({ type: 'reload' });
+    assert.deepEqual(first.map((c) => c.type), Array<string>(row.firstSpawns).fill('spawn'), 'HUP starts replacements and retires nobody');
+    const retired: number[] = [];
+    const bound = row.params.maxRestartingWorkers || Infinity;
+    while (sim.state.workers.some((w) => w.generation === 0 && w.state === 'tired')) {
+      for (const pid of sim.spawnPending()) {
+        assert.ok(underway(sim.state.workers) <= bound, 'max_restarting_workers bounds a HUP');
+        for (const cmd of sim.send({ type: 'booted', pid })) if (cmd.type === 'retire') retired.push(cmd.pid);
+        assert.ok(capacity(sim.state.workers) >= 3, `capacity ${capacity(sim.state.workers)} after booted`);
+        for (const cmd of sim.send({ type: 'warmed', pid })) {
+          if (cmd.type !== 'retire') continue;
+          assert.equal(cmd.reason, 'replaced');
+          retired.push(cmd.pid);
+        }
+        assert.ok(capacity(sim.state.workers) >= 3, `capacity ${capacity(sim.state.workers)} after warmed`);
+      }
+    }
+    assert.deepEqual(retired, old);
+    assert.deepEqual(sim.state.workers.filter((w) => w.state === 'ready').map((w) => w.generation), [1, 1, 1]);
+  });
+}
+
+test('without wait_for_new_workers, max_requests still retires at once (Gunicorn recycling), even during a HUP', () => {
   const sim = new Sim({ workers: 2, waitForNewWorkers: false });
   const [a, b] = sim.startReady();
-  const cmds = sim.send({ type: 'reload' });
-  assert.deepEqual(cmds.map((c) => c.type), ['retire', 'retire', 'spawn', 'spawn']);
-  assert.deepEqual(cmds.filter((c) => c.type === 'retire').map((c) => 'pid' in c && c.pid), [a, b]);
-  assert.ok(cmds.every((c) => c.type !== 'spawn' || c.generation === 1));
+  sim.send({ type: 'reload' });
+  assert.deepEqual(sim.states(), [`${a}:tired`, `${b}:tired`, 'null:booting', 'null:booting']);
+  const [r1] = sim.spawnPending();
+  sim.makeReady(r1!);
+  const cmds = sim.send({ type: 'tired', pid: r1! });
+  assert.deepEqual(cmds.filter((c) => c.type === 'retire'), [{ type: 'retire', id: 3, pid: r1, reason: 'tired' }]);
 });
 
 test('HUP applies new params: fewer workers retire the surplus old ones at once', () => {

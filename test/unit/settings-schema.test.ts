@@ -6,7 +6,8 @@ import { SETTINGS } from '../../src/config/registry.js';
 import { buildJsonSchema } from '../../src/config/schema.js';
 
 function compile(): ReturnType<Ajv2020['compile']> {
-  return new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true }).compile(buildJsonSchema());
+  // markdownDescription is VS Code's annotation keyword, unknown to Ajv's strict mode.
+  return new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true }).addKeyword('markdownDescription').compile(buildJsonSchema());
 }
 
 describe('JSON schema of a config object', () => {
@@ -15,7 +16,7 @@ describe('JSON schema of a config object', () => {
     assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
     assert.equal(schema.type, 'object');
     assert.equal(schema.additionalProperties, false);
-    assert.deepEqual(Object.keys(schema.properties as object), SETTINGS.map((s) => s.name));
+    assert.deepEqual(Object.keys(schema.properties as object), ['$schema', ...SETTINGS.map((s) => s.name)]);
   });
 
   it('accepts the defaults of every setting', () => {
@@ -30,6 +31,10 @@ describe('JSON schema of a config object', () => {
     assert.ok(ok, JSON.stringify(validate.errors));
   });
 
+  it('accepts the "$schema" key editors use to find it', () => {
+    assert.ok(compile()({ $schema: './node_modules/gunicorn-ts/schemas/gunicorn.schema.json', workers: 2 }));
+  });
+
   it('rejects unknown names, bad values and functions for hooks, all at once', () => {
     const validate = compile();
     assert.equal(validate({ worker: 2, timeout: -1, loglevel: 'verbose', on_starting: 'hook' }), false);
@@ -41,6 +46,11 @@ describe('JSON schema of a config object', () => {
     const workers = (buildJsonSchema().properties as Record<string, Record<string, unknown>>).workers!;
     assert.equal(workers.description, 'The number of worker processes serving requests.');
     assert.equal(workers.default, 1);
+    assert.match(String(workers.markdownDescription), /Default: `1`\. Command line: `-w INT`, `--workers INT`\./);
+    for (const decl of SETTINGS) {
+      const property = (buildJsonSchema().properties as Record<string, Record<string, unknown>>)[decl.name]!;
+      assert.ok('default' in property && typeof property.description === 'string' && typeof property.markdownDescription === 'string', decl.name);
+    }
     const hook = (buildJsonSchema().properties as Record<string, Record<string, unknown>>).post_request!;
     assert.equal(hook.type, 'null');
     assert.match(String(hook.description), /TS\/JS config file/);

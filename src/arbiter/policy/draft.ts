@@ -49,6 +49,7 @@ export function spawn(d: Draft, replacementFor: WorkerRecord | null): void {
   const draw = nextRandom(s.rng);
   s.rng = draw.seed;
   const id = s.nextId++;
+  s.counts = { ...s.counts, spawned: s.counts.spawned + 1 };
   const maxRequests = maxRequestsWithJitter(s.params.maxRequests, s.params.maxRequestsJitter, draw.value);
   const w: DraftWorker = {
     id, pid: null, generation: s.generation, state: 'booting', maxRequests,
@@ -58,6 +59,15 @@ export function spawn(d: Draft, replacementFor: WorkerRecord | null): void {
   s.workers.push(w);
   d.out.push({ type: 'spawn', id, generation: s.generation, maxRequests, replacementFor: replacementFor?.id ?? null });
   if (replacementFor) log(d, 'info', 'replacing worker', { ...fieldsOf(replacementFor), cause: replacementFor.tiredCause ?? null, replacement: id });
+}
+
+/** warming → ready: the worker counts as serving capacity of its own; failures are forgiven. */
+export function markReady(d: Draft, w: DraftWorker): void {
+  move(w, 'ready');
+  w.readyAt = d.now;
+  d.s.failures = 0;
+  d.s.spawnBlockedUntil = 0;
+  log(d, 'info', 'worker ready', fieldsOf(w));
 }
 
 export function makeTired(d: Draft, w: DraftWorker, cause: TiredCause): void {

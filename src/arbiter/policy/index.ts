@@ -1,7 +1,7 @@
 // The restart policy's public surface for the arbiter's I/O shell: the types, the reducer,
 // the timer helper, and the small pure rules other modules may want (jitter, backoff, table).
 export type {
-  KillReason, KillSignal, LogLevel, Phase, PolicyCommand, PolicyEvent, PolicyEventType, PolicyParams, PolicyState,
+  KillReason, KillSignal, LogLevel, Phase, PolicyCommand, PolicyCounts, PolicyEvent, PolicyEventType, PolicyParams, PolicyState,
   RetireReason, StepResult, TiredCause, WorkerRecord, WorkerState,
 } from './types.js';
 export { initialState, step } from './step.js';

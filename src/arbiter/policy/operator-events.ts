@@ -21,8 +21,10 @@ export function onReload(d: Draft, e: Ev<'reload'>): void {
   const params = e.params ?? d.s.params;
   setWorkers(d, params, params.workers);
   d.s.generation += 1;
+  d.s.counts = { ...d.s.counts, reloads: d.s.counts.reloads + 1 };
   // New code may fix what made the previous workers fail: retry at once.
   d.s.failures = 0;
+  if (e.params !== undefined) d.s.memoryLimitSuspended = false;
   d.s.spawnBlockedUntil = 0;
   log(d, 'info', 'reloading', { gen: d.s.generation, workers: params.workers });
 }

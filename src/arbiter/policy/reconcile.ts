@@ -1,15 +1,18 @@
 // Runs after every event and brings the workers in line with the phase and the params:
 // old generations become tired, tired workers are retired or replaced (bounded, FIFO),
 // excess workers leave, empty slots are filled, and a stopping arbiter halts once empty.
+// A reload always replaces before it retires; wait_for_new_workers extends that to the
+// other causes (max_requests, memory).
 import { backoffMs } from './backoff.js';
-import { type Draft, type DraftWorker, fieldsOf, kill, log, makeTired, retire, spawn } from './draft.js';
-import { activeReplacementOf, capacity, excessCandidates, isCapacity, spawnPlan } from './replacement.js';
+import { type Draft, type DraftWorker, fieldsOf, kill, log, makeTired, markReady, retire, spawn } from './draft.js';
+import { activeReplacementOf, capacity, excessCandidates, isCapacity, replacementTarget, spawnPlan, waitsForReplacement } from './replacement.js';
 
 export function reconcile(d: Draft): void {
   switch (d.s.phase) {
     case 'running':
+      readyWithoutWarmup(d);
       tireOldGenerations(d);
-      if (!d.s.params.waitForNewWorkers) retireTired(d);
+      retireUnwaited(d);
       retireReplaced(d);
       dismissExcess(d);
       spawnWanted(d);
@@ -27,6 +30,16 @@ export function reconcile(d: Draft): void {
   haltWhenEmpty(d);
 }
 
+/**
+ * Warm-up is how a replacement earns the right to send a tired worker away. A worker that
+ * replaces nobody still serving (first generation, TTIN, a crash, a predecessor that died)
+ * has nobody to wait for: it is ready once booted, so an idle new server is healthy and
+ * warmup_timeout can never kill the only workers there are.
+ */
+function readyWithoutWarmup(d: Draft): void {
+  for (const w of d.s.workers) if (w.state === 'warming' && replacementTarget(d.s.workers, w) === undefined) markReady(d, w);
+}
+
 /** After a reload every older worker must go: serving ones by the replacement rule, booting ones at once. */
 function tireOldGenerations(d: Draft): void {
   for (const w of d.s.workers) {
@@ -36,15 +49,19 @@ function tireOldGenerations(d: Draft): void {
   }
 }
 
-/** Without wait_for_new_workers a tired worker leaves at once (Gunicorn's behaviour). */
-function retireTired(d: Draft): void {
-  for (const w of d.s.workers) if (w.state === 'tired') retire(d, w, 'tired');
+/**
+ * Without wait_for_new_workers a worker tired by max_requests or memory leaves at once
+ * (Gunicorn's recycling). One tired by a reload never does: Gunicorn's HUP also starts the
+ * new workers before it stops the old ones, so it always waits for its replacement.
+ */
+function retireUnwaited(d: Draft): void {
+  for (const w of d.s.workers) if (w.state === 'tired' && !waitsForReplacement(d.s.params, w)) retire(d, w, 'tired');
 }
 
 /**
- * The point of wait_for_new_workers: a tired worker leaves once its replacement is ready, and
- * only if the others still make `workers` accepting workers without it (after a crash, it
- * keeps serving until the lost slot serves again).
+ * A waiting tired worker leaves once its replacement is ready, and only if the others still
+ * make `workers` accepting workers without it (after a crash, it keeps serving until the
+ * lost slot serves again).
  */
 function retireReplaced(d: Draft): void {
   for (const t of d.s.workers) {

@@ -1,7 +1,7 @@
 // Who counts as capacity, who holds one of the `workers` slots, which tired worker is
 // replaced next (first tired, first replaced), how many replacements the bound still allows,
 // and which worker leaves first when there are too many. Pure queries over worker records.
-import type { PolicyState, WorkerRecord } from './types.js';
+import type { PolicyParams, PolicyState, WorkerRecord } from './types.js';
 
 type Workers = readonly WorkerRecord[];
 
@@ -47,10 +47,18 @@ export function slotHolders(workers: Workers): WorkerRecord[] {
   return workers.filter((w) => isSlotHolder(workers, w));
 }
 
+/**
+ * Whether a tired worker keeps serving until its replacement is ready: always after a
+ * reload (HUP never lowers capacity), and for every cause with wait_for_new_workers.
+ */
+export function waitsForReplacement(params: PolicyParams, tired: WorkerRecord): boolean {
+  return params.waitForNewWorkers || tired.tiredCause === 'reload';
+}
+
 /** Tired workers still waiting for a replacement, first tired first. */
-export function replacementQueue(workers: Workers): WorkerRecord[] {
+export function replacementQueue(workers: Workers, params: PolicyParams): WorkerRecord[] {
   return workers
-    .filter((t) => t.state === 'tired' && activeReplacementOf(workers, t) === undefined)
+    .filter((t) => t.state === 'tired' && waitsForReplacement(params, t) && activeReplacementOf(workers, t) === undefined)
     .sort((a, b) => (a.tiredAt ?? 0) - (b.tiredAt ?? 0) || a.id - b.id);
 }
 
@@ -66,9 +74,8 @@ export function spawnPlan(state: PolicyState): SpawnPlan {
   if (state.phase !== 'running') return { fresh: 0, replace: [] };
   const { workers, params } = state;
   const fresh = Math.max(0, params.workers - slotHolders(workers).length);
-  if (!params.waitForNewWorkers) return { fresh, replace: [] };
   const room = params.maxRestartingWorkers > 0 ? params.maxRestartingWorkers - underway(workers) : Infinity;
-  return { fresh, replace: replacementQueue(workers).slice(0, Math.max(0, room)) };
+  return { fresh, replace: replacementQueue(workers, params).slice(0, Math.max(0, room)) };
 }
 
 /**

@@ -23,7 +23,7 @@ export type KillSignal = 'SIGTERM' | 'SIGABRT' | 'SIGKILL' | 'SIGQUIT';
 export type KillReason =
   | 'boot-timeout' | 'warmup-timeout' | 'timeout' | 'graceful-timeout' | 'escalation'
   | 'excess' | 'reload' | 'stop' | 'quit';
-/** Why a worker was told to retire. `replaced`: its replacement is ready. `tired`: no waiting (wait_for_new_workers off). */
+/** Why a worker was told to retire. `replaced`: its replacement is ready. `tired`: no waiting (max_requests/memory, wait_for_new_workers off). */
 export type RetireReason = 'replaced' | 'tired' | 'excess' | 'stop';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -58,8 +58,9 @@ export interface WorkerRecord {
 /** The settings the policy reads. Durations in seconds, memory in MB, as in the config. */
 export interface PolicyParams {
   readonly workers: number;
+  /** Workers tired by max_requests or memory wait for their replacement (reload-tired ones always do). */
   readonly waitForNewWorkers: boolean;
-  /** Replacements under way at once; 0 = no bound. Ignored without waitForNewWorkers. */
+  /** Replacements under way at once; 0 = no bound. Bounds a reload whatever waitForNewWorkers says. */
   readonly maxRestartingWorkers: number;
   /** 0 = unlimited. The worker itself reports `tired`; the policy only hands the number out. */
   readonly maxRequests: number;
@@ -99,6 +100,22 @@ export interface PolicyState {
   readonly rng: number;
   /** Exit code and reason once stopping/halting. */
   readonly exit: { readonly code: number; readonly reason: string } | null;
+  /**
+   * max_worker_memory turned out to be below what a freshly booted worker uses: recycling for
+   * memory would never end, so it is off (said once) until a reload brings new params.
+   */
+  readonly memoryLimitSuspended: boolean;
+  /** Lifetime counts for operators (`show stats`, `status`). */
+  readonly counts: PolicyCounts;
+}
+
+export interface PolicyCounts {
+  /** Workers ordered (the first generation included). */
+  readonly spawned: number;
+  /** Workers that exited unasked (crash, kill -9, failed boot, a worker killed by the operator). */
+  readonly died: number;
+  /** Reloads accepted (HUP, the `reload` command, --reload). */
+  readonly reloads: number;
 }
 
 /** Facts the shell reports. Worker facts carry the pid; names follow src/ipc/messages.ts. */
@@ -108,7 +125,8 @@ export type PolicyEvent =
   | { readonly type: 'spawned'; readonly id: number; readonly pid: number }
   /** The shell could not fork the worker ordered by `spawn` with this id. */
   | { readonly type: 'spawn-failed'; readonly id: number; readonly message: string }
-  | { readonly type: 'booted'; readonly pid: number }
+  /** rss: resident bytes right after booting, when the shell measured it. */
+  | { readonly type: 'booted'; readonly pid: number; readonly rss?: number }
   | { readonly type: 'warmed'; readonly pid: number }
   /** rss in bytes (from the worker's beat, or measured by the shell). */
   | { readonly type: 'beat'; readonly pid: number; readonly requests: number; readonly rss?: number }

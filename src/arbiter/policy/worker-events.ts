@@ -1,7 +1,7 @@
 // Handlers for what workers report (through the shell): spawned, booted, warmed, beat, tired,
 // boot-failed, exited, and the tick that enforces time limits. Each only updates its worker;
 // reconcile() decides what to spawn or retire afterwards. Unknown pids are late messages: ignored.
-import { type Draft, type DraftWorker, fieldsOf, findByPid, kill, log, makeTired, move, removeWorker } from './draft.js';
+import { type Draft, type DraftWorker, fieldsOf, findByPid, kill, log, makeTired, markReady, move, removeWorker } from './draft.js';
 import { countFailure } from './reconcile.js';
 import { dueAction } from './timeouts.js';
 import type { KillReason, PolicyEvent } from './types.js';
@@ -47,7 +47,12 @@ function markBooted(d: Draft, w: DraftWorker): void {
 
 export function onBooted(d: Draft, e: Ev<'booted'>): void {
   const w = worker(d, e.pid, 'booted');
-  if (w) markBooted(d, w);
+  if (!w) return;
+  markBooted(d, w);
+  if (e.rss !== undefined) {
+    w.rss = e.rss;
+    checkFreshMemory(d, e.rss);
+  }
 }
 
 export function onWarmed(d: Draft, e: Ev<'warmed'>): void {
@@ -55,12 +60,19 @@ export function onWarmed(d: Draft, e: Ev<'warmed'>): void {
   if (!w) return;
   if (w.state === 'booting') markBooted(d, w);
   w.lastBeat = d.now;
-  if (w.state !== 'warming') return;
-  move(w, 'ready');
-  w.readyAt = d.now;
-  d.s.failures = 0;
-  d.s.spawnBlockedUntil = 0;
-  log(d, 'info', 'worker ready', fieldsOf(w));
+  if (w.state === 'warming') markReady(d, w);
+}
+
+/**
+ * A limit below a freshly booted worker's memory would retire every worker as soon as it is
+ * measured, for ever: say so once and stop recycling for memory until a reload changes params.
+ */
+function checkFreshMemory(d: Draft, rss: number): void {
+  const limitMb = d.s.params.maxWorkerMemory;
+  if (limitMb <= 0 || d.s.memoryLimitSuspended || rss <= limitMb * MIB) return;
+  d.s.memoryLimitSuspended = true;
+  log(d, 'error', `max_worker_memory (${limitMb} MB) is below what a freshly booted worker uses (${Math.ceil(rss / MIB)} MB): ` +
+    'workers are not recycled for memory until the limit is raised and the server reloaded', { limitMb, rssMb: Math.ceil(rss / MIB) });
 }
 
 export function onBeat(d: Draft, e: Ev<'beat'>): void {
@@ -70,7 +82,7 @@ export function onBeat(d: Draft, e: Ev<'beat'>): void {
   w.requests = e.requests;
   if (e.rss !== undefined) w.rss = e.rss;
   const limit = d.s.params.maxWorkerMemory * MIB;
-  if (limit > 0 && w.state === 'ready' && e.rss !== undefined && e.rss > limit) makeTired(d, w, 'memory');
+  if (limit > 0 && !d.s.memoryLimitSuspended && w.state === 'ready' && e.rss !== undefined && e.rss > limit) makeTired(d, w, 'memory');
 }
 
 export function onTired(d: Draft, e: Ev<'tired'>): void {
@@ -102,6 +114,7 @@ export function onExited(d: Draft, e: Ev<'exited'>): void {
   const planned = w.state === 'draining' || (w.state === 'killing' && w.killReason !== undefined && PLANNED_KILLS.has(w.killReason));
   const how = { ...fieldsOf(w), code: e.code, signal: e.signal };
   log(d, planned ? 'info' : 'warn', planned ? 'worker exited' : 'worker died', how);
+  if (!planned) d.s.counts = { ...d.s.counts, died: d.s.counts.died + 1 };
   removeWorker(d, w);
   if (d.s.phase !== 'running') return;
   const bootCode = w.bootFailure?.code ?? (w.state === 'booting' && e.code !== null ? e.code : undefined);

@@ -6,6 +6,7 @@ import { GENERATED_NOTE, defaultLiteral } from './summary.js';
 
 const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['WEB_CONCURRENCY', 'The number of workers when no config file, INI file or flag sets `workers`.'],
+  ['FORWARDED_ALLOW_IPS', 'The trusted front ends (`forwarded_allow_ips`) when no config file, INI file or flag sets them.'],
   ['PORT', 'When no `bind` is given, bind `0.0.0.0:$PORT`.'],
   ['GUNICORN_CMD_ARGS', 'Extra command-line arguments, e.g. `"-w 4 --timeout 60"`: they override the config file and are overridden by the real command line.'],
 ];

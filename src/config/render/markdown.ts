@@ -33,7 +33,7 @@ export function renderSettingsMarkdown(settings: readonly SettingDecl[]): string
     '',
     `> ${GENERATED_NOTE}`,
     '',
-    'Every setting has a snake_case name, Gunicorn\'s, used in config files, in the `[server:main]` section of a `--paste` INI file and by `--print-config`; most also have a command-line flag. Sources override each other in this order, lowest first: defaults, environment (`WEB_CONCURRENCY`, `PORT`), the INI file, the config file, `GUNICORN_CMD_ARGS`, the command line.',
+    'Every setting has a snake_case name, Gunicorn\'s, used in config files, in the `[server:main]` section of a `--paste` INI file and by `--print-config`; most also have a command-line flag. Sources override each other in this order, lowest first: defaults, environment (`WEB_CONCURRENCY`, `FORWARDED_ALLOW_IPS`, `PORT`), the INI file, the config file, `GUNICORN_CMD_ARGS`, the command line.',
     '',
     '## Sections',
     '',

@@ -10,7 +10,7 @@ export const reload = defineSetting<'reload', boolean>({
   default: false,
   desc: `Restart the workers when the app's source files change.
 
-Meant for development. It cannot be combined with \`preload_app\`, whose code lives in the arbiter.`,
+Meant for development. The arbiter watches the files the app actually loaded (each worker reports them once booted), the app's entry file and \`reload_extra_files\`; files the server writes itself (logs, pidfile, Unix sockets, the control socket) never count, so a log file beside the app cannot cause a reload loop. A burst of changes (an editor's save) is one reload. It cannot be combined with \`preload_app\`, whose code lives in the arbiter.`,
 });
 
 export const reloadExtraFiles = defineSetting<'reload_extra_files', readonly string[]>({
@@ -22,7 +22,7 @@ export const reloadExtraFiles = defineSetting<'reload_extra_files', readonly str
   default: [],
   desc: `Extra files whose changes restart the workers, with \`reload\`.
 
-Repeat the flag for several files. Use it for templates, configuration or data files the app reads but does not import.`,
+Repeat the flag for several files. Use it for templates, configuration or data files the app reads but does not import. As in Gunicorn 26.1, an entry containing \`*\`, \`?\` or \`[\` is a glob pattern, relative to the directory the server was started from and matched again on every change, so files created later count too: \`**\` crosses folders, and \`*\` does not match dotfiles (list \`.env\` literally).`,
 });
 
 export const spew = defineSetting<'spew', boolean>({

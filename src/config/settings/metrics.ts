@@ -7,11 +7,11 @@ export const statsdHost = defineSetting<'statsd_host', string | null>({
   section: 'Metrics',
   cli: ['--statsd-host'],
   meta: 'STATSD_ADDR',
-  schema: { type: ['string', 'null'], pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5}$' },
+  schema: { type: ['string', 'null'], pattern: '^(unix://.+|(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):[0-9]{1,5})$' },
   default: null,
-  desc: `The \`HOST:PORT\` of the statsd server metrics are sent to over UDP.
+  desc: `The \`HOST:PORT\` of the statsd server metrics are sent to over UDP, or \`unix://PATH\` for a Unix datagram socket.
 
-Off when unset.`,
+Off when unset. UDP needs nothing beyond Node. A \`unix://\` address needs the optional native package \`unix-dgram\` (\`npm install unix-dgram\`), since Node has no Unix datagram sockets; without it the server refuses to start and says so.`,
 });
 
 export const statsdPrefix = defineSetting<'statsd_prefix', string>({

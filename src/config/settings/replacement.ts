@@ -8,9 +8,9 @@ export const waitForNewWorkers = defineSetting<'wait_for_new_workers', boolean>(
   cli: ['--wait-for-new-workers'],
   schema: { type: 'boolean' },
   default: false,
-  desc: `Keep a retiring worker serving until its replacement is ready.
+  desc: `Keep a worker recycled for \`max_requests\` or \`max_worker_memory\` serving until its replacement is ready.
 
-Without it, a worker that reached \`max_requests\` (or must leave for a reload or its memory limit) stops at once and capacity drops until its replacement boots. With it, the arbiter starts the replacement first and tells the old worker to drain only when the new one is ready.`,
+Without it, such a worker stops at once and capacity drops until its replacement boots (Gunicorn's recycling). With it, the arbiter starts the replacement first and tells the old worker to drain only when the new one is ready. A reload (\`HUP\`) always works this way, with or without this setting.`,
 });
 
 export const maxRestartingWorkers = defineSetting<'max_restarting_workers', number>({
@@ -22,7 +22,7 @@ export const maxRestartingWorkers = defineSetting<'max_restarting_workers', numb
   default: 0,
   desc: `The most worker replacements allowed under way at the same time.
 
-Retiring workers beyond the bound keep serving and wait their turn, first come first served. \`0\` means no bound. Only meaningful with \`wait_for_new_workers\`.`,
+Retiring workers beyond the bound keep serving and wait their turn, first come first served. \`0\` means no bound. It bounds a reload (\`HUP\`) always, and \`max_requests\`/\`max_worker_memory\` recycling with \`wait_for_new_workers\`.`,
 });
 
 export const warmupRequests = defineSetting<'warmup_requests', number>({
@@ -34,7 +34,7 @@ export const warmupRequests = defineSetting<'warmup_requests', number>({
   default: 0,
   desc: `The number of requests a new worker serves before it counts as ready.
 
-Until then it serves alongside the worker it replaces, which keeps serving too. \`0\` makes a worker ready as soon as it has booted.`,
+Until then it serves alongside the worker it replaces, which keeps serving too. Warm-up applies only to a worker that replaces one still serving: a first-generation worker, one added by \`TTIN\` or one replacing a worker that died is ready once booted, so an idle new server is healthy. \`0\` makes every worker ready as soon as it has booted.`,
 });
 
 export const warmupTimeout = defineSetting<'warmup_timeout', number>({

@@ -193,9 +193,35 @@ export const controlSocket = defineSetting<'control_socket', string | null>({
   meta: 'PATH',
   schema: { type: ['string', 'null'], minLength: 1 },
   default: null,
-  desc: `The Unix socket on which the arbiter answers the \`status\` command.
+  defaultDoc: '`<pidfile>.ctl` with a pidfile, else `$XDG_RUNTIME_DIR/gunicorn.ctl`, else `$HOME/.gunicorn/gunicorn.ctl`',
+  desc: `The Unix socket of the control interface (\`gunicorn-ts ctl\`, \`gunicorn-ts status\`).
 
-\`gunicorn-ts status\` connects to it to list the workers and their state. Created with mode 0600. Off when unset.`,
+Through it an operator lists workers and statistics, adds and removes workers, reloads, reopens the logs and shuts down (see \`man gunicorn-ts-ctl\` and docs/status.md). As in Gunicorn 26 it is on by default, at \`$XDG_RUNTIME_DIR/gunicorn.ctl\` (when that directory exists) or \`$HOME/.gunicorn/gunicorn.ctl\` (the directory is created, mode 0700); with a \`pidfile\` the default is \`<pidfile>.ctl\` instead, so instances that each have a pidfile each get their own socket. When the default path is already served by another running master, this one starts without a control socket and says so. \`--print-config\` shows the path in use.`,
+});
+
+export const controlSocketMode = defineSetting<'control_socket_mode', number>({
+  name: 'control_socket_mode',
+  section: 'Server Mechanics',
+  cli: ['--control-socket-mode'],
+  meta: 'INT',
+  schema: { type: 'integer', minimum: 0, maximum: 0o777 },
+  default: 0o600,
+  defaultDoc: '0600',
+  coerce: parseUmask,
+  desc: `The file mode of the control socket.
+
+The socket has no other authentication: the default 0600 lets only its owner (the user the arbiter runs as) connect; 0660 adds the group. Read like \`umask\`: \`"0660"\` and \`"0o660"\` are octal.`,
+});
+
+export const controlSocketDisable = defineSetting<'control_socket_disable', boolean>({
+  name: 'control_socket_disable',
+  section: 'Server Mechanics',
+  cli: ['--no-control-socket'],
+  schema: { type: 'boolean' },
+  default: false,
+  desc: `Start no control socket.
+
+\`gunicorn-ts ctl\` and \`gunicorn-ts status\` then cannot reach this server; signals still work.`,
 });
 
 export const serverMechanicsSettings = [
@@ -214,4 +240,6 @@ export const serverMechanicsSettings = [
   paste,
   djangoSettings,
   controlSocket,
+  controlSocketMode,
+  controlSocketDisable,
 ] as const;

@@ -28,8 +28,8 @@ export const workerClass = defineSetting<'worker_class', string>({
   default: 'async',
   desc: `The kind of worker that serves requests.
 
-- \`async\`: the event loop serves up to \`worker_connections\` connections at once; further connections wait in the kernel queue.
-- \`sync\`: one request at a time per worker, each connection closed after its response. Connections a busy worker has already accepted wait for it.
+- \`async\`: the event loop serves up to \`worker_connections\` requests at once; at that limit the worker stops accepting and further connections wait in the kernel queue.
+- \`sync\`: one request at a time per worker, each connection closed after its response. A connection takes the slot only once its request head is complete, so clients still sending their head never block it; a head that completes while the slot is busy waits for it.
 - \`gevent\`, \`eventlet\`, \`gthread\`, \`tornado\`: Gunicorn's Python worker names, accepted as aliases of \`async\` with a warning.
 - \`./path/to/file.ts:ClassName\`: a custom worker class exported by a module, extending \`BaseWorker\` from gunicorn-ts (see docs/workers.md). It may wrap each request and set the connection limit.`,
 });
@@ -53,9 +53,9 @@ export const workerConnections = defineSetting<'worker_connections', number>({
   meta: 'INT',
   schema: { type: 'integer', minimum: 1 },
   default: 1000,
-  desc: `The maximum number of connections one \`async\` worker serves at once.
+  desc: `The maximum number of requests one \`async\` worker serves at once, and of connections it holds that are still sending a request head (or idle between requests).
 
-Connections beyond it are not refused: the worker accepts them but reads nothing from them until one of its connections closes, so they wait in that worker.`,
+A connection counts as a request only once its head is complete. At the request limit the worker stops accepting, so new connections wait in the kernel queue for any worker with room. At the head limit (this value for every worker class) the connection that has been sending its head longest is closed with 408, and above half of it the time allowed for a head shrinks with the pressure: slow clients cannot starve a worker.`,
 });
 
 export const maxRequests = defineSetting<'max_requests', number>({
@@ -91,7 +91,7 @@ export const maxWorkerMemory = defineSetting<'max_worker_memory', number>({
   default: 0,
   desc: `The resident memory, in megabytes, above which a worker is replaced.
 
-The arbiter measures each worker's resident set size; a worker above the limit retires like one that reached \`max_requests\`. \`0\` turns it off.`,
+Each worker reads its own resident size twice a second and reports at once when it is above the limit; the arbiter measures it again (from \`/proc\`) and retires it like one that reached \`max_requests\`, so a leak is caught within about a second. A limit below what a bare Node.js process uses is refused at start (and by \`--check-config\`); one below what a freshly booted worker uses is logged once as an error and memory recycling stays off until a reload brings a new limit, rather than replacing every worker for ever. \`0\` turns it off.`,
 });
 
 export const timeout = defineSetting<'timeout', number>({

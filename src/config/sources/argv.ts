@@ -1,6 +1,7 @@
 // Command-line arguments (the real argv and GUNICORN_CMD_ARGS) → a layer of raw text values.
 // yargs is driven entirely by the settings registry; values stay text here and are coerced
 // and validated with every other layer, so `-w abc` is reported like any other bad value.
+// --help is rendered from the registry by render/help.ts, not by yargs.
 import yargs from 'yargs';
 import type { Argv, Options } from 'yargs';
 import { SETTINGS } from '../registry.js';
@@ -25,28 +26,36 @@ function isBoolean(decl: SettingDecl): boolean {
   return decl.schema.type === 'boolean';
 }
 
-/** The yargs option key of each setting that has flags, and the flag forms known for errors. */
-function optionTable(): { options: Map<string, { decl: SettingDecl; options: Options }>; flags: string[] } {
+/**
+ * The yargs option key of each setting that has flags, and the flag forms known for errors.
+ * A boolean setting whose flag is `--no-X` for another setting's `--X` (Gunicorn's
+ * `--no-control-socket`) is not a yargs option: yargs reads `--no-X` as X = false, and
+ * parseArgv turns that into this setting = true.
+ */
+function optionTable(): { options: Map<string, { decl: SettingDecl; options: Options }>; flags: string[]; negations: Map<string, SettingDecl> } {
   const options = new Map<string, { decl: SettingDecl; options: Options }>();
+  const negations = new Map<string, SettingDecl>();
   const flags: string[] = [];
   for (const decl of SETTINGS as readonly SettingDecl[]) {
     const key = longFlag(decl);
     if (key === undefined || decl.hook) continue;
+    if (key.startsWith('no-') && isBoolean(decl)) {
+      negations.set(key.slice(3), decl);
+      flags.push(`--${key}`);
+      continue;
+    }
     const aliases = (decl.cli ?? []).map((f) => f.replace(/^--?/, '')).filter((a) => a !== key);
     flags.push(...(decl.cli ?? []));
-    const firstSentence = decl.desc.split(/(?<=\.)\s/)[0] ?? decl.desc;
     options.set(key, {
       decl,
       options: {
         alias: aliases,
         type: isBoolean(decl) ? 'boolean' : 'string',
-        describe: firstSentence.replace(/\s+/g, ' '),
-        group: `${decl.section}:`,
-        requiresArg: !isBoolean(decl),
+        requiresArg: !isBoolean(decl) && decl.cliBare === undefined,
       },
     });
   }
-  return { options, flags };
+  return { options, flags, negations };
 }
 
 const TABLE = optionTable();
@@ -54,7 +63,6 @@ const TABLE = optionTable();
 export function buildParser(args: readonly string[], scriptName = 'gunicorn-ts'): Argv {
   let parser = yargs([...args])
     .scriptName(scriptName)
-    .usage('Usage: $0 [OPTIONS] [APP_MODULE]\n\nAPP_MODULE is MODULE[:NAME], e.g. app.ts:app or ./server.js')
     .parserConfiguration({
       'camel-case-expansion': false,
       'dot-notation': false,
@@ -66,15 +74,10 @@ export function buildParser(args: readonly string[], scriptName = 'gunicorn-ts')
     })
     .help(false)
     .version(false)
-    .option('help', { alias: 'h', type: 'boolean', describe: 'Show this help and exit.' })
-    .option('version', { type: 'boolean', describe: 'Show the version and exit.' })
-    .wrap(Math.min(100, process.stdout.columns ?? 100));
+    .option('help', { alias: 'h', type: 'boolean' })
+    .option('version', { type: 'boolean' });
   for (const [key, { options }] of TABLE.options) parser = parser.option(key, options);
   return parser.exitProcess(false);
-}
-
-export function helpText(): Promise<string> {
-  return buildParser([]).getHelp();
 }
 
 /** Parses argv (without node and script) into raw setting values. Throws on unknown flags. */
@@ -83,6 +86,11 @@ export function parseArgv(args: readonly string[], where: string): ParsedArgs {
   const values = new Map<string, unknown>();
   for (const [key, raw] of Object.entries(parsed)) {
     if (key === '_' || key === '$0' || key === 'help' || key === 'version' || key === 'h') continue;
+    const negation = TABLE.negations.get(key);
+    if (negation !== undefined && raw === false) {
+      values.set(negation.name, true);
+      continue;
+    }
     const entry = TABLE.options.get(key);
     if (entry === undefined) {
       const flag = key.length === 1 ? `-${key}` : `--${key}`;
@@ -106,7 +114,8 @@ export function parseArgv(args: readonly string[], where: string): ParsedArgs {
 /** A repeated flag yields an array; only array settings keep every value, others the last. */
 function normaliseRepeats(decl: SettingDecl, raw: unknown): unknown {
   if (decl.schema.type === 'array') return Array.isArray(raw) ? raw.map(String) : [String(raw)];
-  return Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  const last: unknown = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  return last === '' && decl.cliBare !== undefined ? decl.cliBare : last;
 }
 
 /** Splits GUNICORN_CMD_ARGS like a POSIX shell would (quotes and backslashes, no expansion). */

@@ -105,6 +105,9 @@ export async function readConfigFile(file: string, text?: string): Promise<Map<s
   const values = new Map<string, unknown>();
   const spelledAs = new Map<string, string>();
   for (const [key, value] of Object.entries(exported)) {
+    // `"$schema": "./node_modules/gunicorn-ts/schemas/gunicorn.schema.json"` is how editors
+    // find the schema of a JSON file; it is not a setting.
+    if (key === '$schema' && file.endsWith('.json')) continue;
     const name = camelToSnake(key);
     const earlier = spelledAs.get(name);
     if (earlier !== undefined) {
