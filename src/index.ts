@@ -3,7 +3,7 @@
 export { defineConfig } from './config/define-config.js';
 export type { GunicornConfig, GunicornConfigFactory, Hooks, Settings } from './config/public-types.js';
 export type { Config } from './config/registry.js';
-export type { ServerRef, WorkerRef, WorkerSelf, HookLogger } from './config/hook-types.js';
+export type { ServerRef, WorkerRef, WorkerSelf, HookLogger, SslContextHook } from './config/hook-types.js';
 export { Logger, createLogger } from './log/index.js';
 export type { LogSettings, Level as LogLevel, AccessRecord } from './log/index.js';
 export { BaseApplication } from './base-application.js';

@@ -6,7 +6,7 @@ import type { Config } from '../config/registry.js';
 import { GunicornError } from '../errors.js';
 import { loadApp } from './load-app.js';
 import { toRequestListener } from './adapters/index.js';
-import { loadPasteApp, parsePasteSpec } from '../paste/index.js';
+import { checkPasteEntryPoints, loadPasteApp, parsePasteSpec, PasteError } from '../paste/index.js';
 import { EMBEDDED_PREFIX, loadEmbeddedApp } from './embedded.js';
 import { modulePaths } from './module-paths.js';
 
@@ -19,7 +19,7 @@ export interface AppSource {
 }
 
 /** The settings that say where the app comes from (the arbiter's Config and a worker's settings both have them). */
-export type AppSettings = Pick<Config, 'app' | 'chdir' | 'pythonpath' | 'paste'>;
+export type AppSettings = Pick<Config, 'app' | 'chdir' | 'pythonpath' | 'paste' | 'raw_paste_global_conf'>;
 
 export function appSource(settings: AppSettings, cwd: string): AppSource {
   const workdir = settings.chdir ? resolve(cwd, settings.chdir) : cwd;
@@ -34,8 +34,28 @@ export function appSource(settings: AppSettings, cwd: string): AppSource {
   }
   const paste = settings.paste;
   if (typeof paste === 'string' && paste !== '') {
-    const spec = parsePasteSpec(paste, cwd);
+    const spec = pasteSpecOf(settings, paste, cwd);
     return { describe: paste, load: () => loadPasteApp(spec, { toListener: toRequestListener }) };
   }
   throw new GunicornError('GTS_ERR_USAGE', 'no application given: pass APP_MODULE (e.g. app.ts:app), set `app` in the config file, or use --paste FILE.ini');
+}
+
+function pasteSpecOf(settings: AppSettings, paste: string, cwd: string): ReturnType<typeof parsePasteSpec> {
+  return parsePasteSpec(paste, cwd, settings.raw_paste_global_conf);
+}
+
+/**
+ * Preflight (--check-config and a real start): every `egg:` line of a --paste file names an
+ * entry point its package declares; otherwise startup stops here naming the section, rather
+ * than with workers that cannot build the app.
+ */
+export function checkPasteEggs(config: AppSettings, cwd: string): void {
+  const { paste, app } = config;
+  if (paste === null || paste === '' || (app !== null && app !== '')) return;
+  try {
+    checkPasteEntryPoints(pasteSpecOf(config, paste, cwd));
+  } catch (err) {
+    if (err instanceof PasteError) throw new GunicornError('GTS_ERR_APP_LOAD', err.message);
+    throw err;
+  }
 }

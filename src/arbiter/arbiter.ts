@@ -25,6 +25,7 @@ import { workerConfig } from '../config/worker-config.js';
 import { reloadConfig } from './reload.js';
 import type { ReloadOutcome } from './reload.js';
 import { workerEnvironment } from './worker-env.js';
+import { InstanceSlots } from './instance-slots.js';
 
 export interface ArbiterOptions {
   readonly loaded: LoadedConfig;
@@ -72,6 +73,7 @@ export class Arbiter {
   private readonly hooks: HookRunner;
   private readonly live = new Map<number, LiveWorker>();
   private readonly idByPid = new Map<number, number>();
+  private readonly slots = new InstanceSlots();
   /** Pids last told to shed their keep-alive connections. */
   private readonly shedding = new Set<number>();
   private readonly queue: PolicyEvent[] = [];
@@ -278,6 +280,8 @@ export class Arbiter {
 
   private async spawn(command: Extract<PolicyCommand, { type: 'spawn' }>): Promise<void> {
     const ref = { id: command.id, pid: 0, generation: command.generation, maxRequests: command.maxRequests };
+    // Taken before any await: a crashed worker's slot was released just before this spawn was ordered.
+    const slot = this.slots.assign(command.id, command.replacementFor);
     await this.hooks.call('pre_fork', this.serverRef, { ...ref } satisfies WorkerRef);
     const settings = this.settings;
     // As in Gunicorn, capture_output only matters when the error log is a file: with '-'
@@ -290,18 +294,22 @@ export class Arbiter {
         sockets: this.opts.listeners.lease(command.id),
         settings: workerConfig(settings),
         hooks: workerHookSource(this.loaded),
-        env: workerEnvironment(this.opts.inputs.env, settings.raw_env),
+        env: workerEnvironment(this.opts.inputs.env, settings.raw_env, { slot, id: command.id }),
         cwd: this.opts.inputs.cwd,
         captureOutput: capture,
       });
     } catch (err) {
       this.opts.listeners.release(command.id);
+      this.slots.release(command.id);
       this.dispatch({ type: 'spawn-failed', id: command.id, message: err instanceof Error ? err.message : String(err) });
       return;
     }
     if (child.pid === undefined) {
       this.opts.listeners.release(command.id);
-      child.once('error', (err) => this.dispatch({ type: 'spawn-failed', id: command.id, message: err.message }));
+      child.once('error', (err) => {
+        this.slots.release(command.id);
+        this.dispatch({ type: 'spawn-failed', id: command.id, message: err.message });
+      });
       return;
     }
     const pid = child.pid;
@@ -376,6 +384,7 @@ export class Arbiter {
   private onWorkerExit(id: number, pid: number, code: number | null, signal: NodeJS.Signals | null): void {
     const worker = this.live.get(id);
     this.live.delete(id);
+    this.slots.release(id);
     this.idByPid.delete(pid);
     this.shedding.delete(pid);
     // A reload removed an address: it closes once the last worker that served it is gone.

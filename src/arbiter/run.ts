@@ -9,6 +9,7 @@ import { createLogger, swappableLogger } from '../log/index.js';
 import type { Logger } from '../log/index.js';
 import { GunicornError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { REUSE_PORT_UNSUPPORTED, reusePortSupported } from '../node-features.js';
 import type { Arbiter, ArbiterOptions } from './arbiter.js';
 import { daemonize, isDaemonChild, reportToForeground } from './daemon.js';
 import { HookRunner } from './hooks.js';
@@ -42,13 +43,21 @@ async function openSockets(config: Config, env: NodeJS.ProcessEnv, log: Logger):
     const sockets = await bindAll(config.bind, {
       backlog: config.backlog,
       umask: config.umask,
+      reusePort: config.reuse_port,
       onRetry: (label) => log.error(`Connection in use: ${label}, retrying in 1 second`),
     });
     return { sockets, origin: 'bind' };
   } catch (err) {
-    if (err instanceof BindError) throw new GunicornError('GTS_ERR_BIND', err.message);
+    if (err instanceof BindError) throw new GunicornError('GTS_ERR_BIND', err.message + reusePortHint(config, err));
     throw err;
   }
+}
+
+/** Why reuse_port did not let this server share the port. */
+function reusePortHint(config: Config, err: BindError): string {
+  if (!config.reuse_port || err.code !== 'EADDRINUSE') return '';
+  if (!reusePortSupported) return `; ${REUSE_PORT_UNSUPPORTED}`;
+  return '; with reuse_port, every process on the port must set SO_REUSEPORT (--reuse-port) and run as the same user';
 }
 
 /** preload_app: load the app once in the arbiter so a broken app fails before any worker. */
@@ -166,7 +175,10 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
 function announce(config: Config, sockets: readonly ListeningSocket[], log: Logger): void {
   log.info(`Starting gunicorn-ts ${VERSION}`, { node: process.version });
   for (const socket of sockets) log.info(`Listening at: ${socketUrl(socket, config.certfile)} (${process.pid})`);
-  log.info(`Using worker: ${config.worker_class}`);
+  // threads > 1 turns sync into async (worker-settings.ts), as Gunicorn turns it into gthread.
+  log.info(`Using worker: ${config.worker_class === 'sync' && config.threads > 1 ? 'async' : config.worker_class}`);
+  // Gunicorn's debug line at start: every effective setting (hooks by name).
+  log.debug('Current configuration', { config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'function' ? `<function ${v.name || 'anonymous'}>` : v])) });
   const classWarning = workerClassWarning(config.worker_class);
   if (classWarning !== null) log.warning(classWarning);
 }

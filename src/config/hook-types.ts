@@ -1,6 +1,7 @@
 // The objects server hooks receive, in Node terms. Gunicorn passes its Arbiter and Worker
 // instances; gunicorn-ts passes these narrow views so hooks cannot reach into internals.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SecureContext, TlsOptions } from 'node:tls';
 
 /** What hooks may log through; the methods mirror Gunicorn's level names. */
 export interface HookLogger {
@@ -13,7 +14,7 @@ export interface HookLogger {
 
 /** A worker as the arbiter sees it (pre_fork, post_fork, worker_exit, child_exit). */
 export interface WorkerRef {
-  /** Stable slot number, 0-based, reused when a worker is replaced. */
+  /** The worker's number (its GUNICORN_WORKER_ID), never reused; the reusable slot is NODE_APP_INSTANCE. */
   readonly id: number;
   /** 0 before the process exists (pre_fork). */
   readonly pid: number;
@@ -49,3 +50,10 @@ export type WorkerSelfHook = (worker: WorkerSelf) => MaybePromise<void>;
 export type PreRequestHook = (worker: WorkerSelf, req: IncomingMessage) => MaybePromise<void>;
 export type PostRequestHook = (worker: WorkerSelf, req: IncomingMessage, res: ServerResponse) => MaybePromise<void>;
 export type NWorkersChangedHook = (server: ServerRef, newValue: number, oldValue: number | null) => MaybePromise<void>;
+
+/**
+ * ssl_context: receives the settings and a factory of the TLS options the SSL settings give
+ * (a fresh object on each call), and returns the options to serve with (SNICallback included)
+ * or a ready `tls.SecureContext`. Called synchronously in each worker and once at preflight.
+ */
+export type SslContextHook = (config: Readonly<Record<string, unknown>>, defaultSslContextFactory: () => TlsOptions) => TlsOptions | SecureContext;

@@ -13,6 +13,7 @@ import { parseArgv, splitShellWords } from './sources/argv.js';
 import { findConfigFile, readConfigFile } from './sources/config-file.js';
 import { environmentValues } from './sources/environment.js';
 import { ConfigError } from '../errors.js';
+import { REUSE_PORT_UNSUPPORTED, reusePortSupported } from '../node-features.js';
 import type { SettingProblem } from '../errors.js';
 
 export interface LoadInputs {
@@ -73,11 +74,13 @@ async function readLayers(inputs: LoadInputs): Promise<ReadLayers> {
   const file: Layer | undefined = configFile ? { source: { kind: 'file', file: configFile }, values: await readConfigFile(configFile) } : undefined;
 
   const pasteText = peek(file ? [file, ...upper] : upper, 'paste');
+  const pasteGlobals = peek(file ? [file, ...upper] : upper, 'raw_paste_global_conf');
   let ini: Layer | undefined;
   if (typeof pasteText === 'string' && pasteText !== '') {
     // The paste modules (and their INI parser) load only for --paste.
     const { parsePasteSpec, readPasteServerSettings } = await import('../paste/index.js');
-    const server = readPasteServerSettings(parsePasteSpec(pasteText, inputs.cwd));
+    const globals = Array.isArray(pasteGlobals) ? pasteGlobals.map(String) : typeof pasteGlobals === 'string' ? [pasteGlobals] : [];
+    const server = readPasteServerSettings(parsePasteSpec(pasteText, inputs.cwd, globals));
     ini = { source: { kind: 'ini', file: server.file, section: server.section }, values: new Map(Object.entries(server.values)) };
   }
   const env: Layer[] = [...environmentValues(inputs.env)].map(([name, { value, variable }]) => ({
@@ -161,8 +164,21 @@ function warningsFor(config: Config, sources: ReadonlyMap<string, SourceRef>): s
   const c: Readonly<Record<string, unknown>> = config;
   const warnings: string[] = [];
   const isSet = (name: string): boolean => sources.get(name)?.kind !== 'default';
+  if (typeof c['ssl_context'] === 'function' && !c['certfile'] && !c['keyfile']) {
+    warnings.push('ssl_context is only called when TLS is on: set certfile and keyfile (the default certificate) for it to run');
+  }
+  if (c['reuse_port'] === true && !reusePortSupported) warnings.push(REUSE_PORT_UNSUPPORTED);
+  const threads = threadsWarning(c['threads'], c['worker_class']);
+  if (threads !== null) warnings.push(threads);
   for (const decl of SETTINGS as readonly SettingDecl[]) {
     if (decl.noEffect !== undefined && isSet(decl.name) && c[decl.name] !== decl.default) warnings.push(`${decl.name} has no effect: ${decl.noEffect}`);
   }
   return warnings;
+}
+
+/** Gunicorn's threads > 1 asks for concurrent requests per worker: what Node's async worker does. */
+function threadsWarning(threads: unknown, workerClass: unknown): string | null {
+  if (typeof threads !== 'number' || threads <= 1) return null;
+  const sync = workerClass === 'sync' ? '; worker_class "sync" becomes "async", as Gunicorn makes it "gthread"' : '';
+  return `threads ${threads}: a Node worker has one JavaScript thread; it serves up to worker_connections requests at once on its event loop instead${sync}. For more CPU, raise workers`;
 }

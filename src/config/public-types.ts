@@ -12,7 +12,8 @@ type Camelised<T> = { [K in keyof T as K extends string ? CamelCase<K> : never]:
 // A hook is the one kind of setting whose value is a function.
 type HookName = { [K in keyof Config]: [Exclude<Config[K], null>] extends [never] ? never : Exclude<Config[K], null> extends (...args: never[]) => unknown ? K : never }[keyof Config];
 type HookValues = Pick<Mutable<Config>, HookName>;
-type SettingValues = Omit<Mutable<Config>, HookName>;
+// `workers` may also be written 'auto' (or PM2's 'max'): the loaded Config holds the number.
+type SettingValues = Omit<Mutable<Config>, HookName | 'workers'> & { workers: Config['workers'] | 'auto' | 'max' };
 
 /** The server hooks a TS/JS config file may define, by snake_case or camelCase name. */
 export interface Hooks extends Partial<HookValues>, Partial<Camelised<HookValues>> {}

@@ -11,7 +11,8 @@ import { DEFAULT_PATHS, resolvePaths } from './paths.js';
 export const USAGE = `Usage: gunicorn-ts-debian [OPTIONS] COMMAND [NAME...]
 
 Manages one gunicorn-ts server per instance file in the config directory
-(NAME.conf.ts, .conf.js, .json, or .ini for a Paste INI file).
+(NAME.conf.ts, .conf.js, .json, .ini for a Paste INI file, or Debian's legacy
+Python CONFIG = {...} file NAME). Every other file there is named as skipped.
 
 Commands:
   start     validate every selected instance file, then start each as a daemon
@@ -21,6 +22,8 @@ Commands:
   status    print each instance's state; exit 3 if one is not running
   check     validate each instance file and load its app (gunicorn-ts --check-config)
   run NAME  run one instance in the foreground (for systemd units)
+  convert NAME  print the NAME.conf.ts equivalent to Debian's legacy
+            CONFIG = {...} file NAME (save it, then remove the old file)
 
 Options:
   --config-dir DIR   instance files [string] [default: ${DEFAULT_PATHS.configDir}]
@@ -39,7 +42,7 @@ Examples:
       validate the instance files of a project directory (for CI)
 `;
 
-export const COMMANDS = ['start', 'stop', 'reload', 'restart', 'status', 'check', 'run'] as const;
+export const COMMANDS = ['start', 'stop', 'reload', 'restart', 'status', 'check', 'run', 'convert'] as const;
 type Command = (typeof COMMANDS)[number];
 
 class UsageError extends Error {}
@@ -87,6 +90,7 @@ const HANDLERS: Readonly<Record<Command, (ctx: CommandContext, names: readonly s
   status: commands.status,
   check: commands.check,
   run: commands.run,
+  convert: commands.convert,
 };
 
 export async function debianMain(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {

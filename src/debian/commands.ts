@@ -2,7 +2,8 @@
 // managers. Each prints one line per instance and returns the exit status: 0 when every
 // instance did what was asked, 1 when one failed, 3 from `status` when one is not running.
 import { mkdirSync } from 'node:fs';
-import { findInstances, selectInstances } from './instances.js';
+import { findInstances, scanConfigDir, selectInstances } from './instances.js';
+import { readLegacyFile } from './legacy.js';
 import type { Instance } from './instances.js';
 import { pidfileOf } from './paths.js';
 import type { DebianPaths } from './paths.js';
@@ -32,6 +33,23 @@ function knownNames(ctx: CommandContext, names: readonly string[]): string[] {
   return selectInstances([...all].sort().map((name) => ({ name })), names, ctx.paths.configDir).map((i) => i.name);
 }
 
+/**
+ * The config directory's instances, after saying which files are not instances and what a
+ * Debian legacy file holds that has no effect: nothing in the directory is passed over in silence.
+ */
+function instancesWithNotes(ctx: CommandContext): Instance[] {
+  const { instances, skipped } = scanConfigDir(ctx.paths.configDir);
+  for (const s of skipped) ctx.err(`note: skipped ${s.file}: ${s.reason}`);
+  for (const instance of instances.filter((i) => i.kind === 'debian')) {
+    try {
+      for (const note of readLegacyFile(instance.file).notes) ctx.err(`note: ${instance.name} (${instance.file}): ${note}`);
+    } catch {
+      // A file that cannot be read is reported, with its conversion, by validation.
+    }
+  }
+  return instances;
+}
+
 async function validOrReport(ctx: CommandContext, instances: readonly Instance[], consequence: string): Promise<boolean> {
   const checks = await validateInstances(instances, ctx.paths, ctx.env);
   if (checks.every((c) => c.problems.length === 0)) return true;
@@ -39,8 +57,8 @@ async function validOrReport(ctx: CommandContext, instances: readonly Instance[]
   return false;
 }
 
-export async function start(ctx: CommandContext, names: readonly string[]): Promise<number> {
-  const instances = selectInstances(findInstances(ctx.paths.configDir), names, ctx.paths.configDir);
+export async function start(ctx: CommandContext, names: readonly string[], noted = false): Promise<number> {
+  const instances = selectInstances(noted ? findInstances(ctx.paths.configDir) : instancesWithNotes(ctx), names, ctx.paths.configDir);
   if (instances.length === 0) {
     ctx.out(`no instance files in ${ctx.paths.configDir}`);
     return 0;
@@ -85,13 +103,13 @@ export function reload(ctx: CommandContext, names: readonly string[]): number {
 
 /** Validates first, so a broken file never turns a running instance into a stopped one. */
 export async function restart(ctx: CommandContext, names: readonly string[]): Promise<number> {
-  const instances = selectInstances(findInstances(ctx.paths.configDir), names, ctx.paths.configDir);
+  const instances = selectInstances(instancesWithNotes(ctx), names, ctx.paths.configDir);
   if (!(await validOrReport(ctx, instances, 'nothing was stopped or started'))) return 1;
   const selected = instances.map((i) => i.name);
-  if (selected.length === 0) return start(ctx, []);
+  if (selected.length === 0) return start(ctx, [], true);
   const stopped = await stop(ctx, selected);
   if (stopped !== 0) return stopped;
-  return start(ctx, selected);
+  return start(ctx, selected, true);
 }
 
 /** The pidfile and error log directories, as the instances need them. */
@@ -102,7 +120,7 @@ function prepareDirectories(ctx: CommandContext): void {
 
 /** For CI: the instance rules, then `gunicorn-ts --check-config` as each instance would run (the app must load). */
 export async function check(ctx: CommandContext, names: readonly string[]): Promise<number> {
-  const instances = selectInstances(findInstances(ctx.paths.configDir), names, ctx.paths.configDir);
+  const instances = selectInstances(instancesWithNotes(ctx), names, ctx.paths.configDir);
   if (!(await validOrReport(ctx, instances, 'not checked further'))) return 1;
   // The directories start creates: the check then sees what a start would (the preflight
   // refuses a pidfile or log file whose directory does not exist).
@@ -137,4 +155,16 @@ export async function run(ctx: CommandContext, names: readonly string[]): Promis
   prepareDirectories(ctx);
   const { main } = await import('../cli.js');
   return main({ argv: gunicornArgs(instance!, ctx.paths, { daemon: false }), env: instanceEnv(ctx.env), cwd: ctx.paths.configDir });
+}
+
+/** Prints the NAME.conf.ts equivalent to a Debian legacy instance file. */
+export async function convert(ctx: CommandContext, names: readonly string[]): Promise<number> {
+  if (names.length !== 1) {
+    ctx.err('convert takes exactly one instance name');
+    return 2;
+  }
+  const [instance] = selectInstances(findInstances(ctx.paths.configDir), names, ctx.paths.configDir);
+  const { convertLegacyInstance } = await import('./convert.js');
+  ctx.out(convertLegacyInstance(instance!).trimEnd());
+  return 0;
 }

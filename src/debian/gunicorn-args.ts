@@ -2,11 +2,14 @@
 // instance file and the tool's directories. Validation and start use the same ones, so
 // what was validated is exactly what starts.
 import type { Instance } from './instances.js';
+import { legacyArgv, readLegacyFile } from './legacy.js';
 import { logfileOf, pidfileOf } from './paths.js';
 import type { DebianPaths } from './paths.js';
 
 export function gunicornArgs(instance: Instance, paths: DebianPaths, opts: { readonly daemon: boolean }): string[] {
-  const source = instance.kind === 'paste' ? ['--paste', instance.file] : ['-c', instance.file];
+  const source = instance.kind === 'paste' ? ['--paste', instance.file]
+    : instance.kind === 'debian' ? legacyArgv(readLegacyFile(instance.file), instance.file)
+    : ['-c', instance.file];
   return [
     ...source,
     ...(opts.daemon ? ['--daemon'] : []),

@@ -1,15 +1,25 @@
 // Finds the instances in the config directory: which files are instance files, the
 // instance name each one gives, and the selection of instances named on the command line.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GunicornError } from '../errors.js';
+import { assignsConfig } from './python-literal.js';
 
 export interface Instance {
   readonly name: string;
   /** Absolute path of the instance file. */
   readonly file: string;
-  /** 'config': a gunicorn-ts config file (-c); 'paste': a PasteDeploy INI file (--paste). */
-  readonly kind: 'config' | 'paste';
+  /**
+   * 'config': a gunicorn-ts config file (-c); 'paste': a PasteDeploy INI file (--paste);
+   * 'debian': Debian's legacy Python `CONFIG = {...}` file (legacy.ts).
+   */
+  readonly kind: 'config' | 'paste' | 'debian';
+}
+
+/** A file of the config directory that is not an instance, and why: none is skipped in silence. */
+export interface SkippedFile {
+  readonly file: string;
+  readonly reason: string;
 }
 
 // Code files need the ".conf" part so that an app or helper module kept beside the instance
@@ -33,8 +43,35 @@ export function instanceOf(fileName: string, dir: string): Instance | undefined 
   return undefined;
 }
 
-/** Every instance file directly in `dir`, sorted by name; two files giving one name is an error. */
-export function findInstances(dir: string): Instance[] {
+/** Why a file name is never an instance, or null when its content decides. */
+function ignoredName(fileName: string): string | null {
+  if (fileName.startsWith('.')) return 'hidden file';
+  if (fileName.endsWith('~')) return 'editor backup';
+  if (/\.dpkg-[a-z]+$/.test(fileName)) return 'dpkg leftover';
+  return null;
+}
+
+/**
+ * A file Debian's gunicorn would have read: a Python `CONFIG = ...` file, named without an
+ * extension (or `.py`/`.conf`), the name being the instance's.
+ */
+function legacyInstanceOf(fileName: string, dir: string): Instance | undefined {
+  const name = fileName.replace(/\.(?:py|conf)$/, '');
+  if (!NAME.test(name) || /\.(?:ts|mts|js|mjs|cjs|json|ini)$/.test(fileName)) return undefined;
+  const file = join(dir, fileName);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return assignsConfig(text) ? { name, file, kind: 'debian' } : undefined;
+}
+
+const NOT_AN_INSTANCE = 'not an instance file (instances are NAME.conf.ts, .conf.mts, .conf.js, .conf.mjs, .conf.cjs, NAME.json, NAME.ini, or a Debian CONFIG = {...} file)';
+
+/** Every file directly in `dir`: the instances, sorted by name, and every other file with the reason it is not one. */
+export function scanConfigDir(dir: string): { instances: Instance[]; skipped: SkippedFile[] } {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -42,16 +79,46 @@ export function findInstances(dir: string): Instance[] {
     throw new GunicornError('GTS_ERR_USAGE', `cannot read the config directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   const byName = new Map<string, Instance>();
+  const skipped: SkippedFile[] = [];
   for (const fileName of names.sort()) {
-    const instance = instanceOf(fileName, dir);
-    if (instance === undefined || !statSync(instance.file).isFile()) continue;
+    const file = join(dir, fileName);
+    if (!isFile(file)) {
+      if (!isDirectory(file)) skipped.push({ file, reason: 'not a regular file (a broken link, a socket or a device)' });
+      continue;
+    }
+    const instance = instanceOf(fileName, dir) ?? (ignoredName(fileName) === null ? legacyInstanceOf(fileName, dir) : undefined);
+    if (instance === undefined) {
+      skipped.push({ file, reason: ignoredName(fileName) ?? NOT_AN_INSTANCE });
+      continue;
+    }
     const earlier = byName.get(instance.name);
     if (earlier) {
       throw new GunicornError('GTS_ERR_USAGE', `two instance files are named "${instance.name}": ${earlier.file} and ${instance.file}; keep one`);
     }
     byName.set(instance.name, instance);
   }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return { instances: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), skipped };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Every instance file directly in `dir`, sorted by name; two files giving one name is an error. */
+export function findInstances(dir: string): Instance[] {
+  return scanConfigDir(dir).instances;
 }
 
 /** The instances named on the command line (all of them when none is named). */

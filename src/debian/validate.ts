@@ -5,6 +5,8 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { readConfigFile } from '../config/sources/config-file.js';
+import { parseArgv } from '../config/sources/argv.js';
+import { legacyArgv, readLegacyFile } from './legacy.js';
 import { parsePasteSpec, PasteError, readPasteServerSettings } from '../paste/index.js';
 import { GunicornError } from '../errors.js';
 import { gunicornArgs, instanceEnv } from './gunicorn-args.js';
@@ -20,6 +22,13 @@ export interface InstanceCheck {
 
 async function ownValues(instance: Instance): Promise<ReadonlyMap<string, unknown>> {
   if (instance.kind === 'config') return readConfigFile(instance.file);
+  if (instance.kind === 'debian') {
+    // What its args set, APP_MODULE (or the paster INI) as `app`/`paste`.
+    const parsed = parseArgv(legacyArgv(readLegacyFile(instance.file), instance.file), `${instance.file} args`);
+    const values = new Map(parsed.values);
+    if (parsed.appModule !== undefined) values.set('app', parsed.appModule);
+    return values;
+  }
   const server = readPasteServerSettings(parsePasteSpec(instance.file, '/'));
   return new Map(Object.entries(server.values));
 }
@@ -33,6 +42,9 @@ export function ruleProblems(instance: Instance, values: ReadonlyMap<string, unk
   const named = (key: string): boolean => typeof values.get(key) === 'string' && values.get(key) !== '';
   if (instance.kind === 'config' && !named('app') && !named('paste')) {
     problems.push('app: required in an instance file: the app to serve, e.g. app: "server.ts:app"');
+  }
+  if (instance.kind === 'debian' && !named('app') && !named('paste')) {
+    problems.push("args: must end with the app to serve, e.g. 'server.ts:app' (or the INI file with mode 'paster')");
   }
   return problems;
 }

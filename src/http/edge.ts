@@ -15,6 +15,8 @@ import { checkHead, forbiddenTrailer, FRAMED_BY_TRANSFER_ENCODING, type HeaderMa
 import type { ProxyMode } from './proxy-accept.js';
 import { createClientErrorHandler, errorBody } from './client-error.js';
 import { tlsServerOptions, type TlsSettings } from './tls.js';
+import { applySslContextHook } from './ssl-context.js';
+import type { SslContextHook } from '../config/hook-types.js';
 import { silentLog, type EdgeLog } from './edge-log.js';
 
 export interface EdgeSettings extends LimitSettings, TlsSettings, Http2Settings {
@@ -69,8 +71,11 @@ export interface EdgeServerOptions {
   readonly rejected?: Listener;
 }
 
-/** Throws AllowListError, LimitSettingError or TlsSettingError (each names the setting). */
-export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog): HttpEdge {
+/**
+ * Throws AllowListError, LimitSettingError or TlsSettingError (each names the setting).
+ * `sslContext`: the ssl_context hook, applied to the TLS options when TLS is on.
+ */
+export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog, sslContext?: SslContextHook | null): HttpEdge {
   const limits = resolveLimits(settings);
   const forwarded = compileForwarded(parseAllowList(settings.forwarded_allow_ips, 'forwarded_allow_ips'), settings.secure_scheme_headers);
   const proxyMode = proxyModeOf(settings.proxy_protocol);
@@ -80,7 +85,8 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog)
     headerMap: settings.header_map ?? 'drop',
     forwarderHeaders: new Set(listOf(settings.forwarder_headers ?? 'SCRIPT_NAME,PATH_INFO').map((h) => h.toLowerCase())),
   };
-  const tlsOptions = tlsServerOptions(settings);
+  const fromSettings = tlsServerOptions(settings);
+  const tlsOptions = fromSettings !== null && sslContext ? applySslContextHook(sslContext, settings, fromSettings) : fromSettings;
   const h2 = resolveHttp2(settings, tlsOptions !== null);
   const serverOptions: https.ServerOptions = { ...serverOptionsFor(settings), ...(tlsOptions ?? {}) };
   const resetLevel = settings.suppress_ragged_eofs === false ? 'info' : 'debug';

@@ -8,6 +8,7 @@ import { AllowListError } from './ip-allow-list.js';
 import { LimitSettingError } from './limits.js';
 import { TlsSettingError } from './tls.js';
 import { createHttpEdge, type EdgeSettings } from './edge.js';
+import type { SslContextHook } from '../config/hook-types.js';
 
 export interface EdgeSummary {
   /** TLS is on: the sockets serve https. */
@@ -15,9 +16,10 @@ export interface EdgeSummary {
 }
 
 /** Throws GunicornError (exit 1) with "invalid configuration: <setting>: <problem>". */
-export function validateEdgeSettings(settings: EdgeSettings): EdgeSummary {
+export function validateEdgeSettings(settings: EdgeSettings & { readonly ssl_context?: SslContextHook | null }): EdgeSummary {
   try {
-    return { secure: createHttpEdge(settings).secure };
+    // ssl_context runs here too: proving it in the arbiter stops a start before any worker runs it.
+    return { secure: createHttpEdge(settings, undefined, settings.ssl_context ?? null).secure };
   } catch (err) {
     const known = err instanceof TlsSettingError || err instanceof AllowListError
       || err instanceof LimitSettingError || err instanceof Http2SettingError;

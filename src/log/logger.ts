@@ -46,6 +46,8 @@ export class Logger {
   /** access_log_format parsed once, each line ending in '\n'. */
   readonly #accessFormat: CompiledAccessFormat;
   readonly #syslog: SyslogSink | null;
+  /** Where access lines go besides the file: the syslog sink unless disable_redirect_access_to_syslog. */
+  readonly #accessSyslog: SyslogSink | null;
 
   constructor(settings: LogSettings, who: Who, extras: LoggerExtras = {}) {
     this.settings = settings;
@@ -60,6 +62,7 @@ export class Logger {
     this.#accessFormat = compileAccessFormat(settings.access_log_format, '\n');
     this.pino = this.#createPino(extras);
     this.#syslog = settings.syslog ? this.#createSyslog(extras) : null;
+    this.#accessSyslog = settings.disable_redirect_access_to_syslog === true ? null : this.#syslog;
     this.metrics = createMetrics(settings, (m) => this.pino.warn(m));
   }
 
@@ -131,14 +134,14 @@ export class Logger {
       this.metrics.timing('request.duration', record.durationMs);
       this.metrics.increment(`request.status.${record.res.statusCode}`);
     }
-    if (this.#syslog === null) {
+    if (this.#accessSyslog === null) {
       // Only the file wants the line: encoded straight into its batch, no string built.
       this.#accessDest?.put(record, this.#accessFormat.encode);
       return;
     }
     const line = this.#accessFormat.line(record);
     this.#accessDest?.write(line);
-    this.#syslog.send(SYSLOG_SEVERITY.info, line.slice(0, -1));
+    this.#accessSyslog.send(SYSLOG_SEVERITY.info, line.slice(0, -1));
   }
 
   /** Whether a subclass (logger_class) overrides access(): it then gets every request, every field filled. */
@@ -151,7 +154,7 @@ export class Logger {
    * the worker can skip recording requests.
    */
   get recordsRequests(): boolean {
-    return this.overridesAccess || this.#accessDest !== null || this.#syslog !== null || this.metrics !== NO_METRICS;
+    return this.overridesAccess || this.#accessDest !== null || this.#accessSyslog !== null || this.metrics !== NO_METRICS;
   }
 
   /** The atoms access_log_format uses (the worker tracks only what they need). */

@@ -37,6 +37,8 @@ export interface LogSettings {
   accesslog: string | null;
   access_log_format: string;
   syslog: boolean;
+  /** Access lines stay out of syslog (the error log still goes there). */
+  disable_redirect_access_to_syslog?: boolean;
   syslog_addr: string;
   syslog_prefix: string | null;
   syslog_facility: string;

@@ -3,6 +3,7 @@
 // detecting cycles. Turning a loaded value into a listener is delegated to `toListener`.
 import type { RequestListener } from 'node:http';
 import { resolve } from 'node:path';
+import type { EggKind } from './egg.js';
 import { errorText, loadUseExport, type LoadedExport } from './load-export.js';
 import { PasteError, type PasteErrorWhere } from './paste-error.js';
 import { readPasteFile, type PasteFile, type SectionContext } from './paste-file.js';
@@ -16,17 +17,19 @@ interface Build {
   toListener: ToListener;
   /** INI files read so far in this build, by absolute path. */
   files: Map<string, PasteFile>;
+  /** raw_paste_global_conf, for every file of the build. */
+  globals: Readonly<Record<string, string>>;
 }
 
-export async function composeApp(file: string, name: string, toListener: ToListener): Promise<RequestListener> {
-  const build: Build = { toListener, files: new Map() };
+export async function composeApp(file: string, name: string, toListener: ToListener, globals: Readonly<Record<string, string>> = {}): Promise<RequestListener> {
+  const build: Build = { toListener, files: new Map(), globals };
   return buildApp(build, openFile(build, file, { file }), name, { file }, []);
 }
 
 function openFile(build: Build, file: string, from: PasteErrorWhere): PasteFile {
   let pf = build.files.get(file);
   if (!pf) {
-    pf = readPasteFile(file, from);
+    pf = readPasteFile(file, from, build.globals);
     build.files.set(file, pf);
   }
   return pf;
@@ -56,7 +59,7 @@ async function buildFilter(build: Build, pf: PasteFile, name: string, from: Past
   const next = enter(pf, section, from, chain);
   const ctx = pf.context(section);
   const where = { file: ctx.file, section, key: 'use' };
-  const used = await followUse(build, ctx, where);
+  const used = await followUse(build, ctx, where, 'filter_factory');
   if ('file' in used) return buildFilter(build, used.file, used.name, where, next);
   const { value: filter, description } = used;
   if (typeof filter !== 'function') {
@@ -73,12 +76,16 @@ async function buildFilter(build: Build, pf: PasteFile, name: string, from: Past
   };
 }
 
-/** What `use` points at: a section of another file (config:), or the loaded export (called, for call:). */
-async function followUse(build: Build, ctx: SectionContext, where: PasteErrorWhere): Promise<{ file: PasteFile; name: string } | LoadedExport> {
+/**
+ * What `use` points at: a section of another file (config:), or the loaded export (called,
+ * for call: and for egg:'s entry points, which are factories as in PasteDeploy).
+ */
+async function followUse(build: Build, ctx: SectionContext, where: PasteErrorWhere, egg: EggKind = 'app_factory'): Promise<{ file: PasteFile; name: string } | LoadedExport> {
   const ref = parseUse(ctx.use, where);
   if (ref.scheme === 'config') return { file: openFile(build, resolve(ctx.dir, ref.target), where), name: ref.name ?? 'main' };
-  const loaded = await loadUseExport(ref, ctx.file, ctx.dir, where);
-  return ref.scheme === 'call' ? { value: await callFactory(loaded, ctx, where), description: loaded.description } : loaded;
+  const loaded = await loadUseExport(ref, ctx.file, ctx.dir, where, egg);
+  const isFactory = ref.scheme === 'call' || ref.scheme === 'egg';
+  return isFactory ? { value: await callFactory(loaded, ctx, where), description: loaded.description } : loaded;
 }
 
 /** `pipeline = filter1 filter2 app`: the request passes filter1, then filter2, then app. */

@@ -7,11 +7,12 @@ import type { PasteSpec } from './spec.js';
 
 export { PasteError } from './paste-error.js';
 export { parsePasteSpec, type PasteSpec } from './spec.js';
+export { checkPasteEntryPoints } from './preflight.js';
 export { readPasteServerSettings, type PasteServerSettings } from './server-settings.js';
 export { SCRIPT_NAME_HEADER, type MountedRequest } from './urlmap.js';
 export type { ToListener } from './compose.js';
 
 /** Builds the app named by spec (an [app:], [pipeline:] or [composite:] section) as a Node request listener. */
 export async function loadPasteApp(spec: PasteSpec, opts: { toListener: ToListener }): Promise<RequestListener> {
-  return composeApp(spec.file, spec.name, opts.toListener);
+  return composeApp(spec.file, spec.name, opts.toListener, spec.globalConf);
 }

@@ -3,13 +3,12 @@
 // PasteDeploy resolves relative to the config file. It does not decide what the export means.
 import { resolve } from 'node:path';
 import { loadJiti } from '../lazy-jiti.js';
+import { resolveEggEntryPoint, type EggKind } from './egg.js';
 import { PasteError, type PasteErrorWhere } from './paste-error.js';
 import type { UseRef } from './spec.js';
 
 /** Export names tried, in order, when `#NAME` is absent (as for APP_MODULE). */
 const DEFAULT_EXPORTS = ['default', 'app', 'application'] as const;
-/** PasteDeploy's entry-point name when `egg:pkg` has no `#NAME`. */
-const EGG_DEFAULT = 'main';
 
 export interface LoadedExport {
   value: unknown;
@@ -17,10 +16,12 @@ export interface LoadedExport {
   description: string;
 }
 
-export async function loadUseExport(ref: UseRef, iniFile: string, dir: string, where: PasteErrorWhere): Promise<LoadedExport> {
+/** `egg`: which entry-point group an egg: line reads (the app or filter factory). */
+export async function loadUseExport(ref: UseRef, iniFile: string, dir: string, where: PasteErrorWhere, egg: EggKind = 'app_factory'): Promise<LoadedExport> {
   const at = { ...where, key: 'use' };
-  const isPackage = ref.scheme === 'npm' || ref.scheme === 'egg';
-  const specifier = isPackage ? ref.target : resolve(dir, ref.target);
+  const entry = ref.scheme === 'egg' ? resolveEggEntryPoint(ref, iniFile, egg, where) : null;
+  const isPackage = ref.scheme === 'npm';
+  const specifier = entry !== null ? entry.module : isPackage ? ref.target : resolve(dir, ref.target);
   let ns: Record<string, unknown>;
   try {
     // The INI file is the parent module, so packages resolve from its directory's node_modules.
@@ -31,7 +32,7 @@ export async function loadUseExport(ref: UseRef, iniFile: string, dir: string, w
     const reason = code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND' ? errorText(err).split('\n')[0] : errorText(err);
     throw new PasteError(at, `cannot load ${isPackage ? 'package' : 'module'} ${specifier}: ${reason}`, { cause: err });
   }
-  const names = ref.name !== undefined ? [ref.name] : ref.scheme === 'egg' ? [EGG_DEFAULT] : DEFAULT_EXPORTS;
+  const names = entry !== null ? [entry.exportName] : ref.name !== undefined ? [ref.name] : DEFAULT_EXPORTS;
   const name = names.find((n) => ns[n] !== undefined && ns[n] !== null);
   if (name === undefined) {
     const exported = Object.keys(ns).filter((k) => k !== '__esModule');
@@ -40,7 +41,7 @@ export async function loadUseExport(ref: UseRef, iniFile: string, dir: string, w
   }
   // A module may export a promise of its app (top-level `export const app = makeApp()` of an async maker).
   const value = await ns[name];
-  return { value, description: `${specifier}#${name}` };
+  return { value, description: entry !== null ? entry.description : `${specifier}#${name}` };
 }
 
 export function errorText(err: unknown): string {

@@ -35,7 +35,8 @@ export interface PasteFile {
   context(section: string): SectionContext;
 }
 
-export function readPasteFile(file: string, from?: PasteErrorWhere): PasteFile {
+/** `globals`: raw_paste_global_conf, under the file's own [DEFAULT] values as in PasteDeploy. */
+export function readPasteFile(file: string, from?: PasteErrorWhere, globals: Readonly<Record<string, string>> = {}): PasteFile {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -51,7 +52,7 @@ export function readPasteFile(file: string, from?: PasteErrorWhere): PasteFile {
     sections,
     has: (section) => sections.has(section),
     findSection: (kind, name, asker) => findSection(sections, kind, name, asker, file),
-    context: (section) => sectionContext(sections, section, file, dir),
+    context: (section) => sectionContext(sections, section, file, dir, globals),
   };
 }
 
@@ -66,10 +67,10 @@ function findSection(sections: IniSections, kind: SectionKind, name: string, fro
   throw new PasteError(from, `no ${names} section${inFile} (sections: ${present})`);
 }
 
-function sectionContext(sections: IniSections, section: string, file: string, dir: string): SectionContext {
+function sectionContext(sections: IniSections, section: string, file: string, dir: string, globals: Readonly<Record<string, string>>): SectionContext {
   const own = sections.get(section);
   if (!own) throw new PasteError({ file, section }, 'no such section');
-  const defaults = new Map<string, string>([['here', dir], ['__file__', file], ...(sections.get('DEFAULT') ?? [])]);
+  const defaults = new Map<string, string>([...Object.entries(globals), ['here', dir], ['__file__', file], ...(sections.get('DEFAULT') ?? [])]);
   const plain = new Map<string, string>();
   const gets = new Map<string, string>();
   const setKeys = new Map<string, string>();
@@ -85,7 +86,8 @@ function sectionContext(sections: IniSections, section: string, file: string, di
   const globalConf: Record<string, string> = {};
   for (const [key, raw] of defaults) {
     const setKey = setKeys.get(key);
-    const origin = setKey ? { file, section, key: setKey } : { file, section: 'DEFAULT', key };
+    const fromGlobals = key in globals && sections.get('DEFAULT')?.has(key) !== true;
+    const origin = setKey ? { file, section, key: setKey } : fromGlobals ? { file: `--paste-global ${key}` } : { file, section: 'DEFAULT', key };
     globalConf[key] = interpolate(raw, defaults, origin);
   }
   // A section's own keys may refer to each other as well as to the globals (configparser does).

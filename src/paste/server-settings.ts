@@ -16,7 +16,7 @@ export interface PasteServerSettings {
 }
 
 export function readPasteServerSettings(spec: PasteSpec): PasteServerSettings {
-  const pf = readPasteFile(spec.file);
+  const pf = readPasteFile(spec.file, undefined, spec.globalConf);
   const result: PasteServerSettings = { file: spec.file, section: SERVER_SECTION, values: {} };
   if (!pf.has(SERVER_SECTION)) return result;
   const ctx = pf.context(SERVER_SECTION);

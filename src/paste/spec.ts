@@ -8,16 +8,30 @@ export interface PasteSpec {
   file: string;
   /** The app section name (app:, pipeline: or composite:), default "main". */
   name: string;
+  /** raw_paste_global_conf (`--paste-global KEY=VALUE`): globals the file's [DEFAULT] may override. */
+  globalConf?: Readonly<Record<string, string>>;
+}
+
+/** `KEY=VALUE` entries of raw_paste_global_conf as an object (entries without '=' are skipped: the schema refuses them). */
+export function parsePasteGlobals(entries: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) out[entry.slice(0, eq).trim()] = entry.slice(eq + 1);
+  }
+  return out;
 }
 
 /** "production.ini#admin" (optionally "config:production.ini#admin") relative to cwd. */
-export function parsePasteSpec(text: string, cwd: string): PasteSpec {
+export function parsePasteSpec(text: string, cwd: string, globals: readonly string[] = []): PasteSpec {
   const withoutScheme = text.startsWith('config:') ? text.slice('config:'.length) : text;
   const hash = withoutScheme.lastIndexOf('#');
   const path = hash === -1 ? withoutScheme : withoutScheme.slice(0, hash);
   const name = hash === -1 ? '' : withoutScheme.slice(hash + 1).trim();
   if (path.trim() === '') throw new PasteError({ file: text }, 'the paste argument needs an INI file: FILE[#NAME]');
-  return { file: isAbsolute(path) ? path : resolve(cwd, path), name: name || 'main' };
+  const spec: PasteSpec = { file: isAbsolute(path) ? path : resolve(cwd, path), name: name || 'main' };
+  if (globals.length > 0) spec.globalConf = parsePasteGlobals(globals);
+  return spec;
 }
 
 export const USE_SCHEMES = ['file', 'npm', 'call', 'egg', 'config'] as const;

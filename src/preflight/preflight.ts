@@ -45,6 +45,8 @@ function logFile(setting: 'errorlog' | 'accesslog', value: string | null, cwd: s
 /** The checks, in the order their problems are listed. */
 const CHECKS: readonly Check[] = [
   (c, cwd) => appProblem(c, cwd),
+  // paste: every egg: line names an entry point its package declares (no worker that cannot build the app).
+  (c, cwd) => attempt(c, 'paste', async () => (await import('../app/app-source.js')).checkPasteEggs(c, cwd)),
   (c) => (c.reload && c.preload_app
     ? { setting: 'reload', problem: 'cannot be combined with preload_app: preloaded code lives in the arbiter, which a reload does not restart' }
     : null),

@@ -6,6 +6,7 @@ import type { RequestListener } from 'node:http';
 import type { Http2Session } from 'node:http2';
 import type { HookLogger } from '../config/hook-types.js';
 import type { WorkerConfig } from '../config/worker-config.js';
+import type { SslContextHook } from '../config/hook-types.js';
 import { AppNotFoundError } from '../app/errors.js';
 import { loadAppParts, type LoadedApp } from '../app/load-app.js';
 import { modulePaths } from '../app/module-paths.js';
@@ -18,6 +19,7 @@ import { appTermListeners } from './app-shutdown.js';
 import { appServerOf, forwardUpgrades } from './upgrades.js';
 import { beatInterval, startHeartbeat } from './heartbeat.js';
 import { createHttpServer, keepsAlive } from './http-server.js';
+import { installDebugLog } from './debug-log.js';
 import { send, type WorkerInitMessage } from './ipc.js';
 import { RequestCounter } from './request-counter.js';
 import { serveRequest } from './serve-request.js';
@@ -57,7 +59,8 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   });
   // After the app: an embedding program registers its hooks when the worker imports it.
   const self = workerSelf(init, log, () => counter.served);
-  const hooks = new WorkerHooks(await workerHookFunctions(init.hooks), self, log);
+  const hookFunctions = await workerHookFunctions(init.hooks);
+  const hooks = new WorkerHooks(hookFunctions, self, log);
   onHooks(hooks);
 
   let handler: RequestListener = () => undefined;
@@ -69,8 +72,11 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
     responseClass: workerResponseClass(access?.features),
     http2ResponseClass: workerHttp2ResponseClass(access?.features),
     rejected: stats.rejected,
-  });
-  const limit = custom?.maxConnections ?? (settings.worker_class === 'sync' ? 1 : Math.max(1, settings.worker_connections));
+  }, hookFunctions['ssl_context'] as SslContextHook | undefined);
+  installDebugLog(http, log, settings.loglevel);
+  // threads > 1 turns sync into async, as Gunicorn turns sync into gthread.
+  const sync = settings.worker_class === 'sync' && settings.threads <= 1;
+  const limit = custom?.maxConnections ?? (sync ? 1 : Math.max(1, settings.worker_connections));
   // Connections still sending their head have their own bound (worker_connections, also for
   // sync): slow clients are shed there and never take a request slot.
   const gate = new ConnectionGate(http, limit, Math.max(limit, settings.worker_connections));

@@ -2,7 +2,7 @@
 // listens itself: the connection gate accepts on the inherited sockets and hands connections
 // over. Request limits, TLS and the PROXY protocol plug in here.
 import type { RequestListener } from 'node:http';
-import type { HookLogger } from '../config/hook-types.js';
+import type { HookLogger, SslContextHook } from '../config/hook-types.js';
 import { createHttpEdge, type EdgeServer, type EdgeServerOptions } from '../http/index.js';
 import type { WorkerConfig } from '../config/worker-config.js';
 
@@ -12,10 +12,11 @@ export function keepsAlive(settings: WorkerConfig): boolean {
 }
 
 /** `options`: the worker's ServerResponse subclass (worker-response.ts), what sees requests the edge rejects. */
-export function createHttpServer(settings: WorkerConfig, listener: RequestListener, log: HookLogger, options?: EdgeServerOptions): EdgeServer {
+/** `sslContext`: the config file's ssl_context hook, which builds the TLS context (SNI included). */
+export function createHttpServer(settings: WorkerConfig, listener: RequestListener, log: HookLogger, options?: EdgeServerOptions, sslContext?: SslContextHook): EdgeServer {
   // Limits, timeouts, TLS, PROXY protocol, trusted proxies. The arbiter's preflight checked
   // these settings before binding, so this only throws on a file changed since.
-  const edge = createHttpEdge(settings, (level, msg, fields) => log[level](msg, fields));
+  const edge = createHttpEdge(settings, (level, msg, fields) => log[level](msg, fields), sslContext);
   const server = edge.createServer(listener, options);
   // Node advertises this in `Keep-Alive: timeout=N` and closes idle connections after it;
   // the drain relies on never closing an idle connection earlier than that.

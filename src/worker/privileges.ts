@@ -1,6 +1,7 @@
 // `user` and `group` for workers. The arbiter resolves the identity before binding
 // (an unknown user, or switching without root, stops startup with a clear error); each
-// worker applies it before loading any app code: initgroups, then setgid, then setuid.
+// worker applies it before loading any app code: the supplementary groups (the user's with
+// `initgroups`, else only the one group), then setgid, then setuid.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { GunicornError } from '../errors.js';
@@ -91,15 +92,16 @@ export function assertCanSwitch(identity: Identity | null): void {
  * In the worker, before the app is loaded. Supplementary groups first (they need root), then
  * the group (setgid after setuid fails with EPERM), then the user.
  */
-export function applyIdentity(identity: Identity | null): void {
+export function applyIdentity(identity: Identity | null, withUserGroups = false): void {
   if (identity === null || isCurrent(identity)) return;
-  if (identity.userName !== null && identity.uid !== process.getuid?.()) initgroups(identity.userName, identity.gid);
+  // initgroups: every group of the user; otherwise only the one group, never the arbiter's (root's).
+  if (withUserGroups && identity.userName !== null && identity.uid !== process.getuid?.()) initgroups(identity.userName, identity.gid);
   else process.setgroups!([identity.gid]);
   process.setgid!(identity.gid);
   process.setuid!(identity.uid);
 }
 
 /** The worker's step: resolve what `user` and `group` ask for and switch to it (the umask stays the caller's). */
-export function applyWorkerIdentity(settings: { readonly user: string | number | null; readonly group: string | number | null }): void {
-  applyIdentity(resolveIdentity(settings.user, settings.group));
+export function applyWorkerIdentity(settings: { readonly user: string | number | null; readonly group: string | number | null; readonly initgroups: boolean }): void {
+  applyIdentity(resolveIdentity(settings.user, settings.group), settings.initgroups);
 }

@@ -95,6 +95,26 @@ describe('syslog', () => {
     }
   });
 
+  it('disable_redirect_access_to_syslog keeps access lines out, error lines still arrive', async () => {
+    const received: string[] = [];
+    const server = streamServer(received);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const addr = `tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    const log = new Logger(settings(addr, { disable_redirect_access_to_syslog: true }), who);
+    try {
+      log.error('before');
+      log.access(accessRecord());
+      log.error('after');
+      // One TCP stream keeps order: once 'after' arrived, an access line would have too.
+      await waitFor(() => received.some((m) => m.includes('after')), 'the second error line');
+    } finally {
+      await log.close();
+      server.close();
+    }
+    assert.ok(received.some((m) => m.includes('before')));
+    assert.equal(received.filter((m) => m.includes('GET /ping')).length, 0, received.join('\n'));
+  });
+
   it('Unix stream socket', async () => {
     const received: string[] = [];
     const path = join(dir, 'stream.sock');

@@ -54,8 +54,8 @@ describe('user and group', { concurrency: false }, () => {
       execFileSync('groupdel', [EXTRA_GROUP]);
     });
 
-    it('runs workers as a user given by name, with its supplementary groups; the umask stays the caller\'s', async () => {
-      const { server, url, pid } = await serveAs(['-u', USER, '-g', 'nogroup', '-m', '027']);
+    it('runs workers as a user given by name, with its supplementary groups (--initgroups); the umask stays the caller\'s', async () => {
+      const { server, url, pid } = await serveAs(['-u', USER, '-g', 'nogroup', '--initgroups', '-m', '027']);
       try {
         const uid = idOf('passwd', USER);
         const gid = idOf('group', 'nogroup');
@@ -68,6 +68,15 @@ describe('user and group', { concurrency: false }, () => {
         assert.equal(st['Umask'], process.umask().toString(8).padStart(4, '0'));
         assert.match(await get(url), new RegExp(`^hello from ${pid} /`));
         assert.equal(status(server.pid)['Uid']!.split('\t')[0], '0', 'the arbiter stays root');
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it('without --initgroups a worker keeps only its one group: neither the user’s groups nor root’s', async () => {
+      const { server, pid } = await serveAs(['-u', USER, '-g', 'nogroup']);
+      try {
+        assert.equal(status(pid)['Groups'], String(idOf('group', 'nogroup')));
       } finally {
         await server.stop();
       }

@@ -25,7 +25,7 @@ describe('--help', () => {
   });
 
   it('shows numbers as [number] and each default', () => {
-    assert.match(flat, /--workers INT The number of worker processes serving requests\. \[number\] \[default: 1\]/);
+    assert.match(flat, /--workers INT The number of worker processes serving requests, or `auto` for one per CPU\. \[number\] \[default: 1\]/);
     assert.match(flat, /--timeout INT Seconds a worker may stay silent before it is killed and replaced\. \[number\] \[default: 30\]/);
     assert.match(flat, /--wait-for-new-workers Keep a worker recycled for `max_requests` or `max_worker_memory` serving until its replacement is ready\. \[boolean\] \[default: false\]/);
     assert.match(flat, /--log-level LEVEL .*\[string\] \[choices: "debug", "info", "warning", "error", "critical"\] \[default: "info"\]/);

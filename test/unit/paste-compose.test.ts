@@ -49,7 +49,31 @@ describe('paste app composition, served over real HTTP', () => {
     const [npm] = await getFrom('from-npm', ['/n']);
     assert.equal(npm!.body, 'package hello /n');
     const [egg] = await getFrom('from-egg', ['/e']);
-    assert.equal(egg!.body, 'package main /e', 'egg:pkg without #NAME uses the export "main"');
+    assert.equal(egg!.body, 'package main /e', 'egg:pkg without #NAME calls the app_factory "main" its package.json declares');
+  });
+
+  it('egg:pkg#NAME calls the declared app_factory with (globalConf, localConf); egg: filters use filter_factory', async () => {
+    const [named] = await getFrom('from-egg-named', ['/n']);
+    assert.equal(named!.body, 'egg-factory hi /n');
+    const [piped] = await getFrom('egg-pipeline', ['/p']);
+    assert.equal(piped!.body, 'package main /p');
+    assert.equal(piped!.headers.get('x-tag'), 'tagged');
+  });
+
+  it('raw_paste_global_conf adds globals the file does not define; [DEFAULT] keeps its own', async () => {
+    const served = await serve(await loadPasteApp({ file, name: 'from-egg-named', globalConf: { greeting: 'from-cli', extra: 'x' } }, { toListener: functionsOnly }));
+    try {
+      assert.equal((await served.get('/g')).body, 'egg-factory hi /g', 'the file\'s [DEFAULT] greeting wins, as in PasteDeploy');
+    } finally {
+      await served.close();
+    }
+    const factory = await serve(await loadPasteApp({ file, name: 'factory', globalConf: { extra: 'x' } }, { toListener: functionsOnly }));
+    try {
+      const body = json((await factory.get('/f')).body);
+      assert.equal((body['globalConf'] as Record<string, string>)['extra'], 'x');
+    } finally {
+      await factory.close();
+    }
   });
 
   it('config: builds a section of another INI file, with paths relative to that file', async () => {

@@ -100,7 +100,7 @@ describe('settings registry', () => {
 
   it('gives hooks parameters, a null default and no flag', () => {
     const hooks = all.filter((s) => s.hook !== undefined);
-    assert.equal(hooks.length, 15);
+    assert.equal(hooks.length, 16);
     for (const h of hooks) {
       assert.equal(h.section, 'Server Hooks');
       assert.equal(h.default, null);

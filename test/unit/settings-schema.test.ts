@@ -44,7 +44,7 @@ describe('JSON schema of a config object', () => {
 
   it('describes each property with the short help and the default', () => {
     const workers = (buildJsonSchema().properties as Record<string, Record<string, unknown>>).workers!;
-    assert.equal(workers.description, 'The number of worker processes serving requests.');
+    assert.equal(workers.description, 'The number of worker processes serving requests, or `auto` for one per CPU.');
     assert.equal(workers.default, 1);
     assert.match(String(workers.markdownDescription), /Default: `1`\. Command line: `-w INT`, `--workers INT`\./);
     for (const decl of SETTINGS) {

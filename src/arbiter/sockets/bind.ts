@@ -17,6 +17,8 @@ export interface BindOptions {
   backlog: number;
   /** Applied while creating Unix socket files. */
   umask: number;
+  /** SO_REUSEPORT on TCP sockets (reuse_port). */
+  reusePort?: boolean;
   /** Attempts for an address in use, in all (Gunicorn: 5). */
   retries?: number;
   /** Pause between attempts (Gunicorn: 1 s). */
@@ -60,7 +62,7 @@ async function bindWithRetries(address: BindAddress, opts: BindOptions): Promise
   const delayMs = opts.retryDelayMs ?? 1000;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await bindOnce(address, opts.umask);
+      return await bindOnce(address, opts);
     } catch (err) {
       if (!(err instanceof BindError) || err.code !== 'EADDRINUSE') throw err;
       if (attempt >= attempts) {
@@ -73,12 +75,12 @@ async function bindWithRetries(address: BindAddress, opts: BindOptions): Promise
   }
 }
 
-async function bindOnce(address: BindAddress, umask: number): Promise<ListeningSocket> {
+async function bindOnce(address: BindAddress, opts: BindOptions): Promise<ListeningSocket> {
   switch (address.kind) {
     case 'tcp':
-      return bindTcpAddress(address.host, address.port);
+      return bindTcpAddress(address.host, address.port, opts.reusePort === true);
     case 'unix':
-      return bindUnixSocket(address.path, umask);
+      return bindUnixSocket(address.path, opts.umask);
     case 'fd': {
       // The fd belongs to whoever opened it: never unlink its path.
       const [socket] = socketsFromFds([address.fd], { unlinkOnClose: false });
@@ -87,11 +89,11 @@ async function bindOnce(address: BindAddress, umask: number): Promise<ListeningS
   }
 }
 
-async function bindTcpAddress(host: string, port: number): Promise<ListeningSocket> {
+async function bindTcpAddress(host: string, port: number, reusePort: boolean): Promise<ListeningSocket> {
   const label = formatBindAddress({ kind: 'tcp', host, port });
   const { ip, family } = await resolve(host, label);
   try {
-    const bound = bindTcp(ip, port, family);
+    const bound = bindTcp(ip, port, family, reusePort);
     return makeListeningSocket({ kind: 'tcp', host: ip, port: bound.port }, bound);
   } catch (err) {
     if (err instanceof BindSyscallError) throw bindErrorFor(label, err.code, err.message);

@@ -28,7 +28,7 @@ interface BoundSocketLike {
   address(): { port: number } | string;
   close(): void;
 }
-type BoundSocketCtor = new (opts: { host?: string; port?: number; path?: string }) => BoundSocketLike;
+type BoundSocketCtor = new (opts: { host?: string; port?: number; path?: string; reusePort?: boolean }) => BoundSocketLike;
 
 // Internal libuv handle as returned by _createServerHandle (src/net.js): a TCP or Pipe wrap.
 interface RawHandle {
@@ -36,7 +36,10 @@ interface RawHandle {
   getsockname?(out: { port?: number }): number;
   close(): void;
 }
-type CreateServerHandle = (address: string | null, port: number, addressType: number) => RawHandle | number;
+type CreateServerHandle = (address: string | null, port: number, addressType: number, fd?: number, flags?: number) => RawHandle | number;
+
+/** libuv's UV_TCP_REUSEPORT bind flag (uv.h); Node before 22.12 drops it without an error. */
+const UV_TCP_REUSEPORT = 2;
 
 const internals = net as unknown as { BoundSocket?: BoundSocketCtor; _createServerHandle?: CreateServerHandle };
 
@@ -49,9 +52,10 @@ const BoundSocket: BoundSocketCtor | undefined =
 /** Which mechanism this Node uses (reported by tests and useful in debug logs). */
 export const bindMechanism: 'BoundSocket' | '_createServerHandle' = BoundSocket ? 'BoundSocket' : '_createServerHandle';
 
-export function bindTcp(host: string, port: number, family: 4 | 6): BoundHandle {
-  if (BoundSocket) return fromBoundSocket(() => new BoundSocket({ host, port }));
-  const handle = createServerHandle(host, port, family);
+/** `reusePort`: SO_REUSEPORT, so other processes may bind the same port (see node-features.ts). */
+export function bindTcp(host: string, port: number, family: 4 | 6, reusePort = false): BoundHandle {
+  if (BoundSocket) return fromBoundSocket(() => new BoundSocket(reusePort ? { host, port, reusePort } : { host, port }));
+  const handle = createServerHandle(host, port, family, reusePort ? UV_TCP_REUSEPORT : 0);
   // libuv defers a TCP bind's EADDRINUSE to the next call on the socket: without this
   // check the fd would later listen on 0.0.0.0 with a random port (NODE-FACTS §1 d).
   const out: { port?: number } = {};
@@ -69,12 +73,12 @@ export function bindUnix(path: string): BoundHandle {
   return { fd: handle.fd, port: 0, close: () => handle.close() };
 }
 
-function createServerHandle(address: string, port: number, addressType: number): RawHandle {
+function createServerHandle(address: string, port: number, addressType: number, flags = 0): RawHandle {
   const create = internals._createServerHandle;
   if (typeof create !== 'function') {
     throw new Error(`this Node.js (${process.version}) has neither net.BoundSocket nor net._createServerHandle`);
   }
-  const result = create(address, port, addressType);
+  const result = flags === 0 ? create(address, port, addressType) : create(address, port, addressType, undefined, flags);
   if (typeof result === 'number') throw new BindSyscallError(errnoName(result), `bind ${address}`);
   return result;
 }

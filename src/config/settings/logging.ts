@@ -126,6 +126,17 @@ export const syslog = defineSetting<'syslog', boolean>({
   desc: `Also send the logs to syslog, at \`syslog_addr\`.`,
 });
 
+export const disableRedirectAccessToSyslog = defineSetting<'disable_redirect_access_to_syslog', boolean>({
+  name: 'disable_redirect_access_to_syslog',
+  section: 'Logging',
+  cli: ['--disable-redirect-access-to-syslog'],
+  schema: { type: 'boolean' },
+  default: false,
+  desc: `Keep access log lines out of syslog.
+
+With \`syslog\` on, each request's access line also goes to syslog, as in Gunicorn; this turns that off while the error log keeps going there. The access log file (\`accesslog\`) is not affected.`,
+});
+
 export const syslogPrefix = defineSetting<'syslog_prefix', string | null>({
   name: 'syslog_prefix',
   section: 'Logging',
@@ -172,6 +183,7 @@ export const loggingSettings = [
   logconfig,
   syslogAddr,
   syslog,
+  disableRedirectAccessToSyslog,
   syslogPrefix,
   syslogFacility,
   enableStdioInheritance,

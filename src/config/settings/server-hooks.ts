@@ -5,6 +5,7 @@ import type {
   PostRequestHook,
   PreRequestHook,
   ServerHook,
+  SslContextHook,
   WorkerHook,
   WorkerSelfHook,
 } from '../hook-types.js';
@@ -74,6 +75,10 @@ export const nworkersChanged = hook<'nworkers_changed', NWorkersChangedHook>('nw
 
 export const onExit = hook<'on_exit', ServerHook>('on_exit', ['server'], `Called just before the arbiter exits. ${IN_ARBITER}`);
 
+export const sslContext = hook<'ssl_context', SslContextHook>('ssl_context', ['config', 'defaultSslContextFactory'], `Builds the TLS context of HTTPS sockets, e.g. to serve several certificates by SNI. ${IN_WORKER}
+
+Called when a worker creates its HTTPS server (TLS on: \`certfile\` and \`keyfile\` set), and once by \`--check-config\` and at start, so a broken hook stops startup. \`defaultSslContextFactory()\` returns the \`tls\` options the SSL settings give (key, certificate, CA, ciphers, minimum version, client certificates), a fresh object on each call. Return those options changed (for SNI, with an \`SNICallback\`) or a \`tls.SecureContext\` (\`tls.createSecureContext(...)\`) to serve with instead of them. It must return synchronously. See docs/http-edge.md.`);
+
 export const serverHooksSettings = [
   onStarting,
   onReload,
@@ -90,4 +95,5 @@ export const serverHooksSettings = [
   workerExit,
   nworkersChanged,
   onExit,
+  sslContext,
 ] as const;

@@ -112,6 +112,17 @@ export const group = defineSetting<'group', string | number | null>({
 \`null\` leaves the group unchanged.`,
 });
 
+export const initgroups = defineSetting<'initgroups', boolean>({
+  name: 'initgroups',
+  section: 'Server Mechanics',
+  cli: ['--initgroups'],
+  schema: { type: 'boolean' },
+  default: false,
+  desc: `Give workers every supplementary group of \`user\`, plus \`group\`.
+
+Without it, a worker that switches identity keeps only its one group (\`group\`, or the user's primary group): the arbiter's own supplementary groups (root's) never reach a worker. Needs \`user\` given by name or by an id that has a passwd entry.`,
+});
+
 /** Reads "0o22", "022" (octal, a leading zero as in Gunicorn), "0x12" and "18"; other values pass through. */
 export function parseUmask(value: unknown): unknown {
   if (typeof value !== 'string') return value;
@@ -171,6 +182,18 @@ export const paste = defineSetting<'paste', string | null>({
   desc: `Load the app and server settings from a PasteDeploy-style INI file.
 
 Append \`#NAME\` to choose an app section other than \`main\` (\`production.ini#admin\`). The \`[server:main]\` section's keys are settings, overridden by the config file and the command line.`,
+});
+
+export const rawPasteGlobalConf = defineSetting<'raw_paste_global_conf', readonly string[]>({
+  name: 'raw_paste_global_conf',
+  section: 'Server Mechanics',
+  cli: ['--paste-global'],
+  meta: 'CONF',
+  schema: { type: 'array', items: { type: 'string', pattern: '^[^=\\s]+=' } },
+  default: [],
+  desc: `Set a global variable of the \`--paste\` INI file, as \`KEY=VALUE\`.
+
+Repeat the flag for several. The values take the place of the file's \`[DEFAULT]\` entries of the same name, so \`%(KEY)s\` in any section and the app factory's global config see them, e.g. \`--paste-global FOO=1\`.`,
 });
 
 export const djangoSettings = defineSetting<'django_settings', string | null>({
@@ -234,10 +257,12 @@ export const serverMechanicsSettings = [
   workerTmpDir,
   user,
   group,
+  initgroups,
   umask,
   tmpUploadDir,
   pythonpath,
   paste,
+  rawPasteGlobalConf,
   djangoSettings,
   controlSocket,
   controlSocketMode,

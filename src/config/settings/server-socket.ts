@@ -24,4 +24,15 @@ export const backlog = defineSetting<'backlog', number>({
 Clients beyond it get an error when connecting. Generally set in the 64-2048 range.`,
 });
 
-export const serverSocketSettings = [bind, backlog] as const;
+export const reusePort = defineSetting<'reuse_port', boolean>({
+  name: 'reuse_port',
+  section: 'Server Socket',
+  cli: ['--reuse-port'],
+  schema: { type: 'boolean' },
+  default: false,
+  desc: `Set \`SO_REUSEPORT\` on the TCP sockets bound, so other processes may bind the same port.
+
+Several servers (say an old and a new deployment) then listen on one port at once, and the kernel spreads new connections across them. It needs Node 22.12 (or 23.1) or newer: older Node cannot set the option, so startup warns and a second server on the port fails with \`EADDRINUSE\`, named as such. Unix sockets and inherited descriptors are not affected.`,
+});
+
+export const serverSocketSettings = [bind, backlog, reusePort] as const;

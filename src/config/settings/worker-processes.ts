@@ -1,6 +1,14 @@
 // Settings of the "Worker Processes" section: how many workers, what kind, and when they
 // are killed or retired.
+import { availableParallelism } from 'node:os';
 import { defineSetting } from '../setting.js';
+
+/** `auto` (and PM2's `max`) stand for the CPUs this process may use; other values pass through. */
+export function parseWorkerCount(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const word = value.trim().toLowerCase();
+  return word === 'auto' || word === 'max' ? availableParallelism() : value;
+}
 
 const WORKER_CLASSES = ['async', 'sync', 'gevent', 'eventlet', 'gthread', 'tornado'] as const;
 
@@ -11,9 +19,12 @@ export const workers = defineSetting<'workers', number>({
   meta: 'INT',
   schema: { type: 'integer', minimum: 1 },
   default: 1,
-  desc: `The number of worker processes serving requests.
+  coerce: parseWorkerCount,
+  desc: `The number of worker processes serving requests, or \`auto\` for one per CPU.
 
-Usually 1-2 per CPU core for a Node app, whose event loop already serves many connections at once. When no other source sets it, the \`WEB_CONCURRENCY\` environment variable does.`,
+Usually 1-2 per CPU core for a Node app, whose event loop already serves many connections at once. \`auto\` (or \`max\`, as PM2's \`-i max\` spells it) is the number of CPUs this process may use (\`os.availableParallelism()\`), read once at start; \`--print-config\` shows the number it became. When no other source sets it, the \`WEB_CONCURRENCY\` environment variable does (\`WEB_CONCURRENCY=auto\` works too).
+
+Each worker gets \`NODE_APP_INSTANCE\` (its slot, \`0\` to \`workers - 1\`, inherited by the worker that replaces it, as under PM2) and \`GUNICORN_WORKER_ID\` (the worker's own number, never reused, as in the logs) in its environment.`,
 });
 
 export const workerClass = defineSetting<'worker_class', string>({
@@ -39,11 +50,11 @@ export const threads = defineSetting<'threads', number>({
   section: 'Worker Processes',
   cli: ['--threads'],
   meta: 'INT',
-  schema: { type: 'integer', minimum: 1, maximum: 1 },
+  schema: { type: 'integer', minimum: 1 },
   default: 1,
-  desc: `The number of request threads per worker in Gunicorn; only \`1\` is accepted.
+  desc: `The number of request threads per worker in Gunicorn; on Node, a value above 1 warns and serves as the \`async\` worker.
 
-A Node worker already serves many requests at once on its event loop, and JavaScript runs on one thread per event loop. The Node equivalent of more threads is more event loops, i.e. more workers; measured on a 2-core machine, 4 workers served fewer requests per second than 2 (see docs/workers.md). Raise \`workers\` instead.`,
+In Gunicorn, \`threads\` above 1 makes each worker serve that many requests at once (the \`sync\` worker becomes \`gthread\`). A Node \`async\` worker already serves up to \`worker_connections\` requests at once on its event loop, so that is what it maps to: startup warns, and a \`sync\` worker class becomes \`async\`, as Gunicorn's becomes \`gthread\`. JavaScript runs on one thread per event loop; the Node equivalent of more threads is more event loops, i.e. more workers, and measured on a 2-core machine 4 workers served fewer requests per second than 2 (see docs/workers.md).`,
 });
 
 export const workerConnections = defineSetting<'worker_connections', number>({

@@ -55,6 +55,18 @@ async function importFresh(file: string): Promise<Record<string, unknown>> {
   return (await jiti.import(file)) as Record<string, unknown>;
 }
 
+/** Gunicorn's own config files are Python: say so, and how to write the same settings here. */
+function refusePython(file: string): never {
+  throw new GunicornError(
+    'GTS_ERR_CONFIG_FILE',
+    `config file ${file}: Python config files cannot be read by gunicorn-ts. Convert it to gunicorn.conf.ts: ` +
+      'each "name = value" line becomes a property of the default export (same snake_case names, e.g. ' +
+      '`export default { bind: ["0.0.0.0:8000"], workers: 4 }`), each "def hook(...)" a function property ' +
+      '(`post_fork(server, worker) { ... }`), and computed values (multiprocessing.cpu_count() * 2 + 1) plain ' +
+      'TypeScript (`workers: "auto"` for one per CPU); then run gunicorn-ts -c gunicorn.conf.ts --check-config. See docs/settings.md.',
+  );
+}
+
 /**
  * Evaluates a config file's text as if it were the file (relative imports resolve from it).
  * Workers use this: the arbiter read the text with the privileges it was started with.
@@ -65,6 +77,7 @@ async function importText(file: string, text: string): Promise<Record<string, un
 }
 
 async function evaluate(file: string, text?: string): Promise<unknown> {
+  if (/\.py[cw]?$/i.test(file)) refusePython(file);
   if (file.endsWith('.json')) {
     try {
       return JSON.parse(text ?? readFileSync(file, 'utf8'));
