@@ -34,7 +34,7 @@ process.once('exit', () => { for (const c of children) try { process.kill(-c.pid
 
 function env(): NodeJS.ProcessEnv {
   const e = { ...process.env };
-  delete e['NODE_EXTRA_CA_CERTS']; // triples Node's start-up here (NODE-FACTS §9)
+  delete e['NODE_EXTRA_CA_CERTS']; // triples Node's start-up here
   delete e['GUNICORN_CMD_ARGS'];
   return e;
 }

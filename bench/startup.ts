@@ -1,7 +1,7 @@
 // Start-up time and idle memory of gunicorn-ts against plain node: launch → first 200 of
 // `gunicorn-ts -w 1 -b 127.0.0.1:0 hello.cjs`, `node plain.cjs` (same handler) and Node's cluster
 // with 1 worker (the two-process floor), alternated; the idle VmRSS of each manager and worker;
-// `gunicorn-ts --version` against `node -e ''`. NODE_EXTRA_CA_CERTS is unset (NODE-FACTS §9).
+// `gunicorn-ts --version` against `node -e ''`. NODE_EXTRA_CA_CERTS is unset.
 // Run: npx tsc -p . && node dist/bench/startup.js [rounds=9] [--ts] [--settle] [--compare=BIN]
 // (--ts adds the hello.ts app, loaded through jiti; --settle reads memory again 12 s later, once
 // V8's memory reducer has shrunk the young generation that start-up grew, ~8 s after the last GC;

@@ -12,5 +12,5 @@ export type { WorkerInfo } from './worker/worker-class.js';
 // WebSockets and other long-lived connections: the app's signal that its worker is draining.
 export { onDrain } from './worker/drain-notice.js';
 export type { DrainNotice, DrainListener } from './worker/drain-notice.js';
-// HTTP edge (issue 4): the client address and scheme the edge decided for a request.
+// HTTP edge: the client address and scheme the edge decided for a request.
 export { clientAddress, requestScheme, proxyHeaderOf } from './http/index.js';

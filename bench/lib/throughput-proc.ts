@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 
-/** The environment every measured process gets: the CA variable triples Node's start-up here (NODE-FACTS §9). */
+/** The environment every measured process gets: the CA variable triples Node's start-up here. */
 export function benchEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   delete env['NODE_EXTRA_CA_CERTS'];

@@ -83,7 +83,7 @@ export class Arbiter {
   private finish!: (code: number) => void;
   private readonly finished = new Promise<number>((resolve) => (this.finish = resolve));
   private readonly signalHandlers = new Map<NodeJS.Signals, () => void>();
-  /** metrics_bind (issue 8): /metrics and /healthz; null when off. */
+  /** metrics_bind: /metrics and /healthz; null when off. */
   private readonly metrics: MetricsService | null;
   /** Reloads run one after the other: a HUP during a reload waits for it. */
   private reloading: Promise<unknown> = Promise.resolve();
@@ -118,7 +118,7 @@ export class Arbiter {
     return this.loaded.config;
   }
 
-  /** Read-only view of the policy state, for the status control socket (issue 6). */
+  /** Read-only view of the policy state, for the status control socket. */
   get policyState(): PolicyState {
     return this.state;
   }
@@ -157,7 +157,7 @@ export class Arbiter {
   }
 
   private onSignal(signal: NodeJS.Signals, action: SignalAction): void {
-    // /healthz answers 503 before any worker is told to drain (metrics, issue 8).
+    // /healthz answers 503 before any worker is told to drain.
     if (action === 'graceful-stop' || action === 'quick-stop') this.metrics?.shuttingDown(signal);
     this.opts.log.info(`Handling signal: ${signal.slice(3).toLowerCase()}`);
     switch (action) {
@@ -237,7 +237,7 @@ export class Arbiter {
     this.schedule();
   }
 
-  /** One timer for the policy's next deadline; the tick runs after the poll phase so heartbeats already queued are read first (NODE-FACTS §6). */
+  /** One timer for the policy's next deadline; the tick runs after the poll phase so heartbeats already queued are read first. */
   private schedule(): void {
     clearTimeout(this.timer);
     const deadline = nextDeadline(this.state);
@@ -258,7 +258,7 @@ export class Arbiter {
         return;
       }
       case 'kill':
-        // Gunicorn's line for a worker that stopped answering (issue 6).
+        // Gunicorn's line for a worker that stopped answering.
         if (command.reason === 'timeout') this.opts.log.critical(`WORKER TIMEOUT (pid:${command.pid})`);
         this.live.get(command.id)?.child.kill(command.signal);
         return;

@@ -1,7 +1,7 @@
 // -D/--daemon without fork(2): the foreground process starts itself again detached (a new
 // session, stdio on /dev/null unless enable_stdio_inheritance) and waits for the daemon to
 // report that it serves, or why it could not. It exits 0 only in the first case, so a
-// failing daemon is never silent (NODE-FACTS §5).
+// failing daemon is never silent.
 import { spawn } from 'node:child_process';
 import type { LoadInputs } from '../config/load.js';
 

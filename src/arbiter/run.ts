@@ -232,7 +232,7 @@ async function runUntilHalt(arbiter: Arbiter, ctx: { reexec: Reexec; held: HeldS
     return watcher?.close();
   });
   // After USR2 a new master serves on these sockets. A natural exit would close the handles
-  // that bound the Unix socket paths, and closing one unlinks its path (NODE-FACTS §3).
+  // that bound the Unix socket paths, and closing one unlinks its path.
   if (reexec.handedOver) process.exit(code);
   return code;
 }

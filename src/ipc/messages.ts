@@ -53,7 +53,7 @@ export type ToWorker<Settings> =
   | { readonly type: 'reopen-logs' }
   /** Issue 5: your replacement is accepting; close each keep-alive connection after its next response so clients spread onto it. */
   | { readonly type: 'shed'; readonly active: boolean }
-  /** metrics (issue 8): answer with a beat carrying fresh stats (src/worker/request-stats.ts). */
+  /** metrics: answer with a beat carrying fresh stats (src/worker/request-stats.ts). */
   | { readonly type: 'stats' };
 
 /** Every ToWorker type, for runtime checks; the type assertion below keeps it complete. */
@@ -74,7 +74,7 @@ export type FromWorker =
   /** Periodic liveness proof, carrying counters (sent from the event loop, so a blocked loop stops them). */
   | {
     readonly type: 'beat'; readonly requests: number; readonly inFlight: number; readonly rss: number;
-    /** metrics (issue 8): cumulative request stats, also sent in answer to `stats` and once before exit. */
+    /** metrics: cumulative request stats, also sent in answer to `stats` and once before exit. */
     readonly stats?: RequestStatsSnapshot;
   }
   /** The worker served its maxRequests and asks to be replaced (it keeps serving until told to retire). */

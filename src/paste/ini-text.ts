@@ -1,6 +1,6 @@
 // Reads the text of a PasteDeploy INI file into sections of string values. The `ini` package
 // builds the sections; this module first rewrites each logical line into a form `ini` reads
-// exactly, because PasteDeploy files rely on four things `ini` does not do (NODE-FACTS §8):
+// exactly, because PasteDeploy files rely on four things `ini` does not do:
 // continuation lines, `key: value`, dots in section names (ini nests them) and `#`/`;` inside
 // values (ini strips them as inline comments, which would cut `file:./app.ts#app`). Each entry
 // is emitted as a JSON-quoted key and value, so ini's quoting, comment and array rules cannot

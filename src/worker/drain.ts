@@ -1,4 +1,4 @@
-// The lazy drain (NODE-FACTS §10 "B"): stop accepting without http's idle-connection sweep,
+// The lazy drain: stop accepting without http's idle-connection sweep,
 // answer the next request on every keep-alive connection with `Connection: close`, close
 // idle connections only once the advertised keep-alive timeout has passed, and report when
 // no HTTP connection is left. Closing idle keep-alive connections at once races with clients

@@ -28,7 +28,7 @@ export interface RequestParts {
   readonly stats: Pick<AttachedStats, 'record'>;
   /** The access log (and statsd request metrics), when anything wants the requests. */
   readonly access?: AccessRecorder | null;
-  /** enrich_response (issue 5): wraps each body with the worker's telemetry. */
+  /** enrich_response: wraps each body with the worker's telemetry. */
   readonly enrich?: ResponseEnricher;
   /** Issue 5: a tired worker whose replacement accepts closes keep-alive connections. */
   readonly shed?: ConnectionShedding;

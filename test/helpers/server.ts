@@ -153,7 +153,7 @@ export class ServerProcess {
 
 export function startGunicorn(args: readonly string[], opts: RunOptions = {}): ServerProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
-  // Not needed by tests, and it triples Node's start-up time on this machine (NODE-FACTS §9).
+  // Not needed by tests, and it triples Node's start-up time on this machine.
   if (opts.env?.['NODE_EXTRA_CA_CERTS'] === undefined) delete env['NODE_EXTRA_CA_CERTS'];
   if (opts.env?.['GUNICORN_CMD_ARGS'] === undefined) delete env['GUNICORN_CMD_ARGS'];
   if (opts.env?.['XDG_RUNTIME_DIR'] === undefined) {

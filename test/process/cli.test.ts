@@ -17,7 +17,7 @@ describe('gunicorn-ts command', () => {
     assert.match(r.stdout, /Usage: gunicorn-ts \[OPTIONS\] \[APP_MODULE\]/);
     assert.match(r.stdout, /--workers/);
     assert.match(r.stdout, /--wait-for-new-workers/);
-    assert.match(r.stdout.replace(/\s+/g, ' '), /--workers INT The number of worker processes serving requests\. \[number\] \[default: 1\]/);
+    assert.match(r.stdout.replace(/\s+/g, ' '), /--workers INT The number of worker processes serving requests, or `auto` for one per CPU\. \[number\] \[default: 1\]/);
     assert.match(r.stdout, /^Examples:$/m);
   });
 

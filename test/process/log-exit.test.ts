@@ -1,5 +1,5 @@
 // A process that logs and calls process.exit() at once keeps every line: the error log is
-// synchronous and the asynchronous access log is flushed on 'exit' by pino (issue 6).
+// synchronous and the asynchronous access log is flushed on 'exit' by pino.
 import { after, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -1,6 +1,6 @@
 // Statsd metrics reach a real UDP listener on 127.0.0.1 with the prefix and dogstatsd
 // tags: request counters and timings from access(), log.* counters from the Logger itself,
-// and the arbiter's gauge/lifecycle calls through logger.metrics (issue 6).
+// and the arbiter's gauge/lifecycle calls through logger.metrics.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';

@@ -1,6 +1,6 @@
 // Syslog against real receivers on this machine: UDP, TCP and Unix stream listeners in
 // this process, a Unix datagram socket bound by a python3 child. Checks PRI (facility and
-// severity), tag and message; and that a TCP receiver going away never crashes us (issue 6).
+// severity), tag and message; and that a TCP receiver going away never crashes us.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

@@ -1,4 +1,4 @@
-// The access log through the real binary (issue 6): Gunicorn's default format written by
+// The access log through the real binary: Gunicorn's default format written by
 // the worker that served each request, `-` meaning stdout, the atoms computed in the worker,
 // USR1 rotation under load with every request in exactly one file, and capture_output.
 import { after, describe, it } from 'node:test';

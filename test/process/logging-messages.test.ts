@@ -1,4 +1,4 @@
-// The error log through the real binary (issue 6): workers and arbiter write the same JSON
+// The error log through the real binary: workers and arbiter write the same JSON
 // lines with their own pid; Gunicorn's familiar messages at their levels in the right
 // process (start, listen, boot, HUP, timeout, shutdown); logconfig and logger_class.
 import { after, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// Syslog and statsd through the real binary (issue 6). Syslog goes to a real rsyslogd
+// Syslog and statsd through the real binary. Syslog goes to a real rsyslogd
 // (Debian's package, started here with a temporary config: UDP input on 127.0.0.1, a file
 // output whose template shows facility, severity and tag); statsd to a UDP listener here.
 import { after, describe, it } from 'node:test';

@@ -100,7 +100,7 @@ describe('installed from the tarball into a fresh project', () => {
 
   it('npx gunicorn-ts --help shows types and defaults; gunicorn-ts-debian --help shows examples', () => {
     const help = ok(run('npx', ['--no', '--', 'gunicorn-ts', '--help'], project), 'npx gunicorn-ts --help').replace(/\s+/g, ' ');
-    assert.match(help, /--workers INT The number of worker processes serving requests\. \[number\] \[default: 1\]/);
+    assert.match(help, /--workers INT The number of worker processes serving requests, or `auto` for one per CPU\. \[number\] \[default: 1\]/);
     assert.match(help, /Python-only/);
     const debian = ok(run('npx', ['--no', '--', 'gunicorn-ts-debian', '--help'], project), 'gunicorn-ts-debian --help');
     assert.match(debian, /--timeout SECONDS[\s\S]*\[number\] \[default: 60\]/);

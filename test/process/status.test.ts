@@ -1,4 +1,4 @@
-// `gunicorn-ts status` against a real master (issue 6): the control socket next to the
+// `gunicorn-ts status` against a real master: the control socket next to the
 // pidfile or at --control-socket, mode 0600, the table and --json with each worker's pid,
 // state, age, requests, memory and heartbeat; clear errors when no master answers.
 import { after, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// Access-log atoms, one by one, and Gunicorn's default format end to end (issue 6).
+// Access-log atoms, one by one, and Gunicorn's default format end to end.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';

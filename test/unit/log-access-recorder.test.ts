@@ -1,7 +1,7 @@
 // The worker's access recorder and response class on real node:http request/response objects
 // (no sockets): what it hands Logger.access(), the bytes it counts, the head headers it keeps,
 // the arrival it notes, and that it does nothing when no access log, syslog or statsd wants
-// the requests (issue 6).
+// the requests.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';

@@ -58,7 +58,7 @@ interface HelperResult {
 function runHelper(fds: readonly number[], backlog: number): Promise<HelperResult> {
   return new Promise((resolve) => {
     // A minimal environment: no NODE_OPTIONS (loaders would slow it or break it) and no
-    // NODE_EXTRA_CA_CERTS (it costs ~70 ms per start, NODE-FACTS §9).
+    // NODE_EXTRA_CA_CERTS (it costs ~70 ms per start here).
     const child = spawn(process.execPath, ['-e', HELPER, String(backlog), String(fds.length)], {
       stdio: ['ignore', 'pipe', 'pipe', ...fds],
       env: {},

@@ -15,7 +15,7 @@ export interface ListeningSocket {
   /**
    * Clean shutdown: closes the fd, and for a Unix socket this process created or took over
    * (USR2), removes the path. For a USR2 handover, DON'T call this: exit with process.exit()
-   * without closing, otherwise the path the new master serves on is unlinked (NODE-FACTS §3).
+   * without closing, otherwise the path the new master serves on is unlinked.
    * A natural exit (event loop drained) also closes handles, so the old master must call
    * process.exit() explicitly.
    */

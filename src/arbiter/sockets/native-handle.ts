@@ -57,7 +57,7 @@ export function bindTcp(host: string, port: number, family: 4 | 6, reusePort = f
   if (BoundSocket) return fromBoundSocket(() => new BoundSocket(reusePort ? { host, port, reusePort } : { host, port }));
   const handle = createServerHandle(host, port, family, reusePort ? UV_TCP_REUSEPORT : 0);
   // libuv defers a TCP bind's EADDRINUSE to the next call on the socket: without this
-  // check the fd would later listen on 0.0.0.0 with a random port (NODE-FACTS §1 d).
+  // check the fd would later listen on 0.0.0.0 with a random port.
   const out: { port?: number } = {};
   const err = handle.getsockname?.(out) ?? 0;
   if (err !== 0 || typeof out.port !== 'number') {

@@ -41,7 +41,7 @@ let generation = 0;
 
 /**
  * Imports the file as it is on disk now: on HUP it is read again and must not come back
- * stale. jiti's moduleCache:false covers TypeScript (NODE-FACTS §8), but plain JS files go
+ * stale. jiti's moduleCache:false covers TypeScript, but plain JS files go
  * through Node's own caches: a new URL query for the ESM one, a dropped require.cache entry
  * for CommonJS.
  */
