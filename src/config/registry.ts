@@ -13,6 +13,7 @@ import { serverHooksSettings } from './settings/server-hooks.js';
 import { serverMechanicsSettings } from './settings/server-mechanics.js';
 import { serverSocketSettings } from './settings/server-socket.js';
 import { sslSettings } from './settings/ssl.js';
+import { http2Settings } from './settings/http2.js';
 import { workerProcessesSettings } from './settings/worker-processes.js';
 
 export const SETTINGS = [
@@ -28,6 +29,7 @@ export const SETTINGS = [
   ...processNamingSettings,
   ...serverHooksSettings,
   ...sslSettings,
+  ...http2Settings,
   ...metricsSettings,
 ] as const;
 

@@ -32,6 +32,7 @@ export const SECTIONS = [
   'Process Naming',
   'Server Hooks',
   'SSL',
+  'HTTP/2',
   'Metrics',
 ] as const;
 export type Section = (typeof SECTIONS)[number];

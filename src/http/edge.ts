@@ -5,7 +5,9 @@
 
 import http from 'node:http';
 import https from 'node:https';
-import { parseAllowList } from './ip-allow-list.js';
+import http2 from 'node:http2';
+import { isAllowed, parseAllowList } from './ip-allow-list.js';
+import { installPriorKnowledge, resolveHttp2, type Http2Plan, type Http2Settings } from './http2.js';
 import { installProxyProtocol } from './proxy-accept.js';
 import { applyForwarded, clientAddress, compileForwarded, isTrustedPeer, type ForwardedPolicy } from './forwarded.js';
 import { maxHeadersCountFor, resolveLimits, serverOptionsFor, type LimitSettings } from './limits.js';
@@ -17,7 +19,7 @@ import { applySslContextHook } from './ssl-context.js';
 import type { SslContextHook } from '../config/hook-types.js';
 import { silentLog, type EdgeLog } from './edge-log.js';
 
-export interface EdgeSettings extends LimitSettings, TlsSettings {
+export interface EdgeSettings extends LimitSettings, TlsSettings, Http2Settings {
   /** off, v1, v2 or auto; the boolean of Gunicorn < 26 (true = auto) is still read. */
   readonly proxy_protocol: ProxyMode | 'off' | boolean;
   /** Underscore-named headers: drop (default), refuse or dangerous. */
@@ -31,11 +33,22 @@ export interface EdgeSettings extends LimitSettings, TlsSettings {
 }
 
 export type Listener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-export type EdgeServer = http.Server | https.Server;
+/** An HTTP/2 server over TLS serves HTTP/1.1 through the same http internals (allowHTTP1). */
+export type EdgeServer = http.Server | https.Server | Http2EdgeServer;
+/**
+ * With allowHTTP1, Node serves HTTP/1.1 connections through http's own connection listener,
+ * which reads these knobs from the server it runs for: the HTTP/2 server carries them too.
+ */
+export type Http2EdgeServer = http2.Http2SecureServer & Pick<http.Server, 'keepAliveTimeout' | 'headersTimeout' | 'requestTimeout' | 'maxHeadersCount'>;
+/** 'request' through EventEmitter's untyped overload: the compatibility API hands the app
+ * Http2ServerRequest/Response, which the app and the worker use as IncomingMessage/ServerResponse. */
+const REQUEST: string = 'request';
 
 export interface HttpEdge {
   /** TLS is on (certfile and keyfile set): create an https server. */
   readonly secure: boolean;
+  /** HTTP/2 is served (http_protocols lists h2), and how; null for HTTP/1.x only. */
+  readonly http2: Http2Plan | null;
   /** Options for http.createServer, or https.createServer (TLS options included) when secure. */
   readonly serverOptions: https.ServerOptions;
   /**
@@ -52,6 +65,8 @@ export interface HttpEdge {
 export interface EdgeServerOptions {
   /** The ServerResponse subclass to create responses with. */
   readonly responseClass?: typeof http.ServerResponse;
+  /** The same for HTTP/2 streams. */
+  readonly http2ResponseClass?: typeof http2.Http2ServerResponse;
   /** Called for each request over a limit, as its 4xx is written (the app never sees it). */
   readonly rejected?: Listener;
 }
@@ -72,11 +87,13 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog,
   };
   const fromSettings = tlsServerOptions(settings);
   const tlsOptions = fromSettings !== null && sslContext ? applySslContextHook(sslContext, settings, fromSettings) : fromSettings;
+  const h2 = resolveHttp2(settings, tlsOptions !== null);
   const serverOptions: https.ServerOptions = { ...serverOptionsFor(settings), ...(tlsOptions ?? {}) };
   const resetLevel = settings.suppress_ragged_eofs === false ? 'info' : 'debug';
 
   const edge: HttpEdge = {
     secure: tlsOptions !== null,
+    http2: h2,
     serverOptions,
     guard: (listener, rejected) => guardListener(listener, forwarded, head, log, rejected),
     install(server) {
@@ -89,11 +106,31 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog,
       }
       if (proxyAllow !== null && proxyMode !== null) installProxyProtocol(server, { allow: proxyAllow, mode: proxyMode, log });
     },
-    createServer(listener, { responseClass, rejected } = {}) {
+    createServer(listener, { responseClass, http2ResponseClass, rejected } = {}) {
       const options = responseClass === undefined ? serverOptions : { ...serverOptions, ServerResponse: responseClass };
       const guarded = edge.guard(listener, rejected);
+      if (h2 !== null && tlsOptions !== null) {
+        // ALPN picks h2 or http/1.1; HTTP/1.1 connections go through http's own parser with
+        // this server's keep-alive and header timeouts, and the worker's response class.
+        const secure = http2.createSecureServer({
+          ...serverOptions, allowHTTP1: h2.http1, ALPNProtocols: [...h2.alpn], settings: h2.settings,
+          ...(responseClass === undefined ? {} : { Http1ServerResponse: responseClass }),
+          ...(http2ResponseClass === undefined ? {} : { Http2ServerResponse: http2ResponseClass }),
+        });
+        const server: Http2EdgeServer = Object.assign(secure, { keepAliveTimeout: 5000, headersTimeout: 60_000, requestTimeout: 300_000, maxHeadersCount: null });
+        server.on(REQUEST, guarded);
+        edge.install(server);
+        return server;
+      }
       const server = tlsOptions !== null ? https.createServer(options, guarded) : http.createServer(options, guarded);
       edge.install(server);
+      if (h2?.priorKnowledge === true) {
+        const h2c = http2.createServer({ settings: h2.settings, ...(http2ResponseClass === undefined ? {} : { Http2ServerResponse: http2ResponseClass }) });
+        h2c.on(REQUEST, guarded);
+        // The worker sees one server: its HTTP/2 sessions are reported there (the drain's GOAWAY).
+        h2c.on('session', (session: http2.ServerHttp2Session) => server.emit('session', session));
+        installPriorKnowledge(server as http.Server, h2c, (address) => isAllowed(forwarded.allow, address), log);
+      }
       return server;
     },
   };
@@ -129,10 +166,11 @@ function guardListener(listener: Listener, forwarded: ForwardedPolicy, head: Hea
 /** Answers `res` with the violation's status and closes the connection; the request body, if any, is never read. */
 function refuse(res: http.ServerResponse, violation: HeadViolation): void {
   const body = errorBody(violation.status, violation.reason);
+  // HTTP/2 has no Connection header (the stream just ends); HTTP/1.x closes the connection.
   res.writeHead(violation.status, {
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
-    Connection: 'close',
+    ...('stream' in res ? {} : { Connection: 'close' }),
   });
   res.end(body);
 }

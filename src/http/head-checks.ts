@@ -46,7 +46,9 @@ export function checkHead(
   req: IncomingMessage, policy: HeadPolicy, trusted: (req: IncomingMessage) => boolean,
 ): HeadViolation | typeof FRAMED_BY_TRANSFER_ENCODING | null {
   // llhttp accepts an HTTP/0.9 line ("GET /" with no version); Gunicorn, and we, do not.
-  if (req.httpVersionMajor !== 1) return violation(400, `unsupported HTTP version ${req.httpVersion}`);
+  // HTTP/2 arrives through node:http2's compatibility API (a request with a `stream`), never from llhttp.
+  const http2 = req.httpVersionMajor === 2 && 'stream' in req;
+  if (req.httpVersionMajor !== 1 && !http2) return violation(400, `unsupported HTTP version ${req.httpVersion}`);
   const { limits } = policy;
   if (limits.requestLine > 0 && requestLineLength(req) > limits.requestLine) {
     return violation(414, `request line longer than limit_request_line (${limits.requestLine})`);

@@ -2,6 +2,7 @@
 // --check-config: the TLS files are read and a secure context built, the allow lists and
 // limits parsed. Each problem becomes one operator-facing error naming the setting.
 
+import { Http2SettingError } from './http2.js';
 import { GunicornError } from '../errors.js';
 import { AllowListError } from './ip-allow-list.js';
 import { LimitSettingError } from './limits.js';
@@ -21,7 +22,7 @@ export function validateEdgeSettings(settings: EdgeSettings & { readonly ssl_con
     return { secure: createHttpEdge(settings, undefined, settings.ssl_context ?? null).secure };
   } catch (err) {
     const known = err instanceof TlsSettingError || err instanceof AllowListError
-      || err instanceof LimitSettingError;
+      || err instanceof LimitSettingError || err instanceof Http2SettingError;
     if (!known) throw err;
     throw new GunicornError('GTS_ERR_CONFIG_INVALID', `invalid configuration: ${err.message}`);
   }

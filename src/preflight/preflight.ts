@@ -22,7 +22,7 @@ function caught(config: Config, setting: keyof Config & string, err: unknown): F
   if (!(err instanceof Error)) throw err;
   // The first line only: module loaders append their require stack.
   const message = (err.message.split('\n')[0] ?? '').replace(/^invalid configuration: /, '');
-  const named = /^([a-z_]+): /.exec(message)?.[1];
+  const named = /^([a-z][a-z0-9_]*): /.exec(message)?.[1];
   if (named !== undefined && named in config) return { setting: named as keyof Config & string, problem: message.slice(named.length + 2) };
   return { setting, problem: message };
 }

@@ -3,6 +3,7 @@
 // that tell the arbiter where the worker stands (booted, warmed, tired, beat). Stopping is
 // shutdown.ts's: drain, worker_exit, the app's own cleanup, exit.
 import type { RequestListener } from 'node:http';
+import type { Http2Session } from 'node:http2';
 import type { HookLogger } from '../config/hook-types.js';
 import type { WorkerConfig } from '../config/worker-config.js';
 import type { SslContextHook } from '../config/hook-types.js';
@@ -28,7 +29,7 @@ import { WorkerHooks, serverFromWorker, workerSelf } from './worker-hooks.js';
 import { workerHookFunctions } from './hook-functions.js';
 import { loadCustomWorker, withCustomWorker } from './worker-class.js';
 import { accessRecorder } from './access-recorder.js';
-import { workerResponseClass } from './worker-response.js';
+import { workerHttp2ResponseClass, workerResponseClass } from './worker-response.js';
 import { workerLogger } from './worker-log.js';
 import { trackLoadedModules } from './loaded-modules.js';
 
@@ -69,6 +70,7 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   const stats = attachRequestStats(() => ({ requests: counter.served, inFlight: counter.inFlight }));
   const http = createHttpServer(settings, (req, res) => handler(req, res), log, {
     responseClass: workerResponseClass(access?.features),
+    http2ResponseClass: workerHttp2ResponseClass(access?.features),
     rejected: stats.rejected,
   }, hookFunctions['ssl_context'] as SslContextHook | undefined);
   installDebugLog(http, log, settings.loglevel);
@@ -80,6 +82,8 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   const gate = new ConnectionGate(http, limit, Math.max(limit, settings.worker_connections));
   let stopBeats = (): void => undefined;
   const drain = new Drain(gate, { keepAliveMs: http.keepAliveTimeout, keepsAlive: keepsAlive(settings) });
+  // HTTP/2 servers report each session (the cleartext one through this server too).
+  http.on('session', (session: Http2Session) => drain.session(session));
   const shutdown = new Shutdown({
     gate, drain, log, app: loaded.value, termListeners: appTermListeners,
     gracefulMs: settings.graceful_timeout * 1000,

@@ -15,8 +15,9 @@
 // left HTTP (an upgrade such as WebSocket, or a CONNECT tunnel): those are never idle-closed
 // or shed, and do not hold up the end of the HTTP drain; the app closes them itself.
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
-import type { Server as HttpServer, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Server as TlsServer } from 'node:tls';
+import type { EdgeServer } from '../http/index.js';
 import type { InheritedSocket } from '../ipc/messages.js';
 import { acceptedSocketOf, closingResponse } from '../http/index.js';
 import { acceptPauseOf, type AcceptPause } from './accept-pause.js';
@@ -70,7 +71,7 @@ export class ConnectionGate {
    * `limit`: requests in flight (worker_connections, or 1 for sync); `headLimit`: connections
    * still sending a head or idle between requests.
    */
-  constructor(private readonly http: HttpServer, private readonly limit: number, private readonly headLimit = Math.max(limit, 1000)) {}
+  constructor(private readonly http: EdgeServer, private readonly limit: number, private readonly headLimit = Math.max(limit, 1000)) {}
 
   /** Starts accepting on every inherited fd. */
   async listen(sockets: readonly InheritedSocket[], backlog: number): Promise<void> {

@@ -4,7 +4,11 @@
 // no HTTP connection is left. Closing idle keep-alive connections at once races with clients
 // reusing them, which is how other managers lose requests on reload. Upgraded connections
 // (WebSockets) cannot be drained by a response: the app closes them (shutdown.ts tells it).
+// HTTP/2 sessions drain with GOAWAY: session.close() tells the client the last stream the
+// worker will process, lets those streams finish, then closes; the client opens any later
+// stream on a new connection (another worker).
 import type { ServerResponse } from 'node:http';
+import type { Http2Session } from 'node:http2';
 import type { ConnectionGate } from './connection-gate.js';
 
 export interface DrainOptions {
@@ -20,6 +24,7 @@ const SWEEP_MS = 250;
 export class Drain {
   #draining: Promise<void> | null = null;
   readonly #open = new Set<ServerResponse>();
+  readonly #sessions = new Set<Http2Session>();
 
   constructor(private readonly gate: ConnectionGate, private readonly opts: DrainOptions) {}
 
@@ -34,6 +39,16 @@ export class Drain {
     this.#open.add(res);
   }
 
+  /** Called for every HTTP/2 session the server opens. */
+  session(session: Http2Session): void {
+    if (this.#draining) {
+      session.close();
+      return;
+    }
+    this.#sessions.add(session);
+    session.once('close', () => this.#sessions.delete(session));
+  }
+
   /** Called when a prepared response closes. */
   finished(res: ServerResponse): void {
     this.#open.delete(res);
@@ -46,6 +61,8 @@ export class Drain {
     // Requests already running answer with Connection: close when their headers are not out yet.
     for (const res of this.#open) if (!res.headersSent) res.shouldKeepAlive = false;
     this.#open.clear();
+    for (const session of this.#sessions) session.close();
+    this.#sessions.clear();
     const sweep = setInterval(() => this.gate.closeIdle(this.opts.keepAliveMs), SWEEP_MS);
     this.#draining = this.gate.whenNoHttp().then(() => clearInterval(sweep));
     return this.#draining;

@@ -1,9 +1,9 @@
 // Creates the worker's HTTP server around the app's request listener. The server never
 // listens itself: the connection gate accepts on the inherited sockets and hands connections
 // over. Request limits, TLS and the PROXY protocol plug in here.
-import type { RequestListener, Server } from 'node:http';
+import type { RequestListener } from 'node:http';
 import type { HookLogger, SslContextHook } from '../config/hook-types.js';
-import { createHttpEdge, type EdgeServerOptions } from '../http/index.js';
+import { createHttpEdge, type EdgeServer, type EdgeServerOptions } from '../http/index.js';
 import type { WorkerConfig } from '../config/worker-config.js';
 
 /** Whether the server offers keep-alive at all: Gunicorn's `keepalive 0` and the sync class close after each response. */
@@ -13,7 +13,7 @@ export function keepsAlive(settings: WorkerConfig): boolean {
 
 /** `options`: the worker's ServerResponse subclass (worker-response.ts), what sees requests the edge rejects. */
 /** `sslContext`: the config file's ssl_context hook, which builds the TLS context (SNI included). */
-export function createHttpServer(settings: WorkerConfig, listener: RequestListener, log: HookLogger, options?: EdgeServerOptions, sslContext?: SslContextHook): Server {
+export function createHttpServer(settings: WorkerConfig, listener: RequestListener, log: HookLogger, options?: EdgeServerOptions, sslContext?: SslContextHook): EdgeServer {
   // Limits, timeouts, TLS, PROXY protocol, trusted proxies. The arbiter's preflight checked
   // these settings before binding, so this only throws on a file changed since.
   const edge = createHttpEdge(settings, (level, msg, fields) => log[level](msg, fields), sslContext);

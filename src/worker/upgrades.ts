@@ -6,7 +6,8 @@
 // once the app is ready: without a listener Node hands an Upgrade request to the request
 // handler as plain HTTP, which is what an app without WebSockets expects.
 import { Server as NetServer } from 'node:net';
-import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 
 /** The events forwarded, in Node's http.Server terms. */
@@ -40,7 +41,7 @@ export interface UpgradeTracking {
 }
 
 /** Forwards the events `appServer` listens for from the worker's server; returns their names. */
-export function forwardUpgrades(worker: HttpServer, appServer: NetServer | null, tracking: UpgradeTracking): ForwardedEvent[] {
+export function forwardUpgrades(worker: EventEmitter, appServer: NetServer | null, tracking: UpgradeTracking): ForwardedEvent[] {
   if (appServer === null || appServer === worker) return [];
   const forwarded = FORWARDED_EVENTS.filter((event) => appServer.listenerCount(event) > 0);
   for (const event of forwarded) {

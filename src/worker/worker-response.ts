@@ -13,6 +13,7 @@
 // each response: an own `write`/`end` per response shadows the prototype's and sends V8 down
 // its slow property paths on every request (a profile under wrk showed ~7% of a worker's time).
 import { ServerResponse, type IncomingMessage } from 'node:http';
+import { Http2ServerResponse, type Http2ServerRequest, type ServerHttp2Stream } from 'node:http2';
 
 export interface ResponseFeatures {
   /** Count the body bytes the app writes (`b`, `B`). */
@@ -120,6 +121,40 @@ export function workerResponseClass(features: ResponseFeatures = NO_FEATURES): t
   }
   // ServerResponse's type is generic over the request class; this one serves IncomingMessage.
   return ArrivalTimedResponse as unknown as typeof ServerResponse;
+}
+
+type H2Method = (this: Http2ServerResponse, chunk?: Chunk, encoding?: unknown, callback?: unknown) => unknown;
+const h2Write = Http2ServerResponse.prototype.write as H2Method;
+type CountedH2 = Http2ServerResponse & { [BYTES]?: number | undefined };
+function countingH2Write(this: CountedH2, chunk: Chunk, encoding?: unknown, callback?: unknown): unknown {
+  const bytes = this[BYTES];
+  if (bytes !== undefined) this[BYTES] = bytes + chunkBytes(chunk, encoding);
+  return h2Write.call(this, chunk, encoding, callback);
+}
+
+/**
+ * The same for HTTP/2 streams (node:http2's compatibility response): arrival time, body
+ * bytes and the peer address under the same symbols, so the access log and /metrics read
+ * HTTP/2 responses exactly as HTTP/1.x ones. (`{Header}o` from writeHead objects: HTTP/1 only.)
+ */
+export function workerHttp2ResponseClass(features: ResponseFeatures = NO_FEATURES): typeof Http2ServerResponse {
+  const { countBytes, captureAddress } = features;
+  // Only write() counts: the compatibility end(chunk) writes its chunk through write().
+  if (countBytes) {
+    if (Http2ServerResponse.prototype.write !== countingH2Write) Reflect.set(Http2ServerResponse.prototype, 'write', countingH2Write);
+  }
+  class ArrivalTimedHttp2Response<Request extends Http2ServerRequest = Http2ServerRequest> extends Http2ServerResponse<Request> {
+    constructor(stream: ServerHttp2Stream) {
+      // Node also passes stream options (a highWaterMark only when the server sets one; it does not).
+      super(stream);
+      const self = this as Http2ServerResponse<Request> & { [ARRIVED]?: number; [BYTES]?: number | undefined; [KEEP_HEADERS]?: boolean; [ADDRESS]?: string | undefined };
+      self[ARRIVED] = performance.now();
+      self[BYTES] = countBytes ? 0 : undefined;
+      self[KEEP_HEADERS] = false;
+      self[ADDRESS] = captureAddress ? stream.session?.socket?.remoteAddress : undefined;
+    }
+  }
+  return ArrivalTimedHttp2Response;
 }
 
 /** Date.now() − performance.now(), re-read at most once a second (see wallClockMs). */

@@ -67,7 +67,7 @@ async function start(settings: Partial<EdgeSettings>): Promise<{ server: EdgeSer
   return { server, port: (server.address() as net.AddressInfo).port };
 }
 
-function stop(server: EdgeServer): void { server.closeAllConnections(); server.close(); }
+function stop(server: EdgeServer): void { if ('closeAllConnections' in server) server.closeAllConnections(); server.close(); }
 
 /** One GET over TLS; resolves with the body, rejects on a TLS or socket error. */
 function get(port: number, client: 'client' | 'rogue' | null, prefix?: Buffer): Promise<string> {
