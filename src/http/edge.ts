@@ -123,7 +123,6 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog,
         return server;
       }
       const server = tlsOptions !== null ? https.createServer(options, guarded) : http.createServer(options, guarded);
-      edge.install(server);
       if (h2?.priorKnowledge === true) {
         const h2c = http2.createServer({ settings: h2.settings, ...(http2ResponseClass === undefined ? {} : { Http2ServerResponse: http2ResponseClass }) });
         h2c.on(REQUEST, guarded);
@@ -131,6 +130,8 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog,
         h2c.on('session', (session: http2.ServerHttp2Session) => server.emit('session', session));
         installPriorKnowledge(server as http.Server, h2c, (address) => isAllowed(forwarded.allow, address), log);
       }
+      // After the preface sniffer: a PROXY header comes first on the wire, so it is read first.
+      edge.install(server);
       return server;
     },
   };

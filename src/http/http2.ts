@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { errorBody } from './client-error.js';
 import type { EdgeLog } from './edge-log.js';
+import { tcpPeerOf } from './proxy-accept.js';
 
 export interface Http2Settings {
   readonly http_protocols?: string;
@@ -84,7 +85,8 @@ export function installPriorKnowledge(server: HttpServer, h2c: http2.Http2Server
   const http1 = server.listeners('connection') as ((socket: Socket) => void)[];
   server.removeAllListeners('connection');
   server.on('connection', (socket: Socket) => {
-    if (!trusted(socket.remoteAddress)) {
+    // The TCP peer decides (the proxy, behind a PROXY header), as it is what speaks HTTP/2 here.
+    if (!trusted(tcpPeerOf(socket))) {
       for (const listener of http1) listener.call(server, socket);
       return;
     }
@@ -94,7 +96,7 @@ export function installPriorKnowledge(server: HttpServer, h2c: http2.Http2Server
       const n = Math.min(seen.length, PREFACE.length);
       if (!seen.subarray(0, n).equals(PREFACE.subarray(0, n))) {
         socket.off('data', onData);
-        log('debug', 'trusted peer on a prior-knowledge port did not speak HTTP/2', { peer: socket.remoteAddress });
+        log('debug', 'trusted peer on a prior-knowledge port did not speak HTTP/2', { peer: tcpPeerOf(socket) });
         const body = errorBody(400, 'expected the HTTP/2 connection preface');
         socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
         return;
