@@ -5,6 +5,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http2 from 'node:http2';
+import { get as httpGet } from 'node:http';
 import { proxyV2Tcp4, startEchoServer, type EchoServer } from '../helpers/raw-http.js';
 import { startGunicorn, type ServerProcess } from '../helpers/server.js';
 import { makeTestPki, type TestPki } from '../helpers/test-pki.js';
@@ -106,3 +107,48 @@ describe('access log per HTTP/2 stream: {Header}o, b and B (curl --http2-prior-k
     for (const n of sizes) await server.waitFor(`the access log line for n=${n}`, () => server.stdout.includes(line('GET', n)) || undefined);
   });
 });
+
+describe('worker_connections counts HTTP/2 streams, and one connection takes at most half', () => {
+  let server: ServerProcess;
+  after(async () => { await server?.stop(); });
+
+  test('an HTTP/2 client with 12 streams at once runs 2 at a time (--worker-connections 4); an HTTP/1.1 client on the same worker is served meanwhile', async () => {
+    server = startGunicorn(['-w', '1', '--worker-connections', '4', '-b', '127.0.0.1:0', '--http-protocols', 'h2,h1',
+      '--http2-cleartext', 'prior-knowledge', '--forwarded-allow-ips', '127.0.0.1', 'edge/in-flight-app.mjs:app']);
+    const [url] = await server.listening();
+    const pid = await server.waitFor('the worker pid', () => server.bootedPids()[0]);
+    const session = http2.connect(url!);
+    let h2Done = 0;
+    const streams = getAll(session, Array.from({ length: 12 }, (_, i) => `/h2-${i}?delay=300`)).then((answers) => { h2Done = answers.length; return answers; });
+    try {
+      // HTTP/1.1 from 127.0.0.2 (not a trusted peer: served HTTP/1.1 on this port), Node's http client.
+      await new Promise((r) => setTimeout(r, 200));
+      const h1: { pid: number; running: number }[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await http1Get(`${url!}/h1-${i}`, '127.0.0.2');
+        assert.equal(r.status, 200);
+        h1.push(JSON.parse(r.body) as { pid: number; running: number });
+      }
+      assert.equal(h2Done, 0, 'the HTTP/1.1 requests did not wait for the HTTP/2 client\'s streams');
+      assert.ok(h1.every((r) => r.pid === pid && r.running <= 3), JSON.stringify(h1));
+      const answers = await streams;
+      assert.ok(answers.every((a) => a.status === 200));
+      const running = answers.map((a) => (JSON.parse(a.body) as { running: number }).running);
+      assert.equal(Math.max(...running), 2, `in flight when each HTTP/2 stream started: ${running.join(',')}`);
+    } finally {
+      session.destroy();
+    }
+  });
+});
+
+function http1Get(url: string, localAddress: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, { localAddress, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+  });
+}
