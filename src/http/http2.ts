@@ -7,6 +7,7 @@ import type { Server as HttpServer } from 'node:http';
 import { errorBody } from './client-error.js';
 import type { EdgeLog } from './edge-log.js';
 import { tcpPeerOf } from './proxy-accept.js';
+import { sharedWeakMap } from './shared-state.js';
 
 export interface Http2Settings {
   readonly http_protocols?: string;
@@ -73,6 +74,13 @@ export function resolveHttp2(s: Http2Settings, secure: boolean): Http2Plan | nul
   return { alpn: protocols.map((p) => KNOWN.get(p)!), http1, priorKnowledge, settings };
 }
 
+const cleartextHttp2 = sharedWeakMap<object, true>('cleartext-http2');
+
+/** Whether `socket` was handed to the cleartext HTTP/2 server (it must never get HTTP/1.x bytes). */
+export function isCleartextHttp2(socket: object): boolean {
+  return cleartextHttp2.has(socket);
+}
+
 /** The client connection preface (RFC 9113 §3.4). */
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
@@ -107,6 +115,7 @@ export function installPriorKnowledge(server: HttpServer, h2c: http2.Http2Server
       // The bytes read go back into the socket's buffer: a new HTTP/2 session consumes
       // whatever is buffered there before it reads from the handle itself.
       socket.unshift(seen);
+      cleartextHttp2.set(socket, true);
       h2c.emit('connection', socket);
     };
     socket.on('data', onData);

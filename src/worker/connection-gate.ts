@@ -24,7 +24,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { Server as TlsServer } from 'node:tls';
 import type { EdgeServer } from '../http/index.js';
 import type { InheritedSocket } from '../ipc/messages.js';
-import { acceptedSocketOf, closingResponse } from '../http/index.js';
+import { acceptedSocketOf, closingResponse, isCleartextHttp2 } from '../http/index.js';
 import { acceptPauseOf, type AcceptPause } from './accept-pause.js';
 import { admittedSocketOf, isHttp2Request, markAdmitted } from './admitted-socket.js';
 
@@ -306,12 +306,12 @@ export class ConnectionGate {
   readonly #closing = new Set<Socket>();
   get #shedding(): number { return this.#closing.size; }
 
-  /** Closes a connection that has no request in flight: 408 on plain HTTP, a plain close under TLS. */
+  /** Closes a connection that has no request in flight: 408 on plain HTTP/1.x, a plain close under TLS or HTTP/2. */
   #shed(socket: Socket): void {
     if (this.#closing.has(socket)) return;
     this.#closing.add(socket);
     socket.once('close', () => this.#closing.delete(socket));
-    if (this.http instanceof TlsServer || !socket.writable) {
+    if (this.http instanceof TlsServer || !socket.writable || isCleartextHttp2(socket)) {
       socket.destroy();
       return;
     }

@@ -58,6 +58,8 @@ export interface RawSession {
   readonly socket: net.Socket;
   /** Frame types received so far, in order, with GOAWAY/RST_STREAM error codes. */
   readonly received: { type: number; stream: number; code?: number }[];
+  /** Everything received, as latin1 text. */
+  raw(): string;
   /** DATA received on `stream`, as latin1 text. */
   body(stream: number): string;
   /** Resolves when the server closes the connection (or it errors). */
@@ -81,8 +83,10 @@ export async function rawSession(port: number, opening: Buffer = Buffer.concat([
     socket.on('error', () => undefined);
   });
   const bodies = new Map<number, string>();
+  let all = '';
   let buffered = Buffer.alloc(0);
   socket.on('data', (chunk: Buffer) => {
+    all += chunk.toString('latin1');
     buffered = Buffer.concat([buffered, chunk]);
     while (buffered.length >= 9) {
       const length = buffered.readUIntBE(0, 3);
@@ -99,7 +103,7 @@ export async function rawSession(port: number, opening: Buffer = Buffer.concat([
     }
   });
   socket.write(opening);
-  return { socket, received, closed, isClosed: () => closedFlag, body: (stream) => bodies.get(stream) ?? '' };
+  return { socket, received, closed, isClosed: () => closedFlag, body: (stream) => bodies.get(stream) ?? '', raw: () => all };
 }
 
 /** A header block split into HEADERS and CONTINUATION frames of at most `max` bytes (END_HEADERS on the last). */
@@ -115,17 +119,19 @@ export function headerFrames(stream: number, block: Buffer, endStream: boolean, 
 
 /**
  * Writes frames from `next` (undefined: stop) while the server keeps the connection open and
- * the socket drains; resolves with how many were written before the server closed it.
+ * the socket drains, for `ms` at most; resolves with how many were written.
  */
-export async function writeUntilClosed(session: RawSession, next: (i: number) => Buffer | undefined): Promise<number> {
+export async function writeUntilClosed(session: RawSession, next: (i: number) => Buffer | undefined, ms = 30_000): Promise<number> {
   let i = 0;
+  const deadline = Date.now() + ms;
+  const late = new Promise((r) => setTimeout(r, ms).unref());
   for (;;) {
-    if (session.isClosed() || session.socket.destroyed) return i;
+    if (session.isClosed() || session.socket.destroyed || Date.now() > deadline) return i;
     const f = next(i);
     if (f === undefined) return i;
     i++;
     if (!session.socket.write(f)) {
-      await Promise.race([new Promise((r) => session.socket.once('drain', r)), session.closed]);
+      await Promise.race([new Promise((r) => session.socket.once('drain', r)), session.closed, late]);
     } else if (i % 64 === 0) {
       await new Promise((r) => setImmediate(r));
     }
