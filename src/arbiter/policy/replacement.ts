@@ -74,7 +74,8 @@ export function spawnPlan(state: PolicyState): SpawnPlan {
   if (state.phase !== 'running') return { fresh: 0, replace: [] };
   const { workers, params } = state;
   const fresh = Math.max(0, params.workers - slotHolders(workers).length);
-  const room = params.maxRestartingWorkers > 0 ? params.maxRestartingWorkers - underway(workers) : Infinity;
+  const room = state.replacementsHeld ? 0
+    : params.maxRestartingWorkers > 0 ? params.maxRestartingWorkers - underway(workers) : Infinity;
   return { fresh, replace: replacementQueue(workers, params).slice(0, Math.max(0, room)) };
 }
 

@@ -38,6 +38,8 @@ export interface WorkerRecord {
   readonly maxRequests: number;
   readonly spawnedAt: number;
   readonly bootedAt?: number;
+  /** `requestsSeen` when it began warming: more since then means the server had traffic to warm on. */
+  readonly warmupBaseline?: number;
   readonly readyAt?: number;
   /** Last sign of life (spawn, booted, warmed, beat, tired). */
   readonly lastBeat: number;
@@ -67,7 +69,10 @@ export interface PolicyParams {
   readonly maxRequestsJitter: number;
   /** Heartbeat silence, and the boot limit, before SIGABRT; 0 disables both. */
   readonly timeout: number;
-  /** A warming worker older than this (since booted) is killed and retried; 0 = no limit. */
+  /**
+   * A warming worker's window (since booted); 0 = no limit. At its end the worker is ready if
+   * the server got no requests meanwhile (nothing to warm on), else killed and retried.
+   */
   readonly warmupTimeout: number;
   /** Draining (or SIGTERM'd) longer than this → SIGKILL. */
   readonly gracefulTimeout: number;
@@ -105,6 +110,13 @@ export interface PolicyState {
    * memory would never end, so it is off (said once) until a reload brings new params.
    */
   readonly memoryLimitSuspended: boolean;
+  /** Requests every worker has reported served (sum of the increases seen in beats). */
+  readonly requestsSeen: number;
+  /**
+   * REPLACEMENT_ATTEMPTS replacements of serving workers failed in a row: no more are started,
+   * the tired workers keep serving (said once) until the next reload.
+   */
+  readonly replacementsHeld: boolean;
   /** Lifetime counts for operators (`show stats`, `status`). */
   readonly counts: PolicyCounts;
 }

@@ -46,7 +46,7 @@ export const warmupTimeout = defineSetting<'warmup_timeout', number>({
   default: 60,
   desc: `Seconds a new worker has to serve its \`warmup_requests\`.
 
-A replacement still warming after this long is killed and retried later, while the worker it was to replace keeps serving. \`0\` waits forever.`,
+When the window ends before the replacement has served \`warmup_requests\`: if no request reached any worker meanwhile (an idle server), there was nothing to warm on and it is ready (logged at info); otherwise it is killed and retried with a growing delay while the worker it was to replace keeps serving. After 5 failed replacements in a row no more are started until the next reload, so the old workers keep serving and nothing cycles. \`0\` waits forever.`,
 });
 
 export const replacementSettings = [waitForNewWorkers, maxRestartingWorkers, warmupRequests, warmupTimeout] as const;
