@@ -64,6 +64,11 @@ export interface PolicyParams {
   readonly waitForNewWorkers: boolean;
   /** Replacements under way at once; 0 = no bound. Bounds a reload whatever waitForNewWorkers says. */
   readonly maxRestartingWorkers: number;
+  /**
+   * With maxRestartingWorkers 0: replacements a reload has under way at once (booting workers
+   * compete with serving ones for the cores); 0 = all at once.
+   */
+  readonly reloadParallelism: number;
   /** 0 = unlimited. The worker itself reports `tired`; the policy only hands the number out. */
   readonly maxRequests: number;
   readonly maxRequestsJitter: number;

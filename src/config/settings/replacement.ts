@@ -22,7 +22,7 @@ export const maxRestartingWorkers = defineSetting<'max_restarting_workers', numb
   default: 0,
   desc: `The most worker replacements allowed under way at the same time.
 
-Retiring workers beyond the bound keep serving and wait their turn, first come first served. \`0\` means no bound. It bounds a reload (\`HUP\`) always, and \`max_requests\`/\`max_worker_memory\` recycling with \`wait_for_new_workers\`.`,
+Retiring workers beyond the bound keep serving and wait their turn, first come first served. It bounds a reload (\`HUP\`) always, and \`max_requests\`/\`max_worker_memory\` recycling with \`wait_for_new_workers\`. \`0\` means no bound for recycling, and for a reload half the machine's available parallelism (at least 1), so the new workers booting do not starve the ones still serving; set it to \`workers\` to replace them all at once.`,
 });
 
 export const warmupRequests = defineSetting<'warmup_requests', number>({
