@@ -128,6 +128,11 @@ export class Arbiter {
     return requestWorkerStats([...this.live.values()].map((w) => w.child), 500);
   }
 
+  /** The NODE_APP_INSTANCE slot of worker `id` (the control socket's `show workers`). */
+  instanceSlot(id: number): number | null {
+    return this.slots.slotOf(id);
+  }
+
   /** Signals one of this arbiter's workers (the control socket's `worker kill`); false when `pid` is not one. */
   signalWorker(pid: number, signal: NodeJS.Signals): boolean {
     const id = this.idByPid.get(pid);
