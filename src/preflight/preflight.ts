@@ -55,12 +55,15 @@ const CHECKS: readonly Check[] = [
     const why = cannotUseDirectory(c.chdir, cwd);
     return why === null || why.endsWith('is not writable') ? null : { setting: 'chdir', problem: why };
   },
-  async (c) => {
+  async (c, cwd) => {
     const { BindAddressError, parseBindAddress } = await import('../arbiter/sockets/index.js');
     const found: Found[] = [];
     for (const text of c.bind) {
       try {
-        parseBindAddress(text);
+        const address = parseBindAddress(text);
+        // A Unix socket's directory must exist and take new files (a stale socket there is replaced).
+        const why = address.kind === 'unix' ? cannotWriteFile(address.path, cwd, 'socket') : null;
+        if (why !== null) found.push({ setting: 'bind', value: text, problem: `cannot create the socket: ${why}` });
       } catch (err) {
         if (!(err instanceof BindAddressError)) throw err;
         found.push({ setting: 'bind', value: text, problem: err.message });
