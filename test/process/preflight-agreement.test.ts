@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, runGunicorn, startGunicorn } from '../helpers/server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { reusePortSupported } from '../../src/node-features.js';
 
 const dir = makeTempDir('gts-preflight-');
 after(() => dir.remove());
@@ -90,4 +91,30 @@ describe('--check-config and a real start agree', () => {
       if (pidfile !== null) assert.equal(existsSync(pidfile), false);
     });
   }
+});
+
+describe('what a start accepts but cannot honour is said by --check-config and a start alike', () => {
+  it('threads, ssl_context without TLS, and reuse_port on a Node without SO_REUSEPORT', async () => {
+    const conf = join(dir.path, 'tls-hook.conf.mjs');
+    writeFileSync(conf, 'export const ssl_context = (config, defaults) => defaults();\n');
+    const args = ['-c', conf, '--threads', '4', '--reuse-port', APP];
+    const warnings = [
+      /^gunicorn-ts: warning: threads 4: a Node worker has one JavaScript thread/m,
+      /^gunicorn-ts: warning: ssl_context is only called when TLS is on/m,
+    ];
+    const reusePort = /^gunicorn-ts: warning: reuse_port needs Node\.js 22\.12/m;
+    const checked = await runGunicorn(['--check-config', ...BIND, ...args], { cwd: FIXTURES });
+    assert.equal(checked.code, 0, checked.stderr);
+    const server = startGunicorn([...BIND, ...args], { cwd: FIXTURES });
+    try {
+      await server.listening();
+      for (const run of [checked.stderr, server.stderr]) {
+        for (const warning of warnings) assert.match(run, warning);
+        if (reusePortSupported) assert.doesNotMatch(run, reusePort);
+        else assert.match(run, reusePort);
+      }
+    } finally {
+      await server.stop();
+    }
+  });
 });
