@@ -359,7 +359,7 @@ export class Arbiter {
         return;
       case 'boot-failed':
         this.opts.onBootFailed?.(message.message);
-        this.dispatch({ type: 'boot-failed', pid, code: message.code, message: message.message });
+        this.dispatch({ type: 'boot-failed', pid, code: message.code, message: message.message, ...(message.stack === undefined ? {} : { stack: message.stack }) });
         return;
     }
   }
