@@ -16,6 +16,7 @@ import { ConnectionGate } from './connection-gate.js';
 import { Drain } from './drain.js';
 import { Shutdown } from './shutdown.js';
 import { appTermListeners } from './app-shutdown.js';
+import { appBeforeExit } from './app-before-exit.js';
 import { appServerOf, forwardUpgrades } from './upgrades.js';
 import { beatInterval, startHeartbeat } from './heartbeat.js';
 import { createHttpServer, keepsAlive } from './http-server.js';
@@ -49,6 +50,7 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   if (settings.chdir !== null) process.chdir(settings.chdir);
   // Under --reload the worker reports the files its app loaded, so the arbiter watches exactly those.
   const loadedModules = settings.reload ? trackLoadedModules() : null;
+  appBeforeExit.markAppStart();
   const loaded = await loadWorkerApp(settings, startCwd, log, settings.reload);
   // worker_class: a custom class wraps each request and may set the connection limit.
   const custom = await loadCustomWorker(settings.worker_class, { id: init.id, generation: init.generation, settings }, process.cwd());
@@ -85,7 +87,7 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   // HTTP/2 servers report each session (the cleartext one through this server too).
   http.on('session', (session: Http2Session) => drain.session(session));
   const shutdown = new Shutdown({
-    gate, drain, log, app: loaded.value, termListeners: appTermListeners,
+    gate, drain, log, app: loaded.value, termListeners: appTermListeners, beforeExit: appBeforeExit,
     gracefulMs: settings.graceful_timeout * 1000,
     workerExit: () => hooks.workerExit(serverFromWorker(init, self)),
     finish: async () => {
