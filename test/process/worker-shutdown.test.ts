@@ -51,25 +51,20 @@ describe('app shutdown in the worker', () => {
     assert.equal(lines(log).length, 12, 'nothing ran in the arbiter');
   });
 
-  it('cuts off an app whose close() never finishes at graceful_timeout, saying so', async () => {
-    const server = tracked.start(['-w', '1', '-b', '127.0.0.1:0', '--graceful-timeout', '1', 'shutdown/hanging-close.mjs']);
-    await server.listening();
-    const [worker] = await server.waitFor('a booted worker', () => server.bootedPids().length >= 1 && server.bootedPids(), 30_000);
-    server.signal('SIGTERM');
-    const line = await server.waitForLog(/graceful_timeout/);
-    assert.match(line.msg ?? '', /^Worker exiting \(graceful_timeout of 1s reached while waiting for the app's close\(\); cut off\)$/);
-    assert.equal(line.pid, worker, 'the worker logs it');
-    assert.equal((await server.exited).code, 0);
-  });
-
-  it("cuts off a beforeExit listener that schedules work on every call at graceful_timeout, saying so", async () => {
-    const server = tracked.start(['-w', '1', '-b', '127.0.0.1:0', '--graceful-timeout', '1', 'shutdown/endless-before-exit.mjs']);
-    await server.listening();
-    const [worker] = await server.waitFor('a booted worker', () => server.bootedPids().length >= 1 && server.bootedPids(), 30_000);
-    server.signal('SIGTERM');
-    const line = await server.waitForLog(/graceful_timeout/);
-    assert.match(line.msg ?? '', /^Worker exiting \(graceful_timeout of 1s reached while running the app's beforeExit listeners; cut off\)$/);
-    assert.equal(line.pid, worker, 'the worker logs it');
-    assert.equal((await server.exited).code, 0);
-  });
+  const cutOffs = [
+    { app: 'shutdown/hanging-close.mjs', what: 'an app whose close() never finishes', step: "waiting for the app's close\\(\\)" },
+    { app: 'shutdown/endless-before-exit.mjs', what: 'a beforeExit listener that schedules work on every call', step: "running the app's beforeExit listeners" },
+  ];
+  for (const { app, what, step } of cutOffs) {
+    it(`cuts off ${what} at graceful_timeout, saying so`, async () => {
+      const server = tracked.start(['-w', '1', '-b', '127.0.0.1:0', '--graceful-timeout', '1', app]);
+      await server.listening();
+      const [worker] = await server.waitFor('a booted worker', () => server.bootedPids().length >= 1 && server.bootedPids(), 30_000);
+      server.signal('SIGTERM');
+      const line = await server.waitForLog(/graceful_timeout/);
+      assert.match(line.msg ?? '', new RegExp(`^Worker exiting \\(graceful_timeout of 1s reached while ${step}; cut off\\)$`));
+      assert.equal(line.pid, worker, 'the worker logs it');
+      assert.equal((await server.exited).code, 0);
+    });
+  }
 });
