@@ -16,7 +16,7 @@ export const MASTER_SIGNALS: ReadonlyArray<SignalRow & { readonly action: Signal
   {
     signal: 'SIGTERM', action: 'graceful-stop',
     meaning: 'Graceful shutdown: workers finish their requests, up to graceful_timeout.',
-    details: 'Workers stop accepting, answer what they have in flight (keep-alive connections get `Connection: close`), run `worker_exit` and then the cleanup of the app (its `close()`, its `SIGTERM` listeners; WebSocket apps are told through `onDrain`, see [workers.md](workers.md#how-a-worker-stops)), and are cut off at `graceful_timeout`. Then the pidfile and Unix socket files are removed and the master exits 0.',
+    details: 'Workers stop accepting, answer what they have in flight (keep-alive connections get `Connection: close`), run `worker_exit` and then the cleanup of the app (its `close()`, its `SIGTERM` and `beforeExit` listeners; WebSocket apps are told through `onDrain`, see [workers.md](workers.md#how-a-worker-stops)), and are cut off at `graceful_timeout`. Then the pidfile and Unix socket files are removed and the master exits 0.',
   },
   { signal: 'SIGINT', action: 'quick-stop', meaning: 'Quick shutdown.', details: 'Workers get SIGQUIT and exit at once (after `worker_int`); requests in flight are cut. Exit status 0.' },
   { signal: 'SIGQUIT', action: 'quick-stop', meaning: 'Quick shutdown.', details: 'As INT.' },

@@ -204,7 +204,7 @@ export class WorkerProcesses {
         return;
       case 'boot-failed':
         this.opts.events.onBootFailed?.(message.message);
-        dispatch({ type: 'boot-failed', pid, code: message.code, message: message.message });
+        dispatch({ type: 'boot-failed', pid, code: message.code, message: message.message, ...(message.stack === undefined ? {} : { stack: message.stack }) });
         return;
     }
   }

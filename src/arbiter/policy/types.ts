@@ -122,6 +122,11 @@ export interface PolicyState {
    * the tired workers keep serving (said once) until the next reload.
    */
   readonly replacementsHeld: boolean;
+  /**
+   * The last boot failure logged in full: workers of one generation that fail alike (every
+   * worker imports the same broken app) are reported once, each later one by a short line.
+   */
+  readonly bootReport: { readonly generation: number; readonly report: string; readonly worker: number } | null;
   /** Lifetime counts for operators (`show stats`, `status`). */
   readonly counts: PolicyCounts;
 }
@@ -148,7 +153,8 @@ export type PolicyEvent =
   /** rss in bytes (from the worker's beat, or measured by the shell). */
   | { readonly type: 'beat'; readonly pid: number; readonly requests: number; readonly rss?: number }
   | { readonly type: 'tired'; readonly pid: number }
-  | { readonly type: 'boot-failed'; readonly pid: number; readonly code: number; readonly message: string }
+  /** message: what failed, with the app's file:line; stack: the app's frames, when it threw. */
+  | { readonly type: 'boot-failed'; readonly pid: number; readonly code: number; readonly message: string; readonly stack?: string }
   /** The process is gone (reaped). Exactly one per pid. */
   | { readonly type: 'exited'; readonly pid: number; readonly code: number | null; readonly signal: string | null }
   /** Time passed: check timeouts and backoff. Extra ticks are harmless. */

@@ -99,9 +99,16 @@ export function onBootFailed(d: Draft, e: Ev<'boot-failed'>): void {
   const w = worker(d, e.pid, 'boot-failed');
   if (!w) return;
   w.bootFailure = { code: e.code, message: e.message };
-  // The worker has logged the failure with the app's message, line and stack; the arbiter
-  // says which worker it was and what follows, without repeating it.
-  log(d, 'error', BOOT_EXIT_REASONS[e.code] ?? 'Worker failed to boot', { ...fieldsOf(w), code: e.code });
+  const reason = BOOT_EXIT_REASONS[e.code] ?? 'Worker failed to boot';
+  // The full report once per generation: with -w N every worker imports the same broken app.
+  const report = `${e.message}\n${e.stack ?? ''}`;
+  const last = d.s.bootReport;
+  if (last && last.generation === w.generation && last.report === report) {
+    log(d, 'error', `${reason} (the same error as worker ${last.worker})`, { ...fieldsOf(w), code: e.code });
+  } else {
+    d.s.bootReport = { generation: w.generation, report, worker: w.id };
+    log(d, 'error', `${reason}: ${e.message}`, { ...fieldsOf(w), code: e.code, ...(e.stack === undefined ? {} : { stack: e.stack }) });
+  }
   if (d.s.phase === 'running' && !d.s.everBooted) haltForBootFailure(d, e.code);
 }
 
