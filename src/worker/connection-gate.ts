@@ -42,6 +42,8 @@ interface Conn extends ConnectionSlot {
   upgraded: boolean;
   /** HTTP/2 streams over its share, waiting for one of its own to end (created when needed). */
   waiting: (() => boolean)[] | null;
+  /** The latest response on this connection while a request is in flight (for the drain). */
+  response: ServerResponse | undefined;
 }
 
 /** How often head-phase connections are checked against the shortened head timeout. */
@@ -189,9 +191,10 @@ export class ConnectionGate {
    * Marks a request started on `socket` (the admitted one: admittedSocketOf()); hand the returned slot to requestDone() when its
    * response closes. Undefined for a socket this gate did not admit.
    */
-  requestStarted(socket: Socket | undefined): ConnectionSlot | undefined {
+  requestStarted(socket: Socket | undefined, res: ServerResponse): ConnectionSlot | undefined {
     const conn = socket === undefined ? undefined : this.#admitted.get(socket);
     if (conn === undefined) return undefined;
+    conn.response = res;
     if (conn.busy++ === 0) this.#engaged++;
     if (++this.#active >= this.limit) for (const pause of this.#pauses) pause.pause();
     return conn;
@@ -203,6 +206,7 @@ export class ConnectionGate {
     const c = conn as Conn;
     this.#active--;
     if (--c.busy === 0) {
+      c.response = undefined;
       c.idleSince = now;
       this.#engaged--;
       this.#checkHeads();
@@ -213,6 +217,16 @@ export class ConnectionGate {
     // A held request takes the slot first; only then may new connections come in.
     while (this.#held.length > 0 && this.#active < this.limit) if (this.#held.shift()!()) return;
     if (this.#active < this.limit) for (const pause of this.#pauses) pause.resume();
+  }
+
+  /**
+   * The drain begins: each response in flight whose head is not out yet answers with
+   * `Connection: close`. (Of pipelined requests, the latest; the connection closes after it.)
+   */
+  closeAfterInFlight(): void {
+    for (const conn of this.#admitted.values()) {
+      if (conn.response !== undefined && !conn.response.headersSent) conn.response.shouldKeepAlive = false;
+    }
   }
 
   /** Destroys admitted connections idle for at least `idleMs` (no request in flight). */
@@ -249,7 +263,7 @@ export class ConnectionGate {
       for (const pause of this.#pauses) pause.pause();
       setImmediate(() => { if (this.#active < this.limit) for (const pause of this.#pauses) pause.resume(); });
     }
-    const conn: Conn = { busy: 0, held: false, idleSince: performance.now(), upgraded: false, waiting: null };
+    const conn: Conn = { busy: 0, held: false, idleSince: performance.now(), upgraded: false, waiting: null, response: undefined };
     this.#admitted.set(socket, conn);
     markAdmitted(socket, socket);
     socket.once('close', () => {
