@@ -23,7 +23,7 @@ export const MASTER_SIGNALS: ReadonlyArray<SignalRow & { readonly action: Signal
   {
     signal: 'SIGHUP', action: 'reload',
     meaning: 'Reload the configuration and the app; replace the workers.',
-    details: 'The configuration is read again and applied as a start would (new `bind` addresses, logging, pidfile; see "Reloading" below), `on_reload` runs, and a new generation of workers starts with the new settings and a fresh load of the app. Each old worker serves until its replacement is ready, then drains: capacity never drops, whatever the options (`max_restarting_workers` bounds how many replacements run at once). A configuration that does not load or cannot be applied is logged and the running one is kept whole. `workers` goes back to its configured value (undoing TTIN/TTOU).',
+    details: 'The configuration is read again and applied as a start would (new `bind` addresses, logging, pidfile; see "Reloading" below), `on_reload` runs, and a new generation of workers starts with the new settings and a fresh load of the app. Each old worker serves until its replacement is ready, then drains: capacity never drops, whatever the options (`max_restarting_workers` bounds how many replacements run at once; by default half the cores). A configuration that does not load or cannot be applied is logged and the running one is kept whole. `workers` goes back to its configured value (undoing TTIN/TTOU).',
   },
   { signal: 'SIGTTIN', action: 'increase-workers', meaning: 'One more worker.', details: '`nworkers_changed` runs.' },
   { signal: 'SIGTTOU', action: 'decrease-workers', meaning: 'One worker fewer (the oldest leaves).', details: 'Never below one worker; a worker still booting leaves before a serving one.' },
