@@ -115,11 +115,6 @@ export interface PolicyState {
    * memory would never end, so it is off (said once) until a reload brings new params.
    */
   readonly memoryLimitSuspended: boolean;
-  /**
-   * The last boot failure logged in full: workers of one generation that fail alike (every
-   * worker imports the same broken app) are reported once, each later one by a short line.
-   */
-  readonly bootReport: { readonly generation: number; readonly report: string; readonly worker: number } | null;
   /** Requests every worker has reported served (sum of the increases seen in beats). */
   readonly requestsSeen: number;
   /**
@@ -127,6 +122,11 @@ export interface PolicyState {
    * the tired workers keep serving (said once) until the next reload.
    */
   readonly replacementsHeld: boolean;
+  /**
+   * The last boot failure logged in full: workers of one generation that fail alike (every
+   * worker imports the same broken app) are reported once, each later one by a short line.
+   */
+  readonly bootReport: { readonly generation: number; readonly report: string; readonly worker: number } | null;
   /** Lifetime counts for operators (`show stats`, `status`). */
   readonly counts: PolicyCounts;
 }
