@@ -1,5 +1,5 @@
 // The npm package as a new user gets it: `npm pack` holds what the README and the source
-// maps point at and nothing of test/ or bench/; installed from the tarball into a fresh
+// maps point at (the process entry points as bundles) and nothing of test/ or bench/; installed from the tarball into a fresh
 // project, the types catch a typo, camelCase and "$schema" work, --help shows types and
 // defaults, and the man page renders (and is registered by a global install).
 import { after, before, describe, it } from 'node:test';
@@ -63,6 +63,16 @@ describe('npm pack', () => {
         const resolved = join(map, '..', source);
         assert.ok(files.has(resolved), `${map} points at ${resolved}`);
       }
+    }
+  });
+
+  it('ships the process entry points as bundles (npm run build) whose maps point into src/', () => {
+    for (const entry of ['dist/src/bin/gunicorn-ts.js', 'dist/src/bin/gunicorn-ts-debian.js', 'dist/src/worker/main.js']) {
+      const code = readFileSync(join(repo, entry), 'utf8');
+      assert.deepEqual([...code.matchAll(/^import .* from "(\.[^"]*)";$/gm)].map((m) => m[1]), [], `${entry} imports none of our modules by path`);
+      const { sources } = JSON.parse(readFileSync(join(repo, `${entry}.map`), 'utf8')) as { sources: string[] };
+      assert.ok(sources.length > 40, `${entry} bundles the modules it starts`);
+      for (const source of sources) assert.match(source, /^\.\.\/\.\.\/\.\.\/src\/.*\.ts$/, `${entry}.map`);
     }
   });
 });

@@ -1,0 +1,65 @@
+// Bundles the entry points that start a process (the two commands and the worker) over tsc's
+// output, so a start reads a handful of files instead of resolving a hundred modules one by
+// one. Run by `npm run build` after tsc; what ships and what the tests start is the bundle.
+// Why a bundle and how its paths stay right: docs/architecture.md, "Build: what a start loads".
+import { build, type Plugin } from 'esbuild';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// dist/scripts/bundle.js → dist/src.
+const distSrc = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+
+/** The files replaced by their bundles, relative to dist/src; the arbiter forks worker/main.js. */
+const BUNDLED_ENTRIES = ['bin/gunicorn-ts.js', 'bin/gunicorn-ts-debian.js', 'worker/main.js'] as const;
+
+// Each bundle sits one directory below dist/src, as each source module of src/<unit>/ does; a
+// module's `import.meta.url` is rewritten to its own compiled file's place relative to the
+// bundle, so `new URL('../x', import.meta.url)` (package.json, the worker entry, the bin
+// re-executed on USR2) and createRequire() (jiti, ajv's runtime) resolve as unbundled.
+const ownImportMetaUrl: Plugin = {
+  name: 'own-import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /\.js$/ }, (args) => {
+      const fromDistSrc = relative(distSrc, args.path);
+      if (fromDistSrc.startsWith('..')) return undefined;
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('import.meta.url')) return { contents: source, loader: 'js' };
+      const fromBundle = `../${fromDistSrc.split(sep).join('/')}`;
+      return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`), loader: 'js' };
+    });
+  },
+};
+
+async function main(): Promise<void> {
+  const result = await build({
+    entryPoints: BUNDLED_ENTRIES.map((e) => join(distSrc, e)),
+    outdir: distSrc,
+    outbase: distSrc,
+    bundle: true,
+    // One file per process entry: code reached by a dynamic import (the arbiter, --check-config,
+    // --help) is in the file but runs only when imported. Splitting into chunks loaded ~50
+    // files per start and cost the master ~30 ms more CPU than one file (bench/README.md).
+    splitting: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    // Dependencies stay in node_modules (and the source maps point only into src/): pino starts
+    // its transports' worker threads by path; jiti, ajv's runtime, syslog-client, prom-client
+    // and unix-dgram are required lazily; the user's app is imported by path at run time.
+    packages: 'external',
+    // tsc's source maps are read and chained: stack traces point into src/*.ts.
+    sourcemap: 'linked',
+    sourcesContent: false,
+    plugins: [ownImportMetaUrl],
+    write: false,
+    logLevel: 'warning',
+  });
+  for (const file of result.outputFiles) {
+    const depth = relative(distSrc, file.path).split(sep).length;
+    if (depth !== 2) throw new Error(`bundle: ${file.path} is not one directory below dist/src`);
+    writeFileSync(file.path, file.contents);
+  }
+}
+
+await main();
