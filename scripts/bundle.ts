@@ -3,6 +3,7 @@
 // one. Run by `npm run build` after tsc; what ships and what the tests start is the bundle.
 // Why a bundle and how its paths stay right: docs/architecture.md, "Build: what a start loads".
 import { build, type Plugin } from 'esbuild';
+import { isBuiltin } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +65,18 @@ const installedDirname: Plugin = {
   },
 };
 
+// Node's built-in modules are taken with require(), not `import`: an ES import reads every
+// export to build the namespace, and on Node 24 `http` has lazy getters (WebSocket, CloseEvent,
+// MessageEvent) that load undici: ~15 MB and ~10 ms more in every process. The bundle turns
+// each built-in into a CommonJS module of one require(); its exports are read only when used.
+const builtinsThroughRequire: Plugin = {
+  name: 'builtins-through-require',
+  setup(b) {
+    b.onResolve({ filter: /^[a-z0-9_:/]+$/ }, (args) => (isBuiltin(args.path) && args.kind === 'import-statement' ? { path: args.path, namespace: 'builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
 function externalPackages(): string[] {
   const pkg = JSON.parse(readFileSync(join(distSrc, '..', '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
   return Object.keys(pkg.dependencies).filter((name) => name !== BUNDLED_PACKAGE);
@@ -94,7 +107,7 @@ async function main(): Promise<void> {
     // tsc's source maps are read and chained: stack traces point into src/*.ts.
     sourcemap: 'linked',
     sourcesContent: true,
-    plugins: [ownImportMetaUrl, installedDirname],
+    plugins: [ownImportMetaUrl, installedDirname, builtinsThroughRequire],
     write: false,
     logLevel: 'warning',
   });
