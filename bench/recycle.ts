@@ -7,7 +7,8 @@
 // Run: npm run build && node dist/bench/recycle.js [seconds=20]
 // Or:  node dist/bench/recycle.js [seconds=20] --hup-pairs=N: only no recycling and one plain
 // HUP, alternated N times on fresh servers, with the median of the per-pair ratios (a shared
-// machine's load moves both runs of a pair alike).
+// machine's load moves both runs of a pair alike). --hup-with='--max-restarting-workers 4'
+// (repeatable) adds a HUP variant with those options to each round.
 import './lib/exit-on-signal.js';
 import { fileURLToPath } from 'node:url';
 import { startGunicorn, type ServerProcess } from '../test/helpers/server.js';
@@ -102,26 +103,38 @@ const median = (xs: readonly number[]): number => {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-/** --hup-pairs: the plain-HUP row against its own baseline, pair by pair. */
+/** --hup-with=ARGS (repeatable): more plain-HUP variants run in each round, with these options. */
+const HUP_WITH = process.argv.filter((a) => a.startsWith('--hup-with=')).map((a) => a.slice('--hup-with='.length).split(' ').filter(Boolean));
+
+/** --hup-pairs: the plain-HUP row (and any --hup-with variants) against its own baseline, round by round. */
 async function hupPairs(pairs: number): Promise<void> {
   const base = VARIANTS[0]!;
-  const hup = VARIANTS.find((v) => v.during === hupOnce)!;
-  const rows: { base: Result; hup: Result }[] = [];
+  const plain = VARIANTS.find((v) => v.during === hupOnce)!;
+  const hups: Variant[] = [plain, ...HUP_WITH.map((args) => ({ name: `HUP ${args.join(' ')}`, args, during: hupOnce }))];
+  const rows: { base: Result; hups: Result[] }[] = [];
   for (let i = 0; i < pairs; i++) {
-    process.stderr.write(`pair ${i + 1}/${pairs}\n`);
-    rows.push({ base: await measure(base), hup: await measure(hup) });
+    process.stderr.write(`round ${i + 1}/${pairs}\n`);
+    const b = await measure(base);
+    const hs: Result[] = [];
+    for (const v of hups) hs.push(await measure(v));
+    rows.push({ base: b, hups: hs });
   }
   const errors = (r: Result): number => r.wrk.socketErrors + r.wrk.non2xx + r.probe.filter((s) => !s.ok).length;
-  process.stdout.write(`wrk -t2 -c32 -d${SECONDS}s --latency, ${WORKERS} workers, 127.0.0.1: no recycling vs one plain kill -HUP at 1/3, ${pairs} pairs\n`);
-  process.stdout.write('pair  base rps  HUP rps  rps x  base p99  HUP p99  p99 x  HUP errors  replaced\n');
-  rows.forEach(({ base: b, hup: h }, i) => {
-    process.stdout.write(`${String(i + 1).padStart(4)} ${b.wrk.rps.toFixed(0).padStart(9)} ${h.wrk.rps.toFixed(0).padStart(8)} ${(h.wrk.rps / b.wrk.rps).toFixed(2).padStart(6)} `
-      + `${b.wrk.p99ms.toFixed(1).padStart(9)} ${h.wrk.p99ms.toFixed(1).padStart(8)} ${(h.wrk.p99ms / b.wrk.p99ms).toFixed(2).padStart(6)} ${String(errors(h)).padStart(11)} ${String(h.replaced).padStart(9)}\n`);
+  process.stdout.write(`wrk -t2 -c32 -d${SECONDS}s --latency, ${WORKERS} workers, 127.0.0.1: no recycling vs one kill -HUP at 1/3, ${pairs} rounds\n`);
+  hups.forEach((v, k) => {
+    process.stdout.write(`\n${k === 0 ? 'plain kill -HUP (no option)' : v.name}\n`);
+    process.stdout.write('pair  base rps  HUP rps  rps x  base p99  HUP p99  p99 x  HUP errors  replaced\n');
+    rows.forEach(({ base: b, hups: hs }, i) => {
+      const h = hs[k]!;
+      process.stdout.write(`${String(i + 1).padStart(4)} ${b.wrk.rps.toFixed(0).padStart(9)} ${h.wrk.rps.toFixed(0).padStart(8)} ${(h.wrk.rps / b.wrk.rps).toFixed(2).padStart(6)} `
+        + `${b.wrk.p99ms.toFixed(1).padStart(9)} ${h.wrk.p99ms.toFixed(1).padStart(8)} ${(h.wrk.p99ms / b.wrk.p99ms).toFixed(2).padStart(6)} ${String(errors(h)).padStart(11)} ${String(h.replaced).padStart(9)}\n`);
+    });
+    const rps = rows.map((r) => r.hups[k]!.wrk.rps / r.base.wrk.rps);
+    const p99 = rows.map((r) => r.hups[k]!.wrk.p99ms / r.base.wrk.p99ms);
+    const spread = (xs: number[]): string => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}`;
+    const failed = rows.reduce((n, r) => n + errors(r.hups[k]!), 0);
+    process.stdout.write(`median: throughput ${median(rps).toFixed(2)}x (${spread(rps)}), p99 ${median(p99).toFixed(2)}x (${spread(p99)}); failed requests with HUP: ${failed}\n`);
   });
-  const rps = median(rows.map((r) => r.hup.wrk.rps / r.base.wrk.rps));
-  const p99 = median(rows.map((r) => r.hup.wrk.p99ms / r.base.wrk.p99ms));
-  const failed = rows.reduce((n, r) => n + errors(r.hup), 0);
-  process.stdout.write(`median: throughput ${rps.toFixed(2)}x, p99 ${p99.toFixed(2)}x; failed requests with HUP: ${failed}\n`);
 }
 
 async function main(): Promise<void> {

@@ -23,7 +23,7 @@ async function run(inputs: LoadInputs): Promise<number> {
     return 0;
   }
   if (result.kind === 'version') return printVersion();
-  for (const warning of result.warnings) process.stderr.write(`gunicorn-ts: warning: ${warning}\n`);
+  if (result.warnings.length > 0) (await import('./preflight/warnings.js')).printWarnings(result.warnings);
   if (result.config.print_config) {
     const { formatConfig } = await import('./config/print-config.js');
     process.stdout.write(formatConfig(result.config, result.sources));

@@ -1,33 +1,25 @@
-// The arbiter's I/O shell. It turns signals, worker messages, exits and time into policy
-// events, feeds them to the pure policy (src/arbiter/policy) and carries out the commands
-// it returns: fork, retire, kill, log, halt. It holds no restart rules of its own.
-import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+// The arbiter's I/O shell. It turns signals, reloads and time into policy events (worker
+// messages and exits come through WorkerProcesses), feeds them to the pure policy
+// (src/arbiter/policy) and carries out the commands it returns: fork, retire and kill go to
+// WorkerProcesses; log, hooks and halt are done here. It holds no restart rules of its own.
 import type { LoadedConfig, LoadInputs } from '../config/load.js';
-import type { ServerRef, WorkerRef } from '../config/hook-types.js';
-import { isFromWorker } from '../ipc/messages.js';
-import type { FromWorker } from '../ipc/messages.js';
+import type { ServerRef } from '../config/hook-types.js';
 import type { Logger } from '../log/index.js';
-import { lifecycleChanges, requestWorkerStats, sendLifecycleToStatsd, startMetrics } from '../metrics/index.js';
+import { lifecycleChanges, sendLifecycleToStatsd, startMetrics } from '../metrics/index.js';
 import type { MetricsService } from '../metrics/index.js';
 import { HookRunner } from './hooks.js';
-import { socketUrl } from './listeners.js';
 import type { Listeners } from './listeners.js';
 import type { Pidfile } from './pidfile.js';
 import { policyParams } from './policy-params.js';
-import { initialState, nextDeadline, sheddingPids, step } from './policy/index.js';
+import { initialState, nextDeadline, step } from './policy/index.js';
 import type { PolicyCommand, PolicyEvent, PolicyState } from './policy/index.js';
 import { MASTER_SIGNALS } from './signals.js';
 import type { SignalAction } from './signals.js';
-import { spawnWorker } from './worker-process.js';
-import { workerHookSource } from './worker-hook-source.js';
-import { workerConfig } from '../config/worker-config.js';
 import { reloadConfig } from './reload.js';
 import type { ReloadOutcome } from './reload.js';
-import { workerEnvironment } from './worker-env.js';
-import { InstanceSlots } from './instance-slots.js';
+import { WorkerProcesses, type WorkerProcessEvents } from './worker-processes.js';
 
-export interface ArbiterOptions {
+export interface ArbiterOptions extends WorkerProcessEvents {
   readonly loaded: LoadedConfig;
   readonly inputs: LoadInputs;
   /** The listening sockets; a reload changes them, and workers lease theirs at spawn. */
@@ -40,46 +32,18 @@ export interface ArbiterOptions {
   readonly daemonized: boolean;
   /** USR2: start a new master on the same sockets. */
   readonly reexec: () => void;
-  /** Called once the first worker has booted (daemon handshake). */
-  readonly onServing?: () => void;
   /** Called after the last worker left and before exit (pidfile, sockets, on_exit). */
   readonly cleanup: (code: number, reason: string) => Promise<void>;
-  /** A worker reported why it could not boot (the daemon's foreground shows it). */
-  readonly onBootFailed?: (message: string) => void;
-  /** With `reload`: a worker reported the files its app loaded. */
-  readonly onModules?: (files: readonly string[]) => void;
 }
-
-interface LiveWorker {
-  readonly child: ChildProcess;
-  readonly ref: { id: number; pid: number; generation: number; maxRequests: number };
-}
-
-/** Resident set size in bytes, read from the kernel rather than trusted from the worker. */
-function residentBytes(pid: number): number | undefined {
-  try {
-    const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
-    return match ? Number(match[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const measured = (rss: number | undefined): { rss?: number } => (rss === undefined ? {} : { rss });
 
 export class Arbiter {
   private state: PolicyState;
   private loaded: LoadedConfig;
   private readonly hooks: HookRunner;
-  private readonly live = new Map<number, LiveWorker>();
-  private readonly idByPid = new Map<number, number>();
-  private readonly slots = new InstanceSlots();
-  /** Pids last told to shed their keep-alive connections. */
-  private readonly shedding = new Set<number>();
+  private readonly workers: WorkerProcesses;
   private readonly queue: PolicyEvent[] = [];
   private dispatching = false;
   private timer: NodeJS.Timeout | undefined;
-  private served = false;
   private finish!: (code: number) => void;
   private readonly finished = new Promise<number>((resolve) => (this.finish = resolve));
   private readonly signalHandlers = new Map<NodeJS.Signals, () => void>();
@@ -92,9 +56,14 @@ export class Arbiter {
     this.loaded = opts.loaded;
     this.hooks = new HookRunner(this.settings, opts.log);
     this.state = initialState(policyParams(this.loaded.config), Math.floor(Math.random() * 2 ** 31));
+    this.workers = new WorkerProcesses({
+      inputs: opts.inputs, listeners: opts.listeners, log: opts.log, hooks: this.hooks,
+      loaded: () => this.loaded, serverRef: () => this.serverRef, dispatch: (event) => this.dispatch(event),
+      metrics: () => this.metrics, events: opts,
+    });
     this.metrics = startMetrics(this.loaded.config.metrics_bind, {
       sockets: () => opts.listeners.current, log: opts.log,
-      flush: () => requestWorkerStats([...this.live.values()].map((w) => w.child)),
+      flush: () => this.workers.requestStats(),
     });
   }
 
@@ -107,7 +76,7 @@ export class Arbiter {
     return {
       pid: process.pid,
       numWorkers: this.state.params.workers,
-      workers: [...this.live.values()].map((w) => ({ ...w.ref })),
+      workers: this.workers.refs(),
       log: this.opts.log,
       cfg: this.settings,
     };
@@ -125,16 +94,19 @@ export class Arbiter {
 
   /** Fresh counts from every worker (they answer with a beat), for the control socket's `show workers`. */
   refreshWorkerStats(): Promise<void> {
-    return requestWorkerStats([...this.live.values()].map((w) => w.child), 500);
+    return this.workers.requestStats(500);
+  }
+
+  /** The NODE_APP_INSTANCE slot of worker `id` (the control socket's `show workers`). */
+  instanceSlot(id: number): number | null {
+    return this.workers.instanceSlot(id);
   }
 
   /** Signals one of this arbiter's workers (the control socket's `worker kill`); false when `pid` is not one. */
   signalWorker(pid: number, signal: NodeJS.Signals): boolean {
-    const id = this.idByPid.get(pid);
-    const worker = id === undefined ? undefined : this.live.get(id);
-    if (worker === undefined) return false;
-    this.opts.log.info(`Control: sending ${signal} to worker ${pid}`);
-    return worker.child.kill(signal);
+    const sent = this.workers.signalPid(pid, signal);
+    if (sent) this.opts.log.info(`Control: sending ${signal} to worker ${pid}`);
+    return sent;
   }
 
   /** Runs until the policy halts; resolves with the exit code. */
@@ -167,7 +139,7 @@ export class Arbiter {
         return;
       case 'reopen-logs':
         this.opts.log.reopen();
-        for (const { child } of this.live.values()) child.kill('SIGUSR1');
+        this.workers.signalAll('SIGUSR1');
         return;
       case 'reexec':
         this.opts.reexec();
@@ -233,7 +205,7 @@ export class Arbiter {
       this.metrics?.observe(this.state, changes);
       sendLifecycleToStatsd(changes, this.opts.log.metrics);
     }
-    this.syncShedding();
+    this.workers.syncShedding(this.state.workers);
     this.schedule();
   }
 
@@ -249,18 +221,9 @@ export class Arbiter {
   private execute(command: PolicyCommand): void {
     switch (command.type) {
       case 'spawn':
-        void this.spawn(command);
-        return;
-      case 'retire': {
-        const worker = this.live.get(command.id);
-        if (worker?.child.connected) worker.child.send({ type: 'retire' }, (err) => err && worker.child.kill('SIGTERM'));
-        else worker?.child.kill('SIGTERM');
-        return;
-      }
+      case 'retire':
       case 'kill':
-        // Gunicorn's line for a worker that stopped answering.
-        if (command.reason === 'timeout') this.opts.log.critical(`WORKER TIMEOUT (pid:${command.pid})`);
-        this.live.get(command.id)?.child.kill(command.signal);
+        this.workers.execute(command);
         return;
       case 'log': {
         const level = command.level === 'warn' ? 'warning' : command.level;
@@ -276,128 +239,6 @@ export class Arbiter {
         void this.halt(command.code, command.reason);
         return;
     }
-  }
-
-  private async spawn(command: Extract<PolicyCommand, { type: 'spawn' }>): Promise<void> {
-    const ref = { id: command.id, pid: 0, generation: command.generation, maxRequests: command.maxRequests };
-    // Taken before any await: a crashed worker's slot was released just before this spawn was ordered.
-    const slot = this.slots.assign(command.id, command.replacementFor);
-    await this.hooks.call('pre_fork', this.serverRef, { ...ref } satisfies WorkerRef);
-    const settings = this.settings;
-    // As in Gunicorn, capture_output only matters when the error log is a file: with '-'
-    // the worker already writes to the arbiter's stderr (and its own log lines stay unwrapped).
-    const capture = settings.capture_output && settings.errorlog !== '-';
-    let child: ChildProcess;
-    try {
-      child = spawnWorker({
-        ...ref,
-        sockets: this.opts.listeners.lease(command.id),
-        settings: workerConfig(settings),
-        hooks: workerHookSource(this.loaded),
-        env: workerEnvironment(this.opts.inputs.env, settings.raw_env, { slot, id: command.id }),
-        cwd: this.opts.inputs.cwd,
-        captureOutput: capture,
-      });
-    } catch (err) {
-      this.opts.listeners.release(command.id);
-      this.slots.release(command.id);
-      this.dispatch({ type: 'spawn-failed', id: command.id, message: err instanceof Error ? err.message : String(err) });
-      return;
-    }
-    if (child.pid === undefined) {
-      this.opts.listeners.release(command.id);
-      child.once('error', (err) => {
-        this.slots.release(command.id);
-        this.dispatch({ type: 'spawn-failed', id: command.id, message: err.message });
-      });
-      return;
-    }
-    const pid = child.pid;
-    ref.pid = pid;
-    this.live.set(command.id, { child, ref });
-    this.idByPid.set(pid, command.id);
-    if (capture) this.captureOutput(child, pid);
-    child.on('message', (message: unknown) => {
-      if (isFromWorker(message)) this.onWorkerMessage(pid, message);
-    });
-    child.once('exit', (code, signal) => this.onWorkerExit(command.id, pid, code, signal));
-    this.dispatch({ type: 'spawned', id: command.id, pid });
-    await this.hooks.call('post_fork', this.serverRef, { ...ref });
-  }
-
-  private captureOutput(child: ChildProcess, pid: number): void {
-    for (const stream of [child.stdout, child.stderr]) {
-      stream?.setEncoding('utf8');
-      stream?.on('data', (chunk: string) => {
-        for (const line of chunk.split('\n')) if (line !== '') this.opts.log.info(line, { worker_pid: pid, captured: true });
-      });
-    }
-  }
-
-  private onWorkerMessage(pid: number, message: FromWorker): void {
-    switch (message.type) {
-      case 'booted':
-        this.opts.log.metrics.gauge('workers', this.live.size);
-        this.dispatch({ type: 'booted', pid, ...measured(residentBytes(pid)) });
-        if (!this.served) {
-          this.served = true;
-          this.opts.onServing?.();
-        }
-        return;
-      case 'warmed':
-        this.dispatch({ type: 'warmed', pid });
-        return;
-      case 'beat':
-        this.metrics?.workerReport(pid, message);
-        this.dispatch({ type: 'beat', pid, requests: message.requests, rss: residentBytes(pid) ?? message.rss });
-        return;
-      case 'tired':
-        this.dispatch({ type: 'tired', pid });
-        return;
-      case 'modules':
-        this.opts.onModules?.(message.files);
-        return;
-      case 'boot-failed':
-        this.opts.onBootFailed?.(message.message);
-        this.dispatch({ type: 'boot-failed', pid, code: message.code, message: message.message });
-        return;
-    }
-  }
-
-  /**
-   * Issue 5: once a replacement accepts, the tired worker it replaces closes its keep-alive
-   * connections one response at a time, so clients reconnect and reach the replacement (else
-   * keep-alive clients never leave the old worker and warmup_requests is never reached).
-   */
-  /** Tells each worker whether to shed its keep-alive connections (see sheddingPids), on changes only. */
-  private syncShedding(): void {
-    const wanted = sheddingPids(this.state.workers);
-    for (const { child, ref } of this.live.values()) {
-      const active = wanted.has(ref.pid);
-      if (active === this.shedding.has(ref.pid) || !child.connected) continue;
-      if (active) this.shedding.add(ref.pid);
-      else this.shedding.delete(ref.pid);
-      child.send({ type: 'shed', active }, () => undefined);
-    }
-  }
-
-  private onWorkerExit(id: number, pid: number, code: number | null, signal: NodeJS.Signals | null): void {
-    const worker = this.live.get(id);
-    this.live.delete(id);
-    this.slots.release(id);
-    this.idByPid.delete(pid);
-    this.shedding.delete(pid);
-    // A reload removed an address: it closes once the last worker that served it is gone.
-    for (const socket of this.opts.listeners.release(id)) {
-      this.opts.log.info(`Stopped listening at: ${socketUrl(socket, this.loaded.config.certfile)}`);
-    }
-    const how = signal ? `signal ${signal}` : `code ${code}`;
-    this.opts.log.info(`Worker exiting (pid: ${pid})`, { worker: id, exit: how });
-    // child_exit comes first: the last worker's exit halts the arbiter, and on_exit is last.
-    // (worker_exit runs in the worker itself, as it stops: src/worker/shutdown.ts.)
-    if (worker) void this.hooks.call('child_exit', this.serverRef, { ...worker.ref });
-    this.dispatch({ type: 'exited', pid, code, signal });
-    this.opts.log.metrics.gauge('workers', this.live.size);
   }
 
   private async halt(code: number, reason: string): Promise<void> {

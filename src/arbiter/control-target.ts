@@ -25,5 +25,6 @@ export function controlTarget(arbiter: { current?: Arbiter }, sockets: () => rea
     // The very path `kill -SIGNAL <master>` takes, so a reload or shutdown here is one there.
     signalMaster: (signal) => process.kill(process.pid, signal),
     signalWorker: (pid, signal) => arbiter.current?.signalWorker(pid, signal) ?? false,
+    instance: (id) => arbiter.current?.instanceSlot(id) ?? null,
   };
 }

@@ -13,6 +13,11 @@ export class InstanceSlots {
     return slot;
   }
 
+  /** The slot worker `id` holds, or null when it holds none (gone, or never started). */
+  slotOf(id: number): number | null {
+    return this.#slotById.get(id) ?? null;
+  }
+
   /** A worker has exited (or never started): its slot becomes free unless a replacement holds it too. */
   release(id: number): void {
     this.#slotById.delete(id);

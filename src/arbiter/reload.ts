@@ -11,6 +11,7 @@ import type { Logger } from '../log/index.js';
 import type { ListenerChange, Listeners } from './listeners.js';
 import { socketUrl } from './listeners.js';
 import { Pidfile } from './pidfile.js';
+import { startWarnings } from '../preflight/warnings.js';
 import { planReload } from './reload-plan.js';
 import type { KeptSetting } from './reload-plan.js';
 
@@ -55,7 +56,7 @@ export async function reloadConfig(ctx: ReloadContext): Promise<ReloadOutcome> {
       throw err;
     }
     await commit(ctx, plan.config, prepared);
-    for (const warning of loaded.warnings) ctx.log.warning(warning);
+    for (const warning of [...loaded.warnings, ...startWarnings(plan.config)]) ctx.log.warning(warning);
     for (const kept of plan.kept) ctx.log.warning(kept.message, { setting: kept.name });
     return { ok: true, loaded, kept: plan.kept };
   } catch (err) {

@@ -16,14 +16,14 @@ export const MASTER_SIGNALS: ReadonlyArray<SignalRow & { readonly action: Signal
   {
     signal: 'SIGTERM', action: 'graceful-stop',
     meaning: 'Graceful shutdown: workers finish their requests, up to graceful_timeout.',
-    details: 'Workers stop accepting, answer what they have in flight (keep-alive connections get `Connection: close`), run `worker_exit` and then the cleanup of the app (its `close()`, its `SIGTERM` listeners; WebSocket apps are told through `onDrain`, see [workers.md](workers.md#how-a-worker-stops)), and are cut off at `graceful_timeout`. Then the pidfile and Unix socket files are removed and the master exits 0.',
+    details: 'Workers stop accepting, answer what they have in flight (keep-alive connections get `Connection: close`), run `worker_exit` and then the cleanup of the app (its `close()`, its `SIGTERM` and `beforeExit` listeners; WebSocket apps are told through `onDrain`, see [workers.md](workers.md#how-a-worker-stops)), and are cut off at `graceful_timeout`. Then the pidfile and Unix socket files are removed and the master exits 0.',
   },
   { signal: 'SIGINT', action: 'quick-stop', meaning: 'Quick shutdown.', details: 'Workers get SIGQUIT and exit at once (after `worker_int`); requests in flight are cut. Exit status 0.' },
   { signal: 'SIGQUIT', action: 'quick-stop', meaning: 'Quick shutdown.', details: 'As INT.' },
   {
     signal: 'SIGHUP', action: 'reload',
     meaning: 'Reload the configuration and the app; replace the workers.',
-    details: 'The configuration is read again and applied as a start would (new `bind` addresses, logging, pidfile; see "Reloading" below), `on_reload` runs, and a new generation of workers starts with the new settings and a fresh load of the app. Each old worker serves until its replacement is ready, then drains: capacity never drops, whatever the options (`max_restarting_workers` bounds how many replacements run at once). A configuration that does not load or cannot be applied is logged and the running one is kept whole. `workers` goes back to its configured value (undoing TTIN/TTOU).',
+    details: 'The configuration is read again and applied as a start would (new `bind` addresses, logging, pidfile; see "Reloading" below), `on_reload` runs, and a new generation of workers starts with the new settings and a fresh load of the app. Each old worker serves until its replacement is ready, then drains: capacity never drops, whatever the options (`max_restarting_workers` bounds how many replacements run at once; by default half the cores). A configuration that does not load or cannot be applied is logged and the running one is kept whole. `workers` goes back to its configured value (undoing TTIN/TTOU).',
   },
   { signal: 'SIGTTIN', action: 'increase-workers', meaning: 'One more worker.', details: '`nworkers_changed` runs.' },
   { signal: 'SIGTTOU', action: 'decrease-workers', meaning: 'One worker fewer (the oldest leaves).', details: 'Never below one worker; a worker still booting leaves before a serving one.' },

@@ -3,11 +3,9 @@
 import type { SubcommandDoc } from '../config/render/help.js';
 import type { CommandIo } from '../status/socket-args.js';
 
-/** What a subcommand reads and writes: the working directory, environment and terminal. */
-export type SubcommandIo = CommandIo;
-
 export interface Subcommand extends SubcommandDoc {
-  run(argv: readonly string[], io: SubcommandIo): Promise<number>;
+  /** `io`: the working directory, environment and terminal the subcommand reads and writes. */
+  run(argv: readonly string[], io: CommandIo): Promise<number>;
 }
 
 const STATUS_SYNOPSIS = 'gunicorn-ts status [-s SOCKET | -p FILE] [--json] [--watch [SECONDS]]';

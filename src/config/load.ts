@@ -13,7 +13,6 @@ import { parseArgv, splitShellWords } from './sources/argv.js';
 import { findConfigFile, readConfigFile } from './sources/config-file.js';
 import { environmentValues } from './sources/environment.js';
 import { ConfigError } from '../errors.js';
-import { REUSE_PORT_UNSUPPORTED, reusePortSupported } from '../node-features.js';
 import type { SettingProblem } from '../errors.js';
 
 export interface LoadInputs {
@@ -33,6 +32,7 @@ export interface LoadedConfig {
    * with: workers evaluate their hooks from it instead of reading the file again.
    */
   readonly configText?: string;
+  /** Settings given that have no effect here; what a start cannot honour is the preflight's (src/preflight/warnings.ts). */
   readonly warnings: readonly string[];
 }
 
@@ -159,26 +159,14 @@ export async function loadConfig(inputs: LoadInputs): Promise<LoadResult> {
   return { kind: 'config', config, sources, configFile, ...text, warnings: warningsFor(config, sources) };
 }
 
-/** Combinations that are valid but probably not what the operator meant, and settings Node cannot honour. */
+/**
+ * Settings given that do nothing here (each declaration says why). What a start cannot
+ * honour as written is the preflight's to say (src/preflight/warnings.ts).
+ */
 function warningsFor(config: Config, sources: ReadonlyMap<string, SourceRef>): string[] {
   const c: Readonly<Record<string, unknown>> = config;
-  const warnings: string[] = [];
   const isSet = (name: string): boolean => sources.get(name)?.kind !== 'default';
-  if (typeof c['ssl_context'] === 'function' && !c['certfile'] && !c['keyfile']) {
-    warnings.push('ssl_context is only called when TLS is on: set certfile and keyfile (the default certificate) for it to run');
-  }
-  if (c['reuse_port'] === true && !reusePortSupported) warnings.push(REUSE_PORT_UNSUPPORTED);
-  const threads = threadsWarning(c['threads'], c['worker_class']);
-  if (threads !== null) warnings.push(threads);
-  for (const decl of SETTINGS as readonly SettingDecl[]) {
-    if (decl.noEffect !== undefined && isSet(decl.name) && c[decl.name] !== decl.default) warnings.push(`${decl.name} has no effect: ${decl.noEffect}`);
-  }
-  return warnings;
-}
-
-/** Gunicorn's threads > 1 asks for concurrent requests per worker: what Node's async worker does. */
-function threadsWarning(threads: unknown, workerClass: unknown): string | null {
-  if (typeof threads !== 'number' || threads <= 1) return null;
-  const sync = workerClass === 'sync' ? '; worker_class "sync" becomes "async", as Gunicorn makes it "gthread"' : '';
-  return `threads ${threads}: a Node worker has one JavaScript thread; it serves up to worker_connections requests at once on its event loop instead${sync}. For more CPU, raise workers`;
+  return (SETTINGS as readonly SettingDecl[])
+    .filter((decl) => decl.noEffect !== undefined && isSet(decl.name) && c[decl.name] !== decl.default)
+    .map((decl) => `${decl.name} has no effect: ${decl.noEffect}`);
 }

@@ -81,8 +81,14 @@ export type FromWorker =
   | { readonly type: 'tired'; readonly requests: number }
   /** With `reload`: the files the app loaded, for the arbiter's watcher (sent once, after booted). */
   | { readonly type: 'modules'; readonly files: readonly string[] }
-  /** Loading failed; the worker exits with `code` right after sending this. */
-  | { readonly type: 'boot-failed'; readonly code: typeof WORKER_BOOT_ERROR | typeof APP_LOAD_ERROR; readonly message: string };
+  /**
+   * Loading failed; the worker exits with `code` right after sending this. The arbiter logs
+   * the report (message with the app's file:line, the app's stack), once for a generation.
+   */
+  | {
+    readonly type: 'boot-failed'; readonly code: typeof WORKER_BOOT_ERROR | typeof APP_LOAD_ERROR;
+    readonly message: string; readonly stack?: string;
+  };
 
 export function isFromWorker(value: unknown): value is FromWorker {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';

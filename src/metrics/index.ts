@@ -104,7 +104,7 @@ export function startMetrics(bind: string | null | undefined, opts: Omit<Metrics
 }
 
 const emptyState: PolicyState = {
-  phase: 'idle', params: { workers: 0, waitForNewWorkers: false, maxRestartingWorkers: 0, maxRequests: 0, maxRequestsJitter: 0, timeout: 0, warmupTimeout: 0, gracefulTimeout: 0, maxWorkerMemory: 0 },
-  generation: 0, workers: [], nextId: 0, everBooted: false, failures: 0, spawnBlockedUntil: 0, rng: 0, exit: null, memoryLimitSuspended: false,
+  phase: 'idle', params: { workers: 0, waitForNewWorkers: false, maxRestartingWorkers: 0, reloadParallelism: 0, maxRequests: 0, maxRequestsJitter: 0, timeout: 0, warmupTimeout: 0, gracefulTimeout: 0, maxWorkerMemory: 0 },
+  generation: 0, workers: [], nextId: 0, everBooted: false, failures: 0, spawnBlockedUntil: 0, rng: 0, exit: null, memoryLimitSuspended: false, requestsSeen: 0, replacementsHeld: false, bootReport: null,
   counts: { spawned: 0, died: 0, reloads: 0 },
 };

@@ -1,7 +1,8 @@
 // The one preflight: everything a start can fail on without binding a socket or starting a
 // worker. `--check-config` and the real start both call preflight(), so the two can never
 // disagree; every problem is collected and reported at once (setting, source, value, what
-// is wrong), exit 1. It reads and loads, but never creates, binds or forks anything.
+// is wrong), exit 1; what it accepts but cannot honour as written is printed as warnings.
+// It reads and loads, but never creates, binds or forks anything.
 import type { LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/registry.js';
 import { describeSource } from '../config/source-ref.js';
@@ -9,6 +10,7 @@ import { ConfigError, type SettingProblem } from '../errors.js';
 import { appProblem } from './app-check.js';
 import { cannotUseDirectory, cannotWriteFile } from './writable.js';
 import { memoryLimitProblem } from './memory-limit.js';
+import { printWarnings, startWarnings } from './warnings.js';
 
 /** One check: the problems it finds, each still without its source (added by preflight()). */
 type Found = { readonly setting: keyof Config & string; readonly problem: string; readonly value?: unknown };
@@ -55,12 +57,15 @@ const CHECKS: readonly Check[] = [
     const why = cannotUseDirectory(c.chdir, cwd);
     return why === null || why.endsWith('is not writable') ? null : { setting: 'chdir', problem: why };
   },
-  async (c) => {
+  async (c, cwd) => {
     const { BindAddressError, parseBindAddress } = await import('../arbiter/sockets/index.js');
     const found: Found[] = [];
     for (const text of c.bind) {
       try {
-        parseBindAddress(text);
+        const address = parseBindAddress(text);
+        // A Unix socket's directory must exist and take new files (a stale socket there is replaced).
+        const why = address.kind === 'unix' ? cannotWriteFile(address.path, cwd, 'socket') : null;
+        if (why !== null) found.push({ setting: 'bind', value: text, problem: `cannot create the socket: ${why}` });
       } catch (err) {
         if (!(err instanceof BindAddressError)) throw err;
         found.push({ setting: 'bind', value: text, problem: err.message });
@@ -141,8 +146,12 @@ export async function preflightProblems(loaded: LoadedConfig, cwd: string, env: 
   return problems;
 }
 
-/** Throws a PreflightError listing every problem; resolves when a start can proceed. */
+/**
+ * Throws a PreflightError listing every problem; when a start can proceed, prints what it
+ * cannot honour as written (startWarnings) on stderr and resolves.
+ */
 export async function preflight(loaded: LoadedConfig, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const problems = await preflightProblems(loaded, cwd, env);
   if (problems.length > 0) throw new PreflightError(problems);
+  printWarnings(startWarnings(loaded.config));
 }

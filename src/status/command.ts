@@ -2,10 +2,9 @@
 // table of its workers (pid, state, age, requests, CPU, memory, last heartbeat), or JSON with
 // --json; --watch redraws it every interval like top until interrupted.
 // Exit status: 0 answered, 2 bad usage, 3 no master reachable, 4 permission denied, 1 other.
-import { parseArgs } from 'node:util';
 import { ControlClient, StatusError } from './client.js';
 import { formatAnswer } from './answer.js';
-import { socketFromArgs, type CommandIo } from './socket-args.js';
+import { parseOptions, socketFromArgs, USAGE_ERROR, type CommandIo } from './socket-args.js';
 
 export const STATUS_USAGE = `usage: gunicorn-ts status [-s SOCKET | --control-socket PATH | -p FILE] [--json] [--watch [SECONDS]]
 
@@ -17,7 +16,6 @@ heartbeat, and the master's restart counts (the same as gunicorn-ts ctl -c "show
   -w, --watch [SECONDS]      redraw every SECONDS (default 1) until interrupted
   -h, --help                 show this help`;
 
-const USAGE_ERROR = 2;
 /** Clear the screen and go home: a terminal redraws in place. */
 const REDRAW = '\u001b[H\u001b[2J';
 
@@ -49,23 +47,13 @@ function splitWatch(argv: readonly string[]): { rest: string[]; watch: number | 
 }
 
 function parse(argv: readonly string[], io: CommandIo): StatusArgs | 'help' {
-  let values: { pid?: string; 'control-socket'?: string; json?: boolean; help?: boolean };
   const { rest, watch } = splitWatch(argv);
-  try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: {
-        pid: { type: 'string', short: 'p' },
-        'control-socket': { type: 'string', short: 's' },
-        json: { type: 'boolean', short: 'j' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new StatusError(`${(err as Error).message}\n${STATUS_USAGE}`, USAGE_ERROR);
-  }
+  const values = parseOptions(rest, {
+    pid: { type: 'string', short: 'p' },
+    'control-socket': { type: 'string', short: 's' },
+    json: { type: 'boolean', short: 'j' },
+    help: { type: 'boolean', short: 'h' },
+  }, STATUS_USAGE);
   if (values.help === true) return 'help';
   const socket = socketFromArgs({ socket: values['control-socket'], pid: values.pid }, io, STATUS_USAGE);
   return { socket, json: values.json === true, watch };

@@ -27,11 +27,13 @@ export interface ControlTarget {
   signalMaster(signal: NodeJS.Signals): void;
   /** Sends a worker a signal; false when `pid` is not one of ours. */
   signalWorker(pid: number, signal: NodeJS.Signals): boolean;
+  /** The NODE_APP_INSTANCE slot of the worker with this id (null: it holds none). */
+  instance(id: number): number | null;
 }
 
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
   'show all': 'the arbiter, its workers and its listeners',
-  'show workers': 'the workers: pid, state, age, requests, memory, CPU, last heartbeat',
+  'show workers': 'the workers: pid, NODE_APP_INSTANCE, state, age, requests, memory, CPU, last heartbeat',
   'show stats': 'uptime, worker counts, workers spawned and lost, reloads',
   'show config': 'the effective configuration',
   'show listeners': 'the bound sockets',
@@ -104,7 +106,9 @@ export class ControlCommands {
   private async workers(): Promise<ReturnType<typeof statusReport>> {
     await this.target.refresh();
     const state = this.state();
-    const report = statusReport(state, this.master, this.now(), { cpu: (pid) => this.cpu.percent(pid, this.now()) });
+    const report = statusReport(state, this.master, this.now(), {
+      cpu: (pid) => this.cpu.percent(pid, this.now()), instance: (id) => this.target.instance(id),
+    });
     this.cpu.keepOnly(new Set(state.workers.flatMap((w) => (w.pid === null ? [] : [w.pid]))));
     return report;
   }

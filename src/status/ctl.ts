@@ -3,10 +3,9 @@
 // on a terminal, plain lines from a pipe) until quit/exit or the end of input.
 // Exit status: 0 done, 1 the master refused or failed a command, 2 bad usage, 3 no master, 4 permission.
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { ControlClient, StatusError } from './client.js';
 import { failureOf, formatAnswer } from './answer.js';
-import { socketFromArgs, type CommandIo } from './socket-args.js';
+import { parseOptions, socketFromArgs, type CommandIo } from './socket-args.js';
 
 export const CTL_USAGE = `usage: gunicorn-ts ctl [-s SOCKET | -p PIDFILE] [-c COMMAND] [-j]
 
@@ -20,7 +19,6 @@ Talks to a running master through its control socket (Gunicorn 26's gunicornc co
 Commands: show all|workers|stats|config|listeners, worker add [N], worker remove [N],
 worker kill PID, reload, reopen, shutdown [graceful|quick], help.`;
 
-const USAGE_ERROR = 2;
 const QUIT = new Set(['quit', 'exit', 'q']);
 
 interface CtlArgs {
@@ -30,23 +28,13 @@ interface CtlArgs {
 }
 
 function parse(argv: readonly string[], io: CommandIo): CtlArgs | 'help' {
-  let values: { socket?: string; pid?: string; command?: string; json?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        socket: { type: 'string', short: 's' },
-        pid: { type: 'string', short: 'p' },
-        command: { type: 'string', short: 'c' },
-        json: { type: 'boolean', short: 'j' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new StatusError(`${(err as Error).message}\n${CTL_USAGE}`, USAGE_ERROR);
-  }
+  const values = parseOptions(argv, {
+    socket: { type: 'string', short: 's' },
+    pid: { type: 'string', short: 'p' },
+    command: { type: 'string', short: 'c' },
+    json: { type: 'boolean', short: 'j' },
+    help: { type: 'boolean', short: 'h' },
+  }, CTL_USAGE);
   if (values.help === true) return 'help';
   const socket = socketFromArgs({ socket: values.socket, pid: values.pid }, io, CTL_USAGE);
   return { socket, command: values.command ?? null, json: values.json === true };

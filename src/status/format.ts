@@ -41,12 +41,12 @@ function table(headers: readonly string[], rows: readonly string[][], colourOf: 
   }).join('  ').trimEnd());
 }
 
-const WORKER_HEADERS = ['PID', 'ID', 'GEN', 'STATE', 'AGE', 'REQUESTS', 'CPU', 'RSS', 'LAST BEAT'] as const;
+const WORKER_HEADERS = ['PID', 'ID', 'INSTANCE', 'GEN', 'STATE', 'AGE', 'REQUESTS', 'CPU', 'RSS', 'LAST BEAT'] as const;
 
 function workerRow(w: WorkerStatus): string[] {
   const state = w.tiredCause === undefined ? w.state : `${w.state} (${w.tiredCause})`;
   return [
-    w.pid === null ? '-' : String(w.pid), String(w.id), String(w.generation), state,
+    w.pid === null ? '-' : String(w.pid), String(w.id), w.instance === null ? '-' : String(w.instance), String(w.generation), state,
     formatDuration(w.age), String(w.requests), w.cpu === null ? '-' : `${w.cpu.toFixed(1)}%`,
     formatMemory(w.rss), `${formatDuration(w.lastBeat)} ago`,
   ];
@@ -57,7 +57,7 @@ export function formatStatus(report: StatusReport, opts: FormatOptions = PLAIN):
   const head = `master ${m.pid} (${m.procName}), gunicorn-ts ${m.version}, ${m.phase}, up ${formatDuration(m.uptime)}, ` +
     `generation ${m.generation}, ${report.workers.length} of ${m.workers} workers`;
   const counts = `restarts: ${m.counts.died} unplanned, ${m.counts.spawned} workers started, ${m.counts.reloads} reloads`;
-  const lines = table(WORKER_HEADERS, report.workers.map(workerRow), (r, c) => (c === 3 ? STATE_COLOURS[report.workers[r]!.state] : undefined), opts);
+  const lines = table(WORKER_HEADERS, report.workers.map(workerRow), (r, c) => (c === WORKER_HEADERS.indexOf('STATE') ? STATE_COLOURS[report.workers[r]!.state] : undefined), opts);
   return [paint(head, '1', opts), counts, ...lines].join('\n');
 }
 

@@ -1,7 +1,7 @@
 // The status report the control socket answers with: the master and each worker as the
-// arbiter's restart policy sees them (state, age, requests, memory, CPU, last heartbeat),
-// with the master's lifetime counts. Pure: built from a PolicyState snapshot, the current
-// time and the measured extras, JSON-safe. `booted`/`last_heartbeat` are gunicornc's names.
+// arbiter's restart policy sees them (NODE_APP_INSTANCE slot, state, age, requests, memory,
+// CPU, last heartbeat), with the master's lifetime counts. Pure: built from a PolicyState
+// snapshot, the current time and the measured extras, JSON-safe. `booted`/`last_heartbeat` are gunicornc's names.
 import type { PolicyCounts, PolicyState } from '../arbiter/policy/index.js';
 
 export interface WorkerStatus {
@@ -10,6 +10,8 @@ export interface WorkerStatus {
   /** null while the process is being forked. */
   readonly pid: number | null;
   readonly generation: number;
+  /** Its NODE_APP_INSTANCE slot (0..workers-1; a replacement shares its predecessor's); null if none. */
+  readonly instance: number | null;
   /** booting, warming, ready, tired, draining or killing. */
   readonly state: string;
   /** Seconds since the worker was spawned. */
@@ -58,8 +60,10 @@ export interface MasterInfo {
 
 const seconds = (ms: number): number => Math.max(0, Math.round(ms / 100) / 10);
 
+/** What the policy state does not hold: measured CPU, and the slots the arbiter hands out. */
 export interface MeasuredExtras {
   readonly cpu: (pid: number) => number | null;
+  readonly instance: (id: number) => number | null;
 }
 
 export function statusReport(state: PolicyState, master: MasterInfo, now: number, extras: MeasuredExtras): StatusReport {
@@ -78,6 +82,7 @@ export function statusReport(state: PolicyState, master: MasterInfo, now: number
       id: w.id,
       pid: w.pid,
       generation: w.generation,
+      instance: extras.instance(w.id),
       state: w.state,
       age: seconds(now - w.spawnedAt),
       requests: w.requests,

@@ -16,6 +16,7 @@ import { ConnectionGate } from './connection-gate.js';
 import { Drain } from './drain.js';
 import { Shutdown } from './shutdown.js';
 import { appTermListeners } from './app-shutdown.js';
+import { appBeforeExit } from './app-before-exit.js';
 import { appServerOf, forwardUpgrades } from './upgrades.js';
 import { beatInterval, startHeartbeat } from './heartbeat.js';
 import { createHttpServer, keepsAlive } from './http-server.js';
@@ -49,6 +50,7 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   if (settings.chdir !== null) process.chdir(settings.chdir);
   // Under --reload the worker reports the files its app loaded, so the arbiter watches exactly those.
   const loadedModules = settings.reload ? trackLoadedModules() : null;
+  appBeforeExit.markAppStart();
   const loaded = await loadWorkerApp(settings, startCwd, log, settings.reload);
   // worker_class: a custom class wraps each request and may set the connection limit.
   const custom = await loadCustomWorker(settings.worker_class, { id: init.id, generation: init.generation, settings }, process.cwd());
@@ -66,8 +68,9 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   let handler: RequestListener = () => undefined;
   const logger = workerLogger();
   const access = logger ? accessRecorder(logger) : null;
-  // Per-status/method counts and durations for the arbiter's /metrics, sent with each beat.
-  const stats = attachRequestStats(() => ({ requests: counter.served, inFlight: counter.inFlight }));
+  // Per-status/method counts and durations for the arbiter's /metrics, sent with each beat;
+  // nothing is recorded per request when the arbiter serves no /metrics.
+  const stats = attachRequestStats(() => ({ requests: counter.served, inFlight: counter.inFlight }), settings.metrics_bind !== null);
   const http = createHttpServer(settings, (req, res) => handler(req, res), log, {
     responseClass: workerResponseClass(access?.features),
     http2ResponseClass: workerHttp2ResponseClass(access?.features),
@@ -85,7 +88,7 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   // HTTP/2 servers report each session (the cleartext one through this server too).
   http.on('session', (session: Http2Session) => drain.session(session));
   const shutdown = new Shutdown({
-    gate, drain, log, app: loaded.value, termListeners: appTermListeners,
+    gate, drain, log, app: loaded.value, termListeners: appTermListeners, beforeExit: appBeforeExit,
     gracefulMs: settings.graceful_timeout * 1000,
     workerExit: () => hooks.workerExit(serverFromWorker(init, self)),
     finish: async () => {
@@ -97,7 +100,7 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   // enrich_response: the fork's per-response telemetry.
   const enrich = settings.enrich_response ? { enrich: new ResponseEnricher(init.maxRequests) } : {};
   const shed = new ConnectionShedding();
-  handler = gate.hold(serveRequest(app, { gate, drain, counter, hooks, log, stats, access, ...enrich, shed }));
+  handler = gate.hold(serveRequest(app, { gate, drain, counter, hooks, log, stats: stats.recording ? stats : null, access, ...enrich, shed }));
 
   // post_worker_init resolves before this worker accepts: an app warms its caches there, and
   // no request reaches it cold in the meantime (Gunicorn's order too).
@@ -109,7 +112,7 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   send({ type: 'booted' });
   if (loadedModules) send({ type: 'modules', files: loadedModules() });
   counter.booted();
-  stopBeats = startHeartbeat(beatInterval(settings.timeout), () => ({ requests: counter.served, inFlight: counter.inFlight, stats: stats.snapshot() }), send, settings.max_worker_memory * 1024 * 1024);
+  stopBeats = startHeartbeat(beatInterval(settings.timeout), () => ({ requests: counter.served, inFlight: counter.inFlight, ...(stats.recording ? { stats: stats.snapshot() } : {}) }), send, settings.max_worker_memory * 1024 * 1024);
   return { shutdown, counter, shed, stats };
 }
 

@@ -34,6 +34,8 @@ interface Conn extends ConnectionSlot {
   idleSince: number;
   /** Taken over by an upgrade or CONNECT: no longer HTTP. */
   upgraded: boolean;
+  /** The latest response on this connection while a request is in flight (for the drain). */
+  response: ServerResponse | undefined;
 }
 
 /** How often head-phase connections are checked against the shortened head timeout. */
@@ -145,11 +147,12 @@ export class ConnectionGate {
    * Marks a request started on `socket`; hand the returned slot to requestDone() when its
    * response closes. Undefined for a socket this gate did not admit.
    */
-  requestStarted(socket: Socket): ConnectionSlot | undefined {
+  requestStarted(socket: Socket, res: ServerResponse): ConnectionSlot | undefined {
     // Under TLS (and PROXY) the request's socket wraps the one this gate accepted.
     const accepted = acceptedSocketOf(socket) as Socket;
     const conn = this.#admitted.get(accepted);
     if (conn === undefined) return undefined;
+    conn.response = res;
     if (conn.busy++ === 0) this.#engaged++;
     if (++this.#active >= this.limit) for (const pause of this.#pauses) pause.pause();
     return conn;
@@ -161,6 +164,7 @@ export class ConnectionGate {
     const c = conn as Conn;
     this.#active--;
     if (--c.busy === 0) {
+      c.response = undefined;
       c.idleSince = now;
       this.#engaged--;
       this.#checkHeads();
@@ -168,6 +172,16 @@ export class ConnectionGate {
     // A held request takes the slot first; only then may new connections come in.
     while (this.#held.length > 0 && this.#active < this.limit) if (this.#held.shift()!()) return;
     if (this.#active < this.limit) for (const pause of this.#pauses) pause.resume();
+  }
+
+  /**
+   * The drain begins: each response in flight whose head is not out yet answers with
+   * `Connection: close`. (Of pipelined requests, the latest; the connection closes after it.)
+   */
+  closeAfterInFlight(): void {
+    for (const conn of this.#admitted.values()) {
+      if (conn.response !== undefined && !conn.response.headersSent) conn.response.shouldKeepAlive = false;
+    }
   }
 
   /** Destroys admitted connections idle for at least `idleMs` (no request in flight). */
@@ -204,7 +218,7 @@ export class ConnectionGate {
       for (const pause of this.#pauses) pause.pause();
       setImmediate(() => { if (this.#active < this.limit) for (const pause of this.#pauses) pause.resume(); });
     }
-    const conn: Conn = { busy: 0, held: false, idleSince: performance.now(), upgraded: false };
+    const conn: Conn = { busy: 0, held: false, idleSince: performance.now(), upgraded: false, response: undefined };
     this.#admitted.set(socket, conn);
     socket.once('close', () => {
       this.#admitted.delete(socket);

@@ -23,20 +23,18 @@ const SWEEP_MS = 250;
 
 export class Drain {
   #draining: Promise<void> | null = null;
-  readonly #open = new Set<ServerResponse>();
   readonly #sessions = new Set<Http2Session>();
 
   constructor(private readonly gate: ConnectionGate, private readonly opts: DrainOptions) {}
 
   get draining(): boolean { return this.#draining !== null; }
 
-  /** Called for every response before the app sees it: decides its Connection header. */
+  /**
+   * Called for every response before the app sees it: decides its Connection header. The
+   * responses in flight when the drain starts are the gate's to find (no per-request record).
+   */
   prepare(res: ServerResponse): void {
-    if (this.#draining || !this.opts.keepsAlive) {
-      res.shouldKeepAlive = false;
-      return;
-    }
-    this.#open.add(res);
+    if (this.#draining || !this.opts.keepsAlive) res.shouldKeepAlive = false;
   }
 
   /** Called for every HTTP/2 session the server opens. */
@@ -49,18 +47,12 @@ export class Drain {
     session.once('close', () => this.#sessions.delete(session));
   }
 
-  /** Called when a prepared response closes. */
-  finished(res: ServerResponse): void {
-    this.#open.delete(res);
-  }
-
   /** Stops accepting; resolves once no HTTP connection remains (upgraded ones may). Idempotent. */
   start(): Promise<void> {
     if (this.#draining) return this.#draining;
     this.gate.stopAccepting();
     // Requests already running answer with Connection: close when their headers are not out yet.
-    for (const res of this.#open) if (!res.headersSent) res.shouldKeepAlive = false;
-    this.#open.clear();
+    this.gate.closeAfterInFlight();
     for (const session of this.#sessions) session.close();
     this.#sessions.clear();
     const sweep = setInterval(() => this.gate.closeIdle(this.opts.keepAliveMs), SWEEP_MS);

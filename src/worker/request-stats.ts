@@ -30,6 +30,8 @@ function beat(stats: RequestStats, counts: Counts): FromWorker {
 }
 
 export interface AttachedStats {
+  /** False when nobody reads the stats (no metrics_bind): record() and rejected() do nothing. */
+  readonly recording: boolean;
   /** Call when each response closes, with the milliseconds since its request arrived. */
   record(res: ServerResponse, ms: number): void;
   /**
@@ -45,16 +47,20 @@ export interface AttachedStats {
   answer(): void;
 }
 
-/** The worker's request stats; answer() serves the arbiter's `stats` order with a beat. */
-export function attachRequestStats(counts: Counts): AttachedStats {
+/**
+ * The worker's request stats; answer() serves the arbiter's `stats` order with a beat.
+ * `recording` false (no /metrics anywhere): nothing is recorded, the beats carry zeros.
+ */
+export function attachRequestStats(counts: Counts, recording = true): AttachedStats {
   const stats = new RequestStats();
   const rejectedClosed = function (this: ServerResponse): void {
     const now = performance.now();
     stats.record(this, now - arrivedAt(this, now));
   };
   return {
-    record: (res, ms) => stats.record(res, ms),
-    rejected: (_req, res) => void res.on('close', rejectedClosed),
+    recording,
+    record: recording ? (res, ms) => stats.record(res, ms) : () => undefined,
+    rejected: recording ? (_req, res) => void res.on('close', rejectedClosed) : () => undefined,
     snapshot: () => stats.snapshot(),
     answer: () => void (process.connected && process.send?.(beat(stats, counts))),
     flush: () => new Promise<void>((resolve) => {

@@ -24,8 +24,8 @@ export interface RequestParts {
   readonly counter: RequestCounter;
   readonly hooks: WorkerHooks;
   readonly log: HookLogger;
-  /** /metrics: each closed response and its duration. */
-  readonly stats: Pick<AttachedStats, 'record'>;
+  /** /metrics: each closed response and its duration (null: no /metrics, nothing recorded). */
+  readonly stats: Pick<AttachedStats, 'record'> | null;
   /** The access log (and statsd request metrics), when anything wants the requests. */
   readonly access?: AccessRecorder | null;
   /** enrich_response: wraps each body with the worker's telemetry. */
@@ -41,14 +41,13 @@ export function serveRequest(app: RequestListener, parts: RequestParts): Request
   const { gate, drain, counter, hooks, log, stats } = parts;
   const access = parts.access ?? null;
   // One listener function shared by every response (no closure per request): the request is
-  // over for /metrics, the counter, the gate's idle tracking and the access log.
+  // over for /metrics, the counter, the gate's idle tracking (and the drain's) and the access log.
   const closed = function (this: TrackedResponse): void {
     const now = performance.now();
     const arrived = arrivedAt(this, now);
-    stats.record(this, now - arrived);
+    stats?.record(this, now - arrived);
     counter.finished();
     gate.requestDone(this[SLOT], now);
-    drain.finished(this);
     access?.finished(this, arrived, now - arrived);
   };
   const run = (req: IncomingMessage, res: ServerResponse, enriched?: EnrichedRequest): void => {
@@ -66,7 +65,7 @@ export function serveRequest(app: RequestListener, parts: RequestParts): Request
     const enriched = parts.enrich?.begin(req, res);
     drain.prepare(res);
     parts.shed?.prepare(res);
-    (res as TrackedResponse)[SLOT] = gate.requestStarted(connectionOf(req));
+    (res as TrackedResponse)[SLOT] = gate.requestStarted(connectionOf(req), res);
     counter.started();
     res.on('close', closed);
     if (postRequest) res.once('close', () => void hooks.call('post_request', req, res));

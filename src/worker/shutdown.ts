@@ -3,7 +3,8 @@
 //   1. stop accepting; tell the app's onDrain listeners, with the deadline;
 //   2. drain HTTP: in-flight requests finish, keep-alive connections close (drain.ts);
 //   3. worker_exit(server, worker), in this process as in Gunicorn;
-//   4. the app's cleanup: close() on the app object, then its own SIGTERM listeners;
+//   4. the app's cleanup: close() on the app object, then its own SIGTERM listeners, then its
+//      beforeExit listeners (app-before-exit.ts);
 //   5. wait for upgraded connections (WebSockets) the app is closing;
 //   6. send the last counts to the arbiter and exit 0.
 // At the deadline whatever is still running is cut off, with a log line naming the step.
@@ -12,6 +13,7 @@ import type { ConnectionGate } from './connection-gate.js';
 import type { Drain } from './drain.js';
 import { notifyDrain } from './drain-notice.js';
 import { closeApp, hasClose, type AppTermListeners } from './app-shutdown.js';
+import type { AppBeforeExit } from './app-before-exit.js';
 
 export interface ShutdownParts {
   readonly gate: ConnectionGate;
@@ -21,6 +23,7 @@ export interface ShutdownParts {
   /** The app object as loaded (for close()); undefined for composed (--paste) apps. */
   readonly app: unknown;
   readonly termListeners: AppTermListeners;
+  readonly beforeExit: AppBeforeExit;
   /** Runs the worker_exit hook. */
   workerExit(): Promise<void>;
   /** Stops heartbeats and sends the last counts; the process exits right after. */
@@ -60,7 +63,7 @@ export class Shutdown {
   }
 
   async #run(deadline: number): Promise<void> {
-    const { gate, drain, log, app, termListeners, gracefulMs } = this.parts;
+    const { gate, drain, log, app, termListeners, beforeExit, gracefulMs } = this.parts;
     const failed = (what: string) => (err: unknown): void =>
       log.error(`${what} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     const drained = drain.start();
@@ -76,6 +79,10 @@ export class Shutdown {
     if (termListeners.count > 0) {
       this.#step = "running the app's SIGTERM listeners";
       await termListeners.run(failed('SIGTERM listener'));
+    }
+    if (beforeExit.count > 0) {
+      this.#step = "running the app's beforeExit listeners";
+      await beforeExit.run(failed('beforeExit listener'));
     }
     this.#step = "waiting for the app's onDrain listeners";
     await noticed;

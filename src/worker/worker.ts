@@ -56,10 +56,10 @@ export async function runWorker(handoverSignals: () => void): Promise<void> {
 async function bootFailed(err: unknown): Promise<never> {
   const code = appErrorExitCode(err);
   const message = describeThrown(err);
-  // Reported here, once, with the app's stack; the arbiter only records that this worker failed.
+  // The arbiter logs it: with -w N every worker fails alike, and the report is shown once.
   const stack = err instanceof AppBootError && err.appStack !== null ? { stack: err.appStack } : {};
-  log.error(`${code === WORKER_BOOT_ERROR ? 'Worker failed to boot' : 'App failed to load'}: ${message}`, stack);
-  await sendAndFlush({ type: 'boot-failed', code, message });
+  if (process.connected) await sendAndFlush({ type: 'boot-failed', code, message, ...stack });
+  else log.error(`${code === WORKER_BOOT_ERROR ? 'Worker failed to boot' : 'App failed to load'}: ${message}`, stack);
   process.exit(code);
 }
 

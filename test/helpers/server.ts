@@ -199,8 +199,8 @@ export function httpGet(url: string): Promise<{ status: number; body: string }> 
 }
 
 /** Starts one worker serving `appModule` (from `cwd`) on a free port; resolves once it has booted. */
-export async function serveApp(appModule: string, cwd: string): Promise<{ server: ServerProcess; url: string }> {
-  const server = startGunicorn(['-w', '1', '-b', '127.0.0.1:0', appModule], { cwd });
+export async function serveApp(appModule: string, cwd: string, args: readonly string[] = []): Promise<{ server: ServerProcess; url: string }> {
+  const server = startGunicorn(['-w', '1', '-b', '127.0.0.1:0', ...args, appModule], { cwd });
   try {
     const [url] = await server.listening();
     await server.waitForLog(/^Booting worker with pid: /, 30_000);

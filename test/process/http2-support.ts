@@ -21,37 +21,38 @@ export function curl(url: string, args: readonly string[]): Promise<CurlResult> 
 export interface LoadResult { readonly ok: number; readonly failed: string[]; readonly retried: number; readonly pids: Set<number> }
 
 /**
- * Keeps `concurrency` streams going over one HTTP/2 connection at a time until `stop()`.
- * A GOAWAY makes the client open a new connection for later streams, as HTTP/2 clients do;
- * a stream the server refused (never processed: REFUSED_STREAM, or opened on a session
- * already going away) is retried there, which RFC 9113 §8.7 makes safe. Anything else fails.
+ * Keeps `concurrency` streams going over `sessions` HTTP/2 connections (one at a time per
+ * slot) until `stop()`. A GOAWAY makes the client open a new connection for later streams,
+ * as HTTP/2 clients do; a stream the server refused (never processed: REFUSED_STREAM, or
+ * opened on a session already going away) is retried there, which RFC 9113 §8.7 makes safe.
+ * Anything else fails.
  */
-export function http2Load(origin: string, connect: http2.SecureClientSessionOptions, concurrency: number): { stop(): Promise<LoadResult> } {
+export function http2Load(origin: string, connect: http2.SecureClientSessionOptions, concurrency: number, sessions = 1): { stop(): Promise<LoadResult> } {
   const failed: string[] = [];
   const pids = new Set<number>();
   let ok = 0;
   let retried = 0;
   let running = true;
-  let session: http2.ClientHttp2Session | null = null;
+  const slots: (http2.ClientHttp2Session | null)[] = Array.from({ length: sessions }, () => null);
   const opened: http2.ClientHttp2Session[] = [];
-  const current = (): http2.ClientHttp2Session => {
-    if (session === null || session.closed || session.destroyed) {
-      const s = http2.connect(origin, connect);
-      s.on('error', () => undefined);
-      // After GOAWAY the client finishes what the server will still answer, then closes.
-      s.on('goaway', () => { if (session === s) session = null; s.close(); });
-      opened.push(s);
-      s.on('close', () => { if (session === s) session = null; });
-      session = s;
-    }
-    return session;
+  const current = (slot: number): http2.ClientHttp2Session => {
+    const existing = slots[slot];
+    if (existing && !existing.closed && !existing.destroyed) return existing;
+    const s = http2.connect(origin, connect);
+    s.on('error', () => undefined);
+    // After GOAWAY the client finishes what the server will still answer, then closes.
+    s.on('goaway', () => { if (slots[slot] === s) slots[slot] = null; s.close(); });
+    s.on('close', () => { if (slots[slot] === s) slots[slot] = null; });
+    opened.push(s);
+    slots[slot] = s;
+    return s;
   };
-  const once = (): Promise<'ok' | 'retry' | string> => new Promise((resolve) => {
+  const once = (slot: number): Promise<'ok' | 'retry' | string> => new Promise((resolve) => {
     let req: http2.ClientHttp2Stream;
     try {
-      req = current().request({ ':path': '/h2?delay=5' });
+      req = current(slot).request({ ':path': '/h2?delay=5' });
     } catch {
-      session = null;
+      slots[slot] = null;
       resolve('retry');
       return;
     }
@@ -70,15 +71,20 @@ export function http2Load(origin: string, connect: http2.SecureClientSessionOpti
       resolve(refused && status === 0 ? 'retry' : `${err.code ?? ''} ${err.message} rst=${req.rstCode}`);
     });
   });
-  const loop = async (): Promise<void> => {
+  const loop = async (slot: number): Promise<void> => {
     while (running) {
-      let outcome = await once();
-      while (outcome === 'retry') { retried++; outcome = await once(); }
+      let outcome = await once(slot);
+      // A client gives up after a few refusals in a row; a server that keeps refusing fails.
+      for (let tries = 0; outcome === 'retry'; tries++) {
+        if (tries === 10) { outcome = 'refused 10 times in a row'; break; }
+        retried++;
+        outcome = await once(slot);
+      }
       if (outcome === 'ok') ok++;
       else failed.push(outcome);
     }
   };
-  const loops = Array.from({ length: concurrency }, () => loop());
+  const loops = Array.from({ length: concurrency }, (_, i) => loop(i % sessions));
   return {
     async stop() {
       running = false;

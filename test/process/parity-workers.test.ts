@@ -1,6 +1,6 @@
 // Gunicorn 26 / PM2 habits through the real binary: `-w auto`, each worker's
 // NODE_APP_INSTANCE slot (inherited by the replacement of a worker killed with SIGKILL) and
-// GUNICORN_WORKER_ID, `--threads 4` warning and serving concurrently, `-c *.py` refused
+// GUNICORN_WORKER_ID (both shown by `gunicorn-ts status`), `--threads 4` warning and serving concurrently, `-c *.py` refused
 // clearly, and what `--log-level debug` adds.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +8,7 @@ import http from 'node:http';
 import { availableParallelism } from 'node:os';
 import { FIXTURES, runGunicorn, startGunicorn, type ServerProcess } from '../helpers/server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import type { StatusReport } from '../../src/status/index.js';
 
 const servers: ServerProcess[] = [];
 const tmp = makeTempDir('gts-parity-');
@@ -60,7 +61,8 @@ describe('parity with Gunicorn 26 and PM2', () => {
   });
 
   it('NODE_APP_INSTANCE is 0..N-1 and the replacement of a SIGKILLed worker inherits its slot, with a new GUNICORN_WORKER_ID', async () => {
-    const server = start(['-w', '2', 'apps/instance-app.ts']);
+    const control = `${tmp.path}/instance.ctl`;
+    const server = start(['-w', '2', '--control-socket', control, 'apps/instance-app.ts']);
     const [url] = await server.listening();
     const first = await server.waitFor('2 booted workers', () => server.bootedPids().length === 2 && server.bootedPids());
     const before = await slotsByPid(url!, first);
@@ -74,6 +76,13 @@ describe('parity with Gunicorn 26 and PM2', () => {
     assert.equal(after.get(survivor)!.instance, '0', 'the survivor kept its slot');
     const ids = [before.get(victim)!.workerId, before.get(survivor)!.workerId, after.get(replacement)!.workerId];
     assert.equal(new Set(ids).size, 3, `GUNICORN_WORKER_ID is never reused: ${ids.join(', ')}`);
+    // `status` shows each worker's slot: the one its app reads from NODE_APP_INSTANCE.
+    const status = await runGunicorn(['status', '-s', control, '--json']);
+    assert.equal(status.code, 0, status.stderr);
+    const listed = (JSON.parse(status.stdout) as StatusReport).workers.map((w) => [w.pid, w.instance === null ? null : String(w.instance)]);
+    assert.deepEqual(listed.sort(), [survivor, replacement].map((p) => [p, after.get(p)!.instance]).sort());
+    const table = await runGunicorn(['status', '-s', control]);
+    assert.match(table.stdout, new RegExp(`^${replacement}\\s+\\d+\\s+1\\s+`, 'm'), `the table's INSTANCE column:\n${table.stdout}`);
     await server.stop();
   });
 

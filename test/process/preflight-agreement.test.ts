@@ -4,14 +4,16 @@
 // then serves a request (Node's fetch as the client).
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, runGunicorn, startGunicorn } from '../helpers/server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { reusePortSupported } from '../../src/node-features.js';
 
 const dir = makeTempDir('gts-preflight-');
 after(() => dir.remove());
 mkdirSync(join(dir.path, 'a-directory'));
+writeFileSync(join(dir.path, 'a-file'), '');
 const APP = 'cli/hello.ts:app';
 const BIND = ['-w', '1', '-b', '127.0.0.1:0'];
 
@@ -42,6 +44,8 @@ const CASES: readonly Case[] = [
   { name: 'error log that is a directory', args: ['--error-logfile', join(dir.path, 'a-directory'), APP], problems: [/^ {2}errorlog: .*a-directory is a directory$/m] },
   { name: 'control socket in a missing directory', args: ['--control-socket', '/no/dir/ctl.sock', APP], problems: [/^ {2}control_socket: .*\/no\/dir does not exist/m] },
   { name: 'unparsable bind address', args: ['-w', '1', '-b', 'tcp://nowhere:notaport', APP], problems: [/^ {2}bind: "tcp:\/\/nowhere:notaport" from command line: /m] },
+  { name: 'Unix socket bind in a missing directory', args: ['-b', 'unix:/no/dir/app.sock', APP], problems: [/^ {2}bind: "unix:\/no\/dir\/app\.sock" from command line: cannot create the socket: its directory \/no\/dir does not exist$/m] },
+  { name: 'Unix socket bind whose directory is a file', args: ['-b', `unix:${join(dir.path, 'a-file', 'app.sock')}`, APP], problems: [/^ {2}bind: .*a-file is not a directory$/m] },
   { name: 'statsd host with a bad port', args: ['--statsd-host', 'localhost:99999', APP], problems: [/^ {2}statsd_host: "localhost:99999" from command line: /m] },
   { name: 'TLS certificate that does not exist', args: ['--certfile', '/no/dir/cert.pem', '--keyfile', '/no/dir/key.pem', APP], problems: [/^ {2}(certfile|keyfile): .*\/no\/dir/m] },
   { name: 'metrics on an app address', args: ['-b', '127.0.0.1:18123', '--metrics-bind', '127.0.0.1:18123', APP], problems: [/^ {2}metrics_bind: /m] },
@@ -52,6 +56,7 @@ const CASES: readonly Case[] = [
   },
   // Good configurations: both ways succeed.
   { name: 'a plain good start', args: [APP] },
+  { name: 'a Unix socket bind in a directory that exists', args: ['-b', `unix:${join(dir.path, 'ok.sock')}`, APP] },
   { name: 'an access log and a pidfile in a directory that exists', args: ['--access-logfile', join(dir.path, 'a.log'), '--pid', join(dir.path, 'ok.pid'), APP] },
 ];
 
@@ -86,4 +91,30 @@ describe('--check-config and a real start agree', () => {
       if (pidfile !== null) assert.equal(existsSync(pidfile), false);
     });
   }
+});
+
+describe('what a start accepts but cannot honour is said by --check-config and a start alike', () => {
+  it('threads, ssl_context without TLS, and reuse_port on a Node without SO_REUSEPORT', async () => {
+    const conf = join(dir.path, 'tls-hook.conf.mjs');
+    writeFileSync(conf, 'export const ssl_context = (config, defaults) => defaults();\n');
+    const args = ['-c', conf, '--threads', '4', '--reuse-port', APP];
+    const warnings = [
+      /^gunicorn-ts: warning: threads 4: a Node worker has one JavaScript thread/m,
+      /^gunicorn-ts: warning: ssl_context is only called when TLS is on/m,
+    ];
+    const reusePort = /^gunicorn-ts: warning: reuse_port needs Node\.js 22\.12/m;
+    const checked = await runGunicorn(['--check-config', ...BIND, ...args], { cwd: FIXTURES });
+    assert.equal(checked.code, 0, checked.stderr);
+    const server = startGunicorn([...BIND, ...args], { cwd: FIXTURES });
+    try {
+      await server.listening();
+      for (const run of [checked.stderr, server.stderr]) {
+        for (const warning of warnings) assert.match(run, warning);
+        if (reusePortSupported) assert.doesNotMatch(run, reusePort);
+        else assert.match(run, reusePort);
+      }
+    } finally {
+      await server.stop();
+    }
+  });
 });

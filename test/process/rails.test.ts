@@ -1,5 +1,7 @@
 // Rails that cannot loop, through the real binary: an idle first generation with warm-up keeps
-// its workers and /healthz says 200; a max_worker_memory below any worker is refused at start
+// its workers and /healthz says 200, and so does the generation a HUP starts on an idle server;
+// a HUP to a release that cannot boot gives up after 5 failed replacements, the old worker serving;
+// a max_worker_memory below any worker is refused at start
 // (and by --check-config alike); one below the app's fresh footprint is said once and the
 // workers stay; a worker leaking 100 MB/s is replaced before it reaches 400 MB.
 import { after, describe, it } from 'node:test';
@@ -31,21 +33,73 @@ setInterval(() => {
 export const app = (_q: unknown, s: { end(t: string): void }) => s.end('leaky');
 `);
 
+/** Two idle workers with `--warmup-requests 2`, booted; returns the server and its /healthz URL. */
+async function idleWarmupServer(warmupTimeout: number): Promise<{ server: ServerProcess; healthz: URL }> {
+  const server = startGunicorn(['-w', '2', '-b', '127.0.0.1:0', '--metrics-bind', '127.0.0.1:0',
+    '--warmup-requests', '2', '--warmup-timeout', String(warmupTimeout), 'hello.ts:app'], { cwd: dir.path });
+  servers.push(server);
+  await server.listening();
+  const metrics = (await server.waitForLog(/^Metrics at: /)).msg!.replace(/^Metrics at: /, '');
+  await server.waitFor('two workers booted', () => server.bootedPids().length >= 2);
+  return { server, healthz: new URL('/healthz', metrics) };
+}
+
+// Throws while loading once the file GTS_BROKEN names exists: a broken release after a HUP.
+dir.write('release.ts', `import { existsSync } from 'node:fs';
+if (existsSync(process.env['GTS_BROKEN']!)) throw new Error('broken release');
+export const app = (_q: unknown, s: { end(t: string): void }) => s.end('old release');
+`);
+
 describe('rails that cannot loop', () => {
   it('an idle first generation with --warmup-requests keeps its pids for 10 s and /healthz says 200', async () => {
-    const server = startGunicorn(['-w', '2', '-b', '127.0.0.1:0', '--metrics-bind', '127.0.0.1:0',
-      '--warmup-requests', '2', '--warmup-timeout', '3', 'hello.ts:app'], { cwd: dir.path });
-    servers.push(server);
-    await server.listening();
-    const metrics = (await server.waitForLog(/^Metrics at: /)).msg!.replace(/^Metrics at: /, '');
-    await server.waitFor('two workers booted', () => server.bootedPids().length >= 2);
+    const { server, healthz } = await idleWarmupServer(3);
     const pids = server.bootedPids();
     await sleep(10_000);
     assert.deepEqual(server.bootedPids(), pids, 'no worker was started after the first two');
     for (const pid of pids) assert.ok(isAlive(pid), `worker ${pid} still runs`);
     assert.equal(server.logCount(/^worker warmup timeout$/), 0);
-    const health = await fetch(new URL('/healthz', metrics));
+    const health = await fetch(healthz);
     assert.equal(health.status, 200, await health.text());
+    await server.stop();
+  });
+
+  it('a HUP on an idle server with --warmup-requests: one new generation, ready at the window\'s end, stays', async () => {
+    const { server, healthz } = await idleWarmupServer(2);
+    const old = server.bootedPids();
+    server.signal('SIGHUP');
+    await server.waitFor('two replacements booted', () => server.bootedPids().length >= 4, 10_000);
+    await server.waitFor('the old workers gone', () => old.every((pid) => !isAlive(pid)), 10_000);
+    const fresh = server.bootedPids().slice(2);
+    await sleep(6000);
+    assert.deepEqual(server.bootedPids(), [...old, ...fresh], 'exactly one new generation, and it stays');
+    for (const pid of fresh) assert.ok(isAlive(pid), `replacement ${pid} still runs`);
+    assert.equal(server.logCount(/^worker ready: the server got no requests during its warm-up window/), 2);
+    assert.equal(server.logCount(/^worker warmup timeout$/), 0);
+    const health = await fetch(healthz);
+    assert.equal(health.status, 200, await health.text());
+    await server.stop();
+  });
+
+  it('a HUP to a release that cannot boot: 5 failed replacements, then none; the old worker keeps serving', async () => {
+    const broken = join(dir.path, 'broken.flag');
+    const server = startGunicorn(['-w', '1', '-b', '127.0.0.1:0', 'release.ts:app'], { cwd: dir.path, env: { GTS_BROKEN: broken } });
+    servers.push(server);
+    const [url] = await server.listening();
+    await server.waitFor('the worker booted', () => server.bootedPids().length >= 1);
+    const [old] = server.bootedPids();
+    dir.write('broken.flag', '');
+    server.signal('SIGHUP');
+    // Backoff 1, 2, 4 and 8 s between the five attempts.
+    await server.waitForLog(/^5 replacement workers in a row failed before they were ready: no more are started/, 45_000);
+    // The arbiter's line for every worker it forks (one that fails to load never says "Booting worker").
+    const forked = (): number => server.logCount(/^booting worker$/);
+    const attempts = forked();
+    await sleep(5000);
+    assert.equal(forked(), attempts, 'no replacement started after the fifth failure');
+    assert.equal(attempts, 1 + 5);
+    assert.ok(isAlive(old!), 'the old worker still runs');
+    assert.equal(await (await fetch(url!)).text(), 'old release');
+    assert.equal(server.logCount(/^5 replacement workers in a row failed/), 1, 'said once');
     await server.stop();
   });
 

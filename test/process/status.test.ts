@@ -63,16 +63,17 @@ describe('gunicorn-ts status', () => {
       assert.ok(w.age >= 0 && w.lastBeat >= 0 && w.lastBeat <= w.age);
       assert.ok(w.rss !== null && w.rss > 1024 * 1024, 'resident memory in bytes');
     }
+    assert.deepEqual(report.workers.map((w) => w.instance).sort(), [0, 1], 'NODE_APP_INSTANCE slots');
 
     const table = await runGunicorn(['status', '--pid', pidfile]);
     assert.equal(table.code, 0, table.stderr);
     const lines = table.stdout.trimEnd().split('\n');
     assert.match(lines[0]!, new RegExp(`^master ${server.pid} .*running.* 2 of 2 workers$`));
     assert.match(lines[1]!, /^restarts: 0 unplanned, 2 workers started, 0 reloads$/);
-    assert.match(lines[2]!, /^PID\s+ID\s+GEN\s+STATE\s+AGE\s+REQUESTS\s+CPU\s+RSS\s+LAST BEAT$/);
+    assert.match(lines[2]!, /^PID\s+ID\s+INSTANCE\s+GEN\s+STATE\s+AGE\s+REQUESTS\s+CPU\s+RSS\s+LAST BEAT$/);
     assert.doesNotMatch(table.stdout, /\u001b\[/, 'no colour when stdout is not a terminal');
     for (const pid of server.bootedPids()) {
-      assert.ok(lines.some((l) => new RegExp(`^${pid}\\s+\\d+\\s+\\d+\\s+ready\\s+\\S+\\s+\\d+\\s+[\\d.]+%\\s+[\\d.]+ MiB\\s+\\S+ ago$`).test(l)), `a row for ${pid}:\n${table.stdout}`);
+      assert.ok(lines.some((l) => new RegExp(`^${pid}\\s+\\d+\\s+[01]\\s+\\d+\\s+ready\\s+\\S+\\s+\\d+\\s+[\\d.]+%\\s+[\\d.]+ MiB\\s+\\S+ ago$`).test(l)), `a row for ${pid}:\n${table.stdout}`);
     }
   });
 

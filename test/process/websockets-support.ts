@@ -1,7 +1,7 @@
 // A WebSocket client (the real `ws` package) for process tests: waits for the connection,
 // collects messages, and reports how the connection ended: a close frame with its code, or
 // an abrupt end (ws reports 1006 when no close frame arrived).
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 
 export interface Client {
   readonly ws: WebSocket;
@@ -18,8 +18,9 @@ export function closeClients(): void {
   for (const ws of open) ws.terminate();
 }
 
-export async function connect(url: string): Promise<Client> {
-  const ws = new WebSocket(url);
+/** `options`: the ws client's own (`ca` for a wss:// server with the test CA, say). */
+export async function connect(url: string, options: ClientOptions = {}): Promise<Client> {
+  const ws = new WebSocket(url, options);
   open.add(ws);
   const queue: string[] = [];
   const waiting: ((m: string) => void)[] = [];
@@ -56,7 +57,7 @@ export async function connect(url: string): Promise<Client> {
   };
 }
 
-/** ws://host:port from "Listening at: http://host:port". */
+/** ws://host:port from "Listening at: http://host:port" (wss:// from https://). */
 export function wsUrl(httpUrl: string, path = '/'): string {
-  return `${httpUrl.replace(/^http:/, 'ws:')}${path}`;
+  return `${httpUrl.replace(/^http(s?):/, 'ws$1:')}${path}`;
 }

@@ -1,24 +1,30 @@
 // WebSockets through the real binary with the real `ws` client: echo through a plain listener
-// app with `ws`, @fastify/websocket and @hono/node-ws, each written as its docs write it; an
+// app with `ws` (also over TLS, wss://), @fastify/websocket, @hono/node-ws and a NestJS gateway
+// with @nestjs/platform-ws, each written as its docs write it; an
 // Upgrade request to an app without WebSockets still reaches it as plain HTTP; CONNECT reaches
 // the exported server's connect listener; a draining worker refuses new upgrades; a client on a
 // retiring worker gets a close frame (1001 from the app's onDrain listener), never a reset,
 // whether the worker retires for a HUP, for max_requests or when the old master leaves after USR2.
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { connect as connectTcp } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { makeTestPki, type TestPki } from '../helpers/test-pki.js';
 import { get, readText, servedBy, Tracked, waitUntil, workersOf } from './arbiter-support.js';
 import { closeClients, connect, wsUrl } from './websockets-support.js';
 
 const tracked = new Tracked();
 const tmp = makeTempDir('gts-websockets-');
+let pki: TestPki;
+before(() => { pki = makeTestPki(); });
 after(async () => {
   closeClients();
   await tracked.cleanup();
   tmp.remove();
+  pki.remove();
 });
 
 const LISTENER = 'websockets/ws-listener.ts';
@@ -41,6 +47,27 @@ describe('WebSockets', () => {
     assert.match((await get(url)).body, /^pid=\d+$/);
     client.ws.close(1000);
     assert.equal((await client.closed).code, 1000);
+  });
+
+  it('echo over TLS (wss://) through a plain listener app with ws, with --certfile/--keyfile', async () => {
+    const { url } = await start(['-w', '1', '--certfile', pki.file('server.pem'), '--keyfile', pki.file('server.key'), LISTENER]);
+    assert.match(url, /^https:/);
+    const client = await connect(wsUrl(url), { ca: readFileSync(pki.file('ca.pem')) });
+    assert.match(await client.next(), /^hello from pid=\d+$/);
+    client.ws.send('over tls');
+    assert.equal(await client.next(), 'echo:over tls');
+    client.ws.close(1000);
+    assert.equal((await client.closed).code, 1000);
+  });
+
+  it('echo through a NestJS gateway with WsAdapter (@nestjs/platform-ws); TERM sends 1001 from onDrain', async () => {
+    const { server, url } = await start(['-w', '1', 'websockets/nest-ws/main.ts:bootstrap()']);
+    const client = await connect(wsUrl(url));
+    client.ws.send(JSON.stringify({ event: 'events', data: 'from nest' }));
+    assert.deepEqual(JSON.parse(await client.next()), { event: 'events', data: 'from nest' });
+    server.signal('SIGTERM');
+    assert.deepEqual(await client.closed, { code: 1001, reason: 'worker restarting', error: null });
+    assert.equal((await server.exited).code, 0);
   });
 
   it('echo through @fastify/websocket; TERM closes the socket with a close frame', async () => {

@@ -1,5 +1,6 @@
 // The app's cleanup as its worker stops, through the real binary: worker_exit, Fastify's
-// onClose hooks and the app's own SIGTERM listener all run in the worker (the pid each line
+// onClose hooks, the app's own SIGTERM listener and its beforeExit listener (emitted again
+// after the work it scheduled, as Node does) all run in the worker (the pid each line
 // carries), in the documented order, on a HUP retirement and on TERM; an app whose cleanup
 // never finishes is cut off at graceful_timeout with a log line saying so.
 import { after, describe, it } from 'node:test';
@@ -21,7 +22,7 @@ interface Line { readonly what: string; readonly pid: number; readonly worker?: 
 const lines = (path: string): Line[] => readText(path).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
 
 describe('app shutdown in the worker', () => {
-  it('runs worker_exit, then Fastify onClose, then the SIGTERM listener, in the worker, on HUP and on TERM', async () => {
+  it('runs worker_exit, then Fastify onClose, then the SIGTERM listener, then beforeExit, in the worker, on HUP and on TERM', async () => {
     const log = join(tmp.path, 'order.jsonl');
     const server = tracked.start(['-w', '1', '-b', '127.0.0.1:0', '-c', 'shutdown/hooks.conf.mjs', 'shutdown/fastify-cleanup.ts:app'], { env: { GTS_SHUTDOWN_LOG: log } });
     await server.listening();
@@ -39,21 +40,31 @@ describe('app shutdown in the worker', () => {
 
     for (const pid of [first!, second!]) {
       const mine = lines(log).filter((l) => l.pid === pid);
-      assert.deepEqual(mine.map((l) => l.what), ['worker_exit', 'onClose', 'SIGTERM listener'], `worker ${pid}: ${readText(log)}`);
+      assert.deepEqual(
+        mine.map((l) => l.what),
+        ['worker_exit', 'onClose', 'SIGTERM listener', 'beforeExit(0)', 'telemetry flushed', 'beforeExit(0)'],
+        `worker ${pid}: ${readText(log)}`,
+      );
       assert.equal(mine[0]?.worker, pid, 'worker_exit receives its own worker');
       assert.equal(mine[0]?.server, server.pid, 'and the arbiter as server');
     }
-    assert.equal(lines(log).length, 6, 'nothing ran in the arbiter');
+    assert.equal(lines(log).length, 12, 'nothing ran in the arbiter');
   });
 
-  it('cuts off an app whose close() never finishes at graceful_timeout, saying so', async () => {
-    const server = tracked.start(['-w', '1', '-b', '127.0.0.1:0', '--graceful-timeout', '1', 'shutdown/hanging-close.mjs']);
-    await server.listening();
-    const [worker] = await server.waitFor('a booted worker', () => server.bootedPids().length >= 1 && server.bootedPids(), 30_000);
-    server.signal('SIGTERM');
-    const line = await server.waitForLog(/graceful_timeout/);
-    assert.match(line.msg ?? '', /^Worker exiting \(graceful_timeout of 1s reached while waiting for the app's close\(\); cut off\)$/);
-    assert.equal(line.pid, worker, 'the worker logs it');
-    assert.equal((await server.exited).code, 0);
-  });
+  const cutOffs = [
+    { app: 'shutdown/hanging-close.mjs', what: 'an app whose close() never finishes', step: "waiting for the app's close\\(\\)" },
+    { app: 'shutdown/endless-before-exit.mjs', what: 'a beforeExit listener that schedules work on every call', step: "running the app's beforeExit listeners" },
+  ];
+  for (const { app, what, step } of cutOffs) {
+    it(`cuts off ${what} at graceful_timeout, saying so`, async () => {
+      const server = tracked.start(['-w', '1', '-b', '127.0.0.1:0', '--graceful-timeout', '1', app]);
+      await server.listening();
+      const [worker] = await server.waitFor('a booted worker', () => server.bootedPids().length >= 1 && server.bootedPids(), 30_000);
+      server.signal('SIGTERM');
+      const line = await server.waitForLog(/graceful_timeout/);
+      assert.match(line.msg ?? '', new RegExp(`^Worker exiting \\(graceful_timeout of 1s reached while ${step}; cut off\\)$`));
+      assert.equal(line.pid, worker, 'the worker logs it');
+      assert.equal((await server.exited).code, 0);
+    });
+  }
 });

@@ -48,6 +48,7 @@ describe('control commands', () => {
     listeners: () => [],
     signalMaster: () => undefined,
     signalWorker: () => false,
+    instance: () => null,
   };
   const commands = new ControlCommands(target, { pid: 1, version: 'x', procName: 'p', startedAt: 0 }, () => 1000);
   const CASES: ReadonlyArray<[string, RegExp]> = [

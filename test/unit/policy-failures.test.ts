@@ -212,3 +212,26 @@ test('stop before start halts at once', () => {
   const sim = new Sim();
   assert.deepEqual(sim.send({ type: 'graceful-stop' }), [{ type: 'halt', code: 0, reason: 'graceful stop' }]);
 });
+
+test('boot reports: the first is logged in full, an identical one of the same generation by a short line, a different or later-generation one in full', () => {
+  const sim = new Sim({ workers: 1 });
+  const [a] = sim.startReady();
+  sim.send({ type: 'reload' });
+  const fail = (message: string): string[] => {
+    sim.at(Math.max(sim.now, sim.state.spawnBlockedUntil)).send({ type: 'tick' });
+    sim.spawnPending();
+    const pid = sim.state.workers.find((w) => w.generation === sim.state.generation && w.state === 'booting')?.pid;
+    const seen = sim.all.length;
+    sim.send({ type: 'boot-failed', pid: pid!, code: 3, message, stack: `Error: ${message}\n    at /app.ts:2:7` });
+    const out = sim.all.slice(seen);
+    sim.send({ type: 'exited', pid: pid!, code: 3, signal: null });
+    return out.flatMap((c) => (c.type === 'log' && c.level === 'error' ? [c.msg + (c.fields.stack === undefined ? '' : ' +stack')] : []));
+  };
+  assert.deepEqual(fail('db down'), ['Worker failed to boot: db down +stack']);
+  assert.deepEqual(fail('db down'), ['Worker failed to boot (the same error as worker 2)']);
+  assert.deepEqual(fail('disk full'), ['Worker failed to boot: disk full +stack']);
+  assert.deepEqual(fail('db down'), ['Worker failed to boot: db down +stack'], 'only the last report is remembered');
+  sim.send({ type: 'reload' });
+  assert.deepEqual(fail('db down'), ['Worker failed to boot: db down +stack'], 'a new generation is reported in full');
+  assert.ok(a);
+});

@@ -5,7 +5,7 @@ import { initialState, step } from '../../src/arbiter/policy/index.js';
 import type { PolicyCommand, PolicyEvent, PolicyParams, PolicyState, WorkerRecord } from '../../src/arbiter/policy/index.js';
 
 export const BASE: PolicyParams = {
-  workers: 2, waitForNewWorkers: true, maxRestartingWorkers: 0, maxRequests: 0, maxRequestsJitter: 0,
+  workers: 2, waitForNewWorkers: true, maxRestartingWorkers: 0, reloadParallelism: 0, maxRequests: 0, maxRequestsJitter: 0,
   timeout: 30, warmupTimeout: 60, gracefulTimeout: 30, maxWorkerMemory: 0,
 };
 

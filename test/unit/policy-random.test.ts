@@ -31,7 +31,7 @@ function randomParams(r: Rand): PolicyParams {
     ...BASE,
     workers: 1 + Math.floor(r() * 4),
     waitForNewWorkers: r() < 0.8,
-    maxRestartingWorkers: Math.floor(r() * 3),
+    maxRestartingWorkers: Math.floor(r() * 3), reloadParallelism: Math.floor(r() * 3),
     maxRequests: 100, maxRequestsJitter: 10,
     timeout: 10 + Math.floor(r() * 20), warmupTimeout: Math.floor(r() * 30),
     gracefulTimeout: 5 + Math.floor(r() * 20), maxWorkerMemory: r() < 0.5 ? 100 : 0,
@@ -77,6 +77,10 @@ function checkStep(sim: Sim, before: readonly WorkerRecord[], beforeTarget: numb
     assert.ok(capacity(workers) >= Math.min(capacity(before), params.workers), `capacity dropped: ${ctx}`);
   }
   assert.ok(underway(workers) <= bound, `bound exceeded: ${ctx}`);
+  if (params.maxRestartingWorkers === 0 && params.reloadParallelism > 0) {
+    const reloads = workers.filter((w) => (w.state === 'booting' || w.state === 'warming') && workers.some((t) => t.id === w.replacementFor && t.state === 'tired' && t.tiredCause === 'reload'));
+    assert.ok(reloads.length <= params.reloadParallelism, `reload pace exceeded: ${ctx}`);
+  }
   const nonLeaving = workers.filter((w) => w.state !== 'draining' && w.state !== 'killing').length;
   if (phase === 'running' && workers.every((w) => w.pid !== null)) {
     assert.ok(nonLeaving <= params.workers + bound, `too many workers: ${ctx}`);
@@ -87,7 +91,8 @@ function checkStep(sim: Sim, before: readonly WorkerRecord[], beforeTarget: numb
       const old = before.find((w) => w.pid === c.pid);
       if (old?.state === 'tired' && (params.waitForNewWorkers || old.tiredCause === 'reload')) assert.notEqual(c.reason, 'tired', `retired without waiting: ${ctx}`);
       if (c.reason === 'replaced') {
-        const successor = workers.find((w) => w.replacementFor === c.id && w.state === 'ready');
+        // Ready after the step, or ready before it (a WINCH may then dismiss both in one step).
+        const successor = [...workers, ...before].find((w) => w.replacementFor === c.id && w.state === 'ready');
         assert.ok(successor, `retired before its replacement was ready: ${ctx}`);
       }
     }

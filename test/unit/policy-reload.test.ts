@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { capacity, underway } from '../../src/arbiter/policy/index.js';
 import type { PolicyParams } from '../../src/arbiter/policy/index.js';
+import { reloadParallelism } from '../../src/arbiter/policy-params.js';
 import { BASE, Sim } from './policy-harness.js';
 
 test('HUP: new generation; old workers turn tired (reload) and are replaced one at a time', () => {
@@ -36,6 +37,8 @@ const HUP_TABLE: ReadonlyArray<{ readonly name: string; readonly params: Partial
   { name: 'max_restarting_workers 1 alone', params: { workers: 3, waitForNewWorkers: false, maxRestartingWorkers: 1 }, firstSpawns: 1 },
   { name: 'wait_for_new_workers', params: { workers: 3, waitForNewWorkers: true, maxRestartingWorkers: 0 }, firstSpawns: 3 },
   { name: 'wait_for_new_workers + max_restarting_workers 2', params: { workers: 3, waitForNewWorkers: true, maxRestartingWorkers: 2 }, firstSpawns: 2 },
+  { name: 'the default pace (reload parallelism 1)', params: { workers: 3, waitForNewWorkers: false, maxRestartingWorkers: 0, reloadParallelism: 1 }, firstSpawns: 1 },
+  { name: 'max_restarting_workers 2 over a reload parallelism of 1', params: { workers: 3, maxRestartingWorkers: 2, reloadParallelism: 1 }, firstSpawns: 2 },
 ];
 
 for (const row of HUP_TABLE) {
@@ -45,10 +48,10 @@ for (const row of HUP_TABLE) {
     const first = sim.send({ type: 'reload' });
     assert.deepEqual(first.map((c) => c.type), Array<string>(row.firstSpawns).fill('spawn'), 'HUP starts replacements and retires nobody');
     const retired: number[] = [];
-    const bound = row.params.maxRestartingWorkers || Infinity;
+    const bound = row.params.maxRestartingWorkers || row.params.reloadParallelism || Infinity;
     while (sim.state.workers.some((w) => w.generation === 0 && w.state === 'tired')) {
       for (const pid of sim.spawnPending()) {
-        assert.ok(underway(sim.state.workers) <= bound, 'max_restarting_workers bounds a HUP');
+        assert.ok(underway(sim.state.workers) <= bound, 'max_restarting_workers (or the default pace) bounds a HUP');
         for (const cmd of sim.send({ type: 'booted', pid })) if (cmd.type === 'retire') retired.push(cmd.pid);
         assert.ok(capacity(sim.state.workers) >= 3, `capacity ${capacity(sim.state.workers)} after booted`);
         for (const cmd of sim.send({ type: 'warmed', pid })) {
@@ -63,6 +66,17 @@ for (const row of HUP_TABLE) {
     assert.deepEqual(sim.state.workers.filter((w) => w.state === 'ready').map((w) => w.generation), [1, 1, 1]);
   });
 }
+
+test('the default reload pace is half the cores, at least one', () => {
+  assert.deepEqual([1, 2, 3, 4, 8, 64].map(reloadParallelism), [1, 1, 1, 2, 4, 32]);
+});
+
+test('the reload pace leaves max_requests replacements alone (max_restarting_workers 0 means no bound there)', () => {
+  const sim = new Sim({ workers: 3, waitForNewWorkers: true, reloadParallelism: 1 });
+  const pids = sim.startReady();
+  for (const pid of pids) sim.send({ type: 'tired', pid });
+  assert.equal(sim.spawnPending().length, 3);
+});
 
 test('without wait_for_new_workers, max_requests still retires at once (Gunicorn recycling), even during a HUP', () => {
   const sim = new Sim({ workers: 2, waitForNewWorkers: false });

@@ -4,6 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { nextDeadline } from '../../src/arbiter/policy/index.js';
+import { REPLACEMENT_ATTEMPTS } from '../../src/arbiter/policy/warmup.js';
 import { BASE, Sim } from './policy-harness.js';
 
 const MIB = 1024 * 1024;
@@ -91,6 +92,76 @@ describe('warm-up applies only to a worker that replaces another', () => {
     for (let t = 1000; t <= 3_600_000; t += 60_000) assert.deepEqual(sim.at(t).send({ type: 'tick' }), []);
     assert.deepEqual(sim.states(), pids.map((p) => `${p}:ready`));
     assert.equal(nextDeadline(sim.state), null, 'nothing pending');
+  });
+});
+
+const IDLE_READY = 'worker ready: the server got no requests during its warm-up window, nothing to warm on';
+const HELD = `${REPLACEMENT_ATTEMPTS} replacement workers in a row failed before they were ready: no more are started; ` +
+  'the workers they were to replace keep serving until the next reload';
+
+describe('the end of a replacement\'s warm-up window', () => {
+  it('after a HUP on an idle server the replacements are ready at the window\'s end and the old workers retire', () => {
+    const sim = new Sim({ workers: 2, warmupTimeout: 2, timeout: 0 });
+    const old = sim.startReady();
+    sim.at(1000).send({ type: 'reload' });
+    const fresh = sim.spawnPending();
+    for (const pid of fresh) sim.at(1500).send({ type: 'booted', pid });
+    for (const pid of [...old, ...fresh]) sim.at(2500).send({ type: 'beat', pid, requests: 0 });
+    assert.equal(nextDeadline(sim.state), 3500);
+    const cmds = sim.at(3500).send({ type: 'tick' });
+    assert.deepEqual(cmds.map((c) => c.type), ['retire', 'retire']);
+    assert.deepEqual(sim.states(), [...old.map((p) => `${p}:draining`), ...fresh.map((p) => `${p}:ready`)]);
+    assert.equal(sim.logs(IDLE_READY).length, 2);
+    assert.equal(sim.state.failures, 0);
+  });
+
+  it('traffic during the window that did not warm the replacement kills it and retries with backoff', () => {
+    const sim = new Sim({ workers: 1, warmupTimeout: 2, timeout: 0 });
+    const [a] = sim.startReady();
+    sim.send({ type: 'reload' });
+    const [r] = sim.spawnPending();
+    sim.at(100).send({ type: 'booted', pid: r! });
+    sim.at(1000).send({ type: 'beat', pid: a!, requests: 40 });
+    assert.deepEqual(sim.at(2100).send({ type: 'tick' }), [{ type: 'kill', id: 2, pid: r, signal: 'SIGABRT', reason: 'warmup-timeout' }]);
+    assert.equal(sim.state.failures, 1);
+    sim.send({ type: 'exited', pid: r!, code: null, signal: 'SIGABRT' });
+    assert.deepEqual(sim.send({ type: 'tick' }), [], 'backoff: no respawn at once');
+    assert.equal(sim.at(3100).send({ type: 'tick' })[0]?.type, 'spawn');
+  });
+
+  it(`after ${REPLACEMENT_ATTEMPTS} failed replacements in a row no more start, said once; the old worker keeps serving until a reload`, () => {
+    const sim = new Sim({ workers: 1, warmupTimeout: 2, timeout: 0 });
+    const [a] = sim.startReady();
+    sim.send({ type: 'reload' });
+    let requests = 0;
+    for (let attempt = 1; attempt <= REPLACEMENT_ATTEMPTS; attempt++) {
+      const [r] = sim.spawnPending();
+      assert.ok(r !== undefined, `attempt ${attempt} was started`);
+      sim.send({ type: 'booted', pid: r });
+      sim.send({ type: 'beat', pid: a!, requests: (requests += 10) });
+      sim.at(sim.now + 2000).send({ type: 'tick' });
+      sim.send({ type: 'exited', pid: r, code: null, signal: 'SIGABRT' });
+      sim.at(sim.now + 60_000).send({ type: 'tick' });
+    }
+    assert.equal(sim.logs(HELD).length, 1);
+    for (let t = 0; t < 60; t++) assert.deepEqual(sim.at(sim.now + 60_000).send({ type: 'tick' }), []);
+    assert.deepEqual(sim.states(), [`${a}:tired`]);
+    assert.equal(nextDeadline(sim.state), null, 'nothing pending: no retry timer');
+    assert.equal(sim.logs(HELD).length, 1, 'said once');
+    sim.send({ type: 'reload' });
+    assert.equal(sim.spawnPending().length, 1, 'a reload tries again');
+  });
+
+  it('a replacement that warms is ready at once, whatever the traffic', () => {
+    const sim = new Sim({ workers: 1, warmupTimeout: 2, timeout: 0 });
+    const [a] = sim.startReady();
+    sim.send({ type: 'tired', pid: a! });
+    const [r] = sim.spawnPending();
+    sim.send({ type: 'booted', pid: r! });
+    sim.send({ type: 'beat', pid: a!, requests: 5 });
+    sim.at(500).send({ type: 'warmed', pid: r! });
+    assert.equal(sim.w(r!).state, 'ready');
+    assert.equal(sim.logs(IDLE_READY).length, 0);
   });
 });
 

@@ -5,6 +5,7 @@
 import { Server, type RequestListener } from 'node:http';
 import { AppBootError, NotAnAppError, describeThrown } from '../errors.js';
 import { fetchToRequestListener, type FetchHandler } from './fetch-bridge.js';
+import { http2ReadyListener } from './express-http2.js';
 
 type Shape = 'nest' | 'fastify' | 'koa' | 'http-server' | 'fetch' | 'listener';
 
@@ -31,7 +32,7 @@ export async function toRequestListener(value: unknown, description: string): Pr
   const shape = appShape(value);
   switch (shape) {
     case 'listener':
-      return value as RequestListener;
+      return http2ReadyListener(value as RequestListener);
     case 'http-server': {
       const server = value as Server;
       return (req, res) => server.emit('request', req, res);

@@ -24,6 +24,7 @@ export function onReload(d: Draft, e: Ev<'reload'>): void {
   d.s.counts = { ...d.s.counts, reloads: d.s.counts.reloads + 1 };
   // New code may fix what made the previous workers fail: retry at once.
   d.s.failures = 0;
+  d.s.replacementsHeld = false;
   if (e.params !== undefined) d.s.memoryLimitSuspended = false;
   d.s.spawnBlockedUntil = 0;
   log(d, 'info', 'reloading', { gen: d.s.generation, workers: params.workers });

@@ -4,6 +4,7 @@
 // A reload always replaces before it retires; wait_for_new_workers extends that to the
 // other causes (max_requests, memory).
 import { backoffMs } from './backoff.js';
+import { boundReplacements } from './warmup.js';
 import { type Draft, type DraftWorker, fieldsOf, kill, log, makeTired, markReady, retire, spawn } from './draft.js';
 import { activeReplacementOf, capacity, excessCandidates, isCapacity, replacementTarget, spawnPlan, waitsForReplacement } from './replacement.js';
 
@@ -133,4 +134,5 @@ export function countFailure(d: Draft, w: DraftWorker, why: string): void {
   log(d, s.failures >= 2 ? 'error' : 'warn', 'worker failed before ready', {
     ...fieldsOf(w), why, failures: s.failures, retryInMs: delay,
   });
+  boundReplacements(d, w);
 }

@@ -32,6 +32,11 @@ export function underway(workers: Workers): number {
   return workers.filter((r) => r.state !== 'ready' && replacementTarget(workers, r) !== undefined).length;
 }
 
+/** Replacements of reload-tired workers under way: the number reloadParallelism bounds. */
+function reloadsUnderway(workers: Workers): number {
+  return workers.filter((r) => r.state !== 'ready' && replacementTarget(workers, r)?.tiredCause === 'reload').length;
+}
+
 /**
  * A slot holder fills one of the `workers` slots: every tired worker (until it leaves, its
  * replacement is extra), and every booting/warming/ready worker that is not an active
@@ -74,8 +79,13 @@ export function spawnPlan(state: PolicyState): SpawnPlan {
   if (state.phase !== 'running') return { fresh: 0, replace: [] };
   const { workers, params } = state;
   const fresh = Math.max(0, params.workers - slotHolders(workers).length);
-  const room = params.maxRestartingWorkers > 0 ? params.maxRestartingWorkers - underway(workers) : Infinity;
-  return { fresh, replace: replacementQueue(workers, params).slice(0, Math.max(0, room)) };
+  const queue = replacementQueue(workers, params);
+  if (state.replacementsHeld) return { fresh, replace: [] };
+  if (params.maxRestartingWorkers > 0) return { fresh, replace: queue.slice(0, Math.max(0, params.maxRestartingWorkers - underway(workers))) };
+  if (params.reloadParallelism <= 0) return { fresh, replace: queue };
+  // Without max_restarting_workers, only a reload's replacements are paced.
+  let reloadRoom = params.reloadParallelism - reloadsUnderway(workers);
+  return { fresh, replace: queue.filter((t) => t.tiredCause !== 'reload' || reloadRoom-- > 0) };
 }
 
 /**

@@ -38,6 +38,7 @@ export function initialState(params: PolicyParams, seed = 1): PolicyState {
   return {
     phase: 'idle', params, generation: 0, workers: [], nextId: 1, everBooted: false,
     failures: 0, spawnBlockedUntil: 0, rng: seed | 0, exit: null, memoryLimitSuspended: false,
+    requestsSeen: 0, replacementsHeld: false, bootReport: null,
     counts: { spawned: 0, died: 0, reloads: 0 },
   };
 }

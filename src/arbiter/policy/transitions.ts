@@ -19,10 +19,10 @@ export const TRANSITIONS: Readonly<Record<WorkerState, readonly WorkerStateOrGon
 const LABELS: Readonly<Record<string, string>> = {
   'booting>warming': 'booted',
   'booting>killing': 'boot timeout (SIGABRT), reload, excess, stop (SIGTERM), quick stop (SIGQUIT)',
-  'warming>ready': 'warmed, or booted with no serving worker to replace',
+  'warming>ready': 'warmed; booted with no serving worker to replace; warm-up window over with no traffic',
   'warming>tired': 'max requests / reload',
   'warming>draining': 'retire (excess, stop)',
-  'warming>killing': 'heartbeat or warmup timeout (SIGABRT), quick stop (SIGQUIT)',
+  'warming>killing': 'heartbeat timeout, or warmup timeout despite traffic (SIGABRT), quick stop (SIGQUIT)',
   'ready>tired': 'max requests / reload / memory',
   'ready>draining': 'retire (excess, stop)',
   'ready>killing': 'heartbeat timeout (SIGABRT), quick stop (SIGQUIT)',

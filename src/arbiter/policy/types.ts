@@ -38,6 +38,8 @@ export interface WorkerRecord {
   readonly maxRequests: number;
   readonly spawnedAt: number;
   readonly bootedAt?: number;
+  /** `requestsSeen` when it began warming: more since then means the server had traffic to warm on. */
+  readonly warmupBaseline?: number;
   readonly readyAt?: number;
   /** Last sign of life (spawn, booted, warmed, beat, tired). */
   readonly lastBeat: number;
@@ -62,12 +64,20 @@ export interface PolicyParams {
   readonly waitForNewWorkers: boolean;
   /** Replacements under way at once; 0 = no bound. Bounds a reload whatever waitForNewWorkers says. */
   readonly maxRestartingWorkers: number;
+  /**
+   * With maxRestartingWorkers 0: replacements a reload has under way at once (booting workers
+   * compete with serving ones for the cores); 0 = all at once.
+   */
+  readonly reloadParallelism: number;
   /** 0 = unlimited. The worker itself reports `tired`; the policy only hands the number out. */
   readonly maxRequests: number;
   readonly maxRequestsJitter: number;
   /** Heartbeat silence, and the boot limit, before SIGABRT; 0 disables both. */
   readonly timeout: number;
-  /** A warming worker older than this (since booted) is killed and retried; 0 = no limit. */
+  /**
+   * A warming worker's window (since booted); 0 = no limit. At its end the worker is ready if
+   * the server got no requests meanwhile (nothing to warm on), else killed and retried.
+   */
   readonly warmupTimeout: number;
   /** Draining (or SIGTERM'd) longer than this → SIGKILL. */
   readonly gracefulTimeout: number;
@@ -105,6 +115,18 @@ export interface PolicyState {
    * memory would never end, so it is off (said once) until a reload brings new params.
    */
   readonly memoryLimitSuspended: boolean;
+  /** Requests every worker has reported served (sum of the increases seen in beats). */
+  readonly requestsSeen: number;
+  /**
+   * REPLACEMENT_ATTEMPTS replacements of serving workers failed in a row: no more are started,
+   * the tired workers keep serving (said once) until the next reload.
+   */
+  readonly replacementsHeld: boolean;
+  /**
+   * The last boot failure logged in full: workers of one generation that fail alike (every
+   * worker imports the same broken app) are reported once, each later one by a short line.
+   */
+  readonly bootReport: { readonly generation: number; readonly report: string; readonly worker: number } | null;
   /** Lifetime counts for operators (`show stats`, `status`). */
   readonly counts: PolicyCounts;
 }
@@ -131,7 +153,8 @@ export type PolicyEvent =
   /** rss in bytes (from the worker's beat, or measured by the shell). */
   | { readonly type: 'beat'; readonly pid: number; readonly requests: number; readonly rss?: number }
   | { readonly type: 'tired'; readonly pid: number }
-  | { readonly type: 'boot-failed'; readonly pid: number; readonly code: number; readonly message: string }
+  /** message: what failed, with the app's file:line; stack: the app's frames, when it threw. */
+  | { readonly type: 'boot-failed'; readonly pid: number; readonly code: number; readonly message: string; readonly stack?: string }
   /** The process is gone (reaped). Exactly one per pid. */
   | { readonly type: 'exited'; readonly pid: number; readonly code: number | null; readonly signal: string | null }
   /** Time passed: check timeouts and backoff. Extra ticks are harmless. */

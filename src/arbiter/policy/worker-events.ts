@@ -5,6 +5,7 @@ import { type Draft, type DraftWorker, fieldsOf, findByPid, kill, log, makeTired
 import { countFailure } from './reconcile.js';
 import { dueAction } from './timeouts.js';
 import type { KillReason, PolicyEvent } from './types.js';
+import { warmupWindowEnded } from './warmup.js';
 
 type Ev<T extends PolicyEvent['type']> = Extract<PolicyEvent, { type: T }>;
 
@@ -42,6 +43,7 @@ function markBooted(d: Draft, w: DraftWorker): void {
   if (w.state !== 'booting') return;
   move(w, 'warming');
   w.bootedAt = d.now;
+  w.warmupBaseline = d.s.requestsSeen;
   log(d, 'info', 'worker booted', fieldsOf(w));
 }
 
@@ -79,6 +81,7 @@ export function onBeat(d: Draft, e: Ev<'beat'>): void {
   const w = worker(d, e.pid, 'beat');
   if (!w) return;
   w.lastBeat = d.now;
+  d.s.requestsSeen += Math.max(0, e.requests - w.requests);
   w.requests = e.requests;
   if (e.rss !== undefined) w.rss = e.rss;
   const limit = d.s.params.maxWorkerMemory * MIB;
@@ -96,9 +99,16 @@ export function onBootFailed(d: Draft, e: Ev<'boot-failed'>): void {
   const w = worker(d, e.pid, 'boot-failed');
   if (!w) return;
   w.bootFailure = { code: e.code, message: e.message };
-  // The worker has logged the failure with the app's message, line and stack; the arbiter
-  // says which worker it was and what follows, without repeating it.
-  log(d, 'error', BOOT_EXIT_REASONS[e.code] ?? 'Worker failed to boot', { ...fieldsOf(w), code: e.code });
+  const reason = BOOT_EXIT_REASONS[e.code] ?? 'Worker failed to boot';
+  // The full report once per generation: with -w N every worker imports the same broken app.
+  const report = `${e.message}\n${e.stack ?? ''}`;
+  const last = d.s.bootReport;
+  if (last && last.generation === w.generation && last.report === report) {
+    log(d, 'error', `${reason} (the same error as worker ${last.worker})`, { ...fieldsOf(w), code: e.code });
+  } else {
+    d.s.bootReport = { generation: w.generation, report, worker: w.id };
+    log(d, 'error', `${reason}: ${e.message}`, { ...fieldsOf(w), code: e.code, ...(e.stack === undefined ? {} : { stack: e.stack }) });
+  }
   if (d.s.phase === 'running' && !d.s.everBooted) haltForBootFailure(d, e.code);
 }
 
@@ -127,7 +137,6 @@ export function onExited(d: Draft, e: Ev<'exited'>): void {
 
 const TIMEOUT_LOGS: Readonly<Partial<Record<KillReason, string>>> = {
   'boot-timeout': 'worker boot timeout',
-  'warmup-timeout': 'worker warmup timeout',
   timeout: 'worker timeout',
   'graceful-timeout': 'worker graceful timeout',
   escalation: 'worker ignored its signal',
@@ -137,6 +146,10 @@ export function onTick(d: Draft): void {
   for (const w of [...d.s.workers]) {
     const due = dueAction(w, d.s.params);
     if (!due || d.now < due.at) continue;
+    if (due.reason === 'warmup-timeout') {
+      if (warmupWindowEnded(d, w) && d.s.phase === 'running') countFailure(d, w, due.reason);
+      continue;
+    }
     const level = due.reason === 'escalation' || due.reason === 'graceful-timeout' ? 'warn' : 'error';
     log(d, level, TIMEOUT_LOGS[due.reason] ?? 'worker overdue', { ...fieldsOf(w), signal: due.signal });
     kill(d, w, due.signal, due.reason);

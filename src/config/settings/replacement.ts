@@ -22,7 +22,7 @@ export const maxRestartingWorkers = defineSetting<'max_restarting_workers', numb
   default: 0,
   desc: `The most worker replacements allowed under way at the same time.
 
-Retiring workers beyond the bound keep serving and wait their turn, first come first served. \`0\` means no bound. It bounds a reload (\`HUP\`) always, and \`max_requests\`/\`max_worker_memory\` recycling with \`wait_for_new_workers\`.`,
+Retiring workers beyond the bound keep serving and wait their turn, first come first served. It bounds a reload (\`HUP\`) always, and \`max_requests\`/\`max_worker_memory\` recycling with \`wait_for_new_workers\`. \`0\` means no bound for recycling, and for a reload half the machine's available parallelism (at least 1), so the new workers booting do not starve the ones still serving; set it to \`workers\` to replace them all at once.`,
 });
 
 export const warmupRequests = defineSetting<'warmup_requests', number>({
@@ -46,7 +46,7 @@ export const warmupTimeout = defineSetting<'warmup_timeout', number>({
   default: 60,
   desc: `Seconds a new worker has to serve its \`warmup_requests\`.
 
-A replacement still warming after this long is killed and retried later, while the worker it was to replace keeps serving. \`0\` waits forever.`,
+When the window ends before the replacement has served \`warmup_requests\`: if no request reached any worker meanwhile (an idle server), there was nothing to warm on and it is ready (logged at info); otherwise it is killed and retried with a growing delay while the worker it was to replace keeps serving. After 5 failed replacements in a row no more are started until the next reload, so the old workers keep serving and nothing cycles. \`0\` waits forever.`,
 });
 
 export const replacementSettings = [waitForNewWorkers, maxRestartingWorkers, warmupRequests, warmupTimeout] as const;
