@@ -36,10 +36,12 @@ const ownImportMetaUrl: Plugin = {
 // ~6 ms and ~3 MB. Its CommonJS code needs `require` (for Node's built-in modules), and pino and
 // thread-stream start a transport's worker thread from a file next to their own (`__dirname`):
 // the banner gives the bundle a `require`, and `__dirname` in their files becomes the installed
-// package's directory, resolved when a transport starts. The other dependencies stay in
+// package's directory, resolved when a transport starts. ini and yargs-parser are bundled so
+// that only the paths that parse INI files or argv evaluate them (as external ES imports they
+// were loaded by every command, --version included). The other dependencies stay in
 // node_modules: jiti, ajv's runtime, syslog-client, prom-client and unix-dgram are required
 // lazily, and the user's app is imported by path at run time.
-const BUNDLED_PACKAGE = 'pino';
+const BUNDLED_PACKAGES: readonly string[] = ['pino', 'ini', 'yargs-parser'];
 
 const BANNER = `import { createRequire as __gtsCreateRequire } from 'node:module';
 import { dirname as __gtsDirname, join as __gtsJoin } from 'node:path';
@@ -79,7 +81,7 @@ const builtinsThroughRequire: Plugin = {
 
 function externalPackages(): string[] {
   const pkg = JSON.parse(readFileSync(join(distSrc, '..', '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-  return Object.keys(pkg.dependencies).filter((name) => name !== BUNDLED_PACKAGE);
+  return Object.keys(pkg.dependencies).filter((name) => !BUNDLED_PACKAGES.includes(name));
 }
 
 /** Our sources ship in src/ and are named by path; pino's are embedded, since node_modules moves. */
