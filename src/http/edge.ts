@@ -8,6 +8,7 @@ import https from 'node:https';
 import http2 from 'node:http2';
 import { isAllowed, parseAllowList } from './ip-allow-list.js';
 import { installPriorKnowledge, resolveHttp2, type Http2Plan, type Http2Settings } from './http2.js';
+import { boundHttp2Sessions, type Http2Bounds } from './http2-bounds.js';
 import { installProxyProtocol } from './proxy-accept.js';
 import { applyForwarded, clientAddress, compileForwarded, isTrustedPeer, type ForwardedPolicy } from './forwarded.js';
 import { maxHeadersCountFor, resolveLimits, serverOptionsFor, type LimitSettings } from './limits.js';
@@ -80,16 +81,24 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog,
   const forwarded = compileForwarded(parseAllowList(settings.forwarded_allow_ips, 'forwarded_allow_ips'), settings.secure_scheme_headers);
   const proxyMode = proxyModeOf(settings.proxy_protocol);
   const proxyAllow = proxyMode !== null ? parseAllowList(settings.proxy_allow_ips, 'proxy_allow_ips') : null;
+  const fromSettings = tlsServerOptions(settings);
+  const tlsOptions = fromSettings !== null && sslContext ? applySslContextHook(sslContext, settings, fromSettings) : fromSettings;
+  const h2 = resolveHttp2(settings, tlsOptions !== null);
   const head: HeadPolicy = {
     limits,
     headerMap: settings.header_map ?? 'drop',
     forwarderHeaders: new Set(listOf(settings.forwarder_headers ?? 'SCRIPT_NAME,PATH_INFO').map((h) => h.toLowerCase())),
+    http2HeaderList: h2?.settings.maxHeaderListSize ?? 0,
   };
-  const fromSettings = tlsServerOptions(settings);
-  const tlsOptions = fromSettings !== null && sslContext ? applySslContextHook(sslContext, settings, fromSettings) : fromSettings;
-  const h2 = resolveHttp2(settings, tlsOptions !== null);
   const serverOptions: https.ServerOptions = { ...serverOptionsFor(settings), ...(tlsOptions ?? {}) };
   const resetLevel = settings.suppress_ragged_eofs === false ? 'info' : 'debug';
+  // The HTTP/1.x timeouts, per HTTP/2 session and stream: keepalive for an idle session, the
+  // request timeout for a request still arriving, timeout for a response the client never reads.
+  const h2Bounds: Http2Bounds = {
+    idleMs: Math.max(1, settings.keepalive ?? 2) * 1000,
+    requestMs: serverOptions.requestTimeout ?? 300_000,
+    stalledMs: serverOptions.headersTimeout ?? 60_000,
+  };
 
   const edge: HttpEdge = {
     secure: tlsOptions !== null,
@@ -119,18 +128,21 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog,
         });
         const server: Http2EdgeServer = Object.assign(secure, { keepAliveTimeout: 5000, headersTimeout: 60_000, requestTimeout: 300_000, maxHeadersCount: null });
         server.on(REQUEST, guarded);
+        boundHttp2Sessions(secure, h2Bounds);
         edge.install(server);
         return server;
       }
       const server = tlsOptions !== null ? https.createServer(options, guarded) : http.createServer(options, guarded);
-      edge.install(server);
       if (h2?.priorKnowledge === true) {
         const h2c = http2.createServer({ settings: h2.settings, ...(http2ResponseClass === undefined ? {} : { Http2ServerResponse: http2ResponseClass }) });
         h2c.on(REQUEST, guarded);
+        boundHttp2Sessions(h2c, h2Bounds);
         // The worker sees one server: its HTTP/2 sessions are reported there (the drain's GOAWAY).
         h2c.on('session', (session: http2.ServerHttp2Session) => server.emit('session', session));
         installPriorKnowledge(server as http.Server, h2c, (address) => isAllowed(forwarded.allow, address), log);
       }
+      // After the preface sniffer: a PROXY header comes first on the wire, so it is read first.
+      edge.install(server);
       return server;
     },
   };

@@ -14,6 +14,11 @@ export interface HeadPolicy {
   readonly headerMap: HeaderMapMode;
   /** Lower-case underscore header names a trusted peer may send under `drop`. */
   readonly forwarderHeaders: ReadonlySet<string>;
+  /**
+   * http2_max_header_list_size (0: none). nghttp2 enforces it only once the client has
+   * acknowledged the server's SETTINGS; a stream opened before that is checked here.
+   */
+  readonly http2HeaderList?: number;
 }
 
 export interface HeadViolation {
@@ -60,8 +65,11 @@ export function checkHead(
   let contentTypes = 0;
   let chunked = false;
   let underscores = false;
+  // RFC 9113 §6.5.2: each field counts its name, its value and 32 octets.
+  let listSize = 0;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!;
+    if (http2) listSize += name.length + raw[i + 1]!.length + 32;
     // Gunicorn counts the field line as sent: "Name: value" and its CRLF.
     if (limits.fieldSize > 0 && name.length + 4 + raw[i + 1]!.length > limits.fieldSize) {
       return violation(431, `header field longer than limit_request_field_size (${limits.fieldSize})`);
@@ -71,6 +79,9 @@ export function checkHead(
     else if (name.length === 12 && name.toLowerCase() === 'content-type') contentTypes++;
     else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') chunked = true;
     if (name.includes('_')) underscores = true;
+  }
+  if (http2 && policy.http2HeaderList !== undefined && policy.http2HeaderList > 0 && listSize > policy.http2HeaderList) {
+    return violation(431, `header list larger than http2_max_header_list_size (${policy.http2HeaderList})`);
   }
   if (hosts > 1) return violation(400, 'more than one Host header');
   if (host !== undefined && !HOST.test(host)) return violation(400, 'invalid Host header');

@@ -6,6 +6,8 @@ import type { Socket } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { errorBody } from './client-error.js';
 import type { EdgeLog } from './edge-log.js';
+import { tcpPeerOf } from './proxy-accept.js';
+import { sharedWeakMap } from './shared-state.js';
 
 export interface Http2Settings {
   readonly http_protocols?: string;
@@ -72,6 +74,13 @@ export function resolveHttp2(s: Http2Settings, secure: boolean): Http2Plan | nul
   return { alpn: protocols.map((p) => KNOWN.get(p)!), http1, priorKnowledge, settings };
 }
 
+const cleartextHttp2 = sharedWeakMap<object, true>('cleartext-http2');
+
+/** Whether `socket` was handed to the cleartext HTTP/2 server (it must never get HTTP/1.x bytes). */
+export function isCleartextHttp2(socket: object): boolean {
+  return cleartextHttp2.has(socket);
+}
+
 /** The client connection preface (RFC 9113 §3.4). */
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
@@ -84,7 +93,8 @@ export function installPriorKnowledge(server: HttpServer, h2c: http2.Http2Server
   const http1 = server.listeners('connection') as ((socket: Socket) => void)[];
   server.removeAllListeners('connection');
   server.on('connection', (socket: Socket) => {
-    if (!trusted(socket.remoteAddress)) {
+    // The TCP peer decides (the proxy, behind a PROXY header), as it is what speaks HTTP/2 here.
+    if (!trusted(tcpPeerOf(socket))) {
       for (const listener of http1) listener.call(server, socket);
       return;
     }
@@ -94,7 +104,7 @@ export function installPriorKnowledge(server: HttpServer, h2c: http2.Http2Server
       const n = Math.min(seen.length, PREFACE.length);
       if (!seen.subarray(0, n).equals(PREFACE.subarray(0, n))) {
         socket.off('data', onData);
-        log('debug', 'trusted peer on a prior-knowledge port did not speak HTTP/2', { peer: socket.remoteAddress });
+        log('debug', 'trusted peer on a prior-knowledge port did not speak HTTP/2', { peer: tcpPeerOf(socket) });
         const body = errorBody(400, 'expected the HTTP/2 connection preface');
         socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
         return;
@@ -105,6 +115,7 @@ export function installPriorKnowledge(server: HttpServer, h2c: http2.Http2Server
       // The bytes read go back into the socket's buffer: a new HTTP/2 session consumes
       // whatever is buffered there before it reads from the handle itself.
       socket.unshift(seen);
+      cleartextHttp2.set(socket, true);
       h2c.emit('connection', socket);
     };
     socket.on('data', onData);

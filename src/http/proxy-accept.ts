@@ -30,6 +30,8 @@ const MAX_HEADER_BYTES = 4096;
 const headers = sharedWeakMap<object, ProxyHeader>('proxy-header');
 /** Replay stream → the accepted socket under it. */
 const replayed = sharedWeakMap<object, net.Socket>('replay-socket');
+/** Socket → the address of its TCP peer (the proxy), which a header's client replaced. */
+const tcpPeers = sharedWeakMap<object, string | undefined>('tcp-peer');
 
 /**
  * Reads the header from `socket` (a raw socket from a 'connection' event) and calls
@@ -85,6 +87,7 @@ export function readProxyHeader(socket: net.Socket, opts: ProxyAcceptOptions, on
 function adoptAddress(target: object, header: ProxyHeader): void {
   headers.set(target, header);
   if (header.command !== 'proxy' || header.source === null) return;
+  if (!tcpPeers.has(target)) tcpPeers.set(target, (target as { remoteAddress?: string }).remoteAddress);
   Object.defineProperties(target, {
     remoteAddress: { value: header.source, configurable: true },
     remotePort: { value: header.sourcePort, configurable: true },
@@ -149,6 +152,14 @@ export function installProxyProtocol(server: net.Server, opts: ProxyAcceptOption
       if (header !== undefined) adoptAddress(tlsSocket, header);
     });
   }
+}
+
+/**
+ * The address of the peer at the other end of `socket`'s TCP connection: the proxy when a
+ * PROXY header replaced remoteAddress with its client, otherwise remoteAddress itself.
+ */
+export function tcpPeerOf(socket: net.Socket): string | undefined {
+  return tcpPeers.has(socket) ? tcpPeers.get(socket) : socket.remoteAddress;
 }
 
 /** The PROXY header a connection arrived with, if any (req.socket or the socket itself). */

@@ -11,6 +11,11 @@
 //   it the head timeout shortens in proportion, so slow clients are shed and can never
 //   starve the worker.
 //
+// - HTTP/2 streams: each stream in flight takes a request slot, like a request over HTTP/1.x,
+//   and one connection's streams take at most half of the slots at once (`share`): its further
+//   streams wait, flow-controlled, until one of its own ends, so one HTTP/2 client can never
+//   take a worker's whole capacity while others wait.
+//
 // It also tracks each connection's idle time, which the lazy drain needs, and which connections
 // left HTTP (an upgrade such as WebSocket, or a CONNECT tunnel): those are never idle-closed
 // or shed, and do not hold up the end of the HTTP drain; the app closes them itself.
@@ -19,8 +24,9 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { Server as TlsServer } from 'node:tls';
 import type { EdgeServer } from '../http/index.js';
 import type { InheritedSocket } from '../ipc/messages.js';
-import { acceptedSocketOf, closingResponse } from '../http/index.js';
+import { acceptedSocketOf, closingResponse, isCleartextHttp2 } from '../http/index.js';
 import { acceptPauseOf, type AcceptPause } from './accept-pause.js';
+import { admittedSocketOf, isHttp2Request, markAdmitted } from './admitted-socket.js';
 
 /** A connection's record in the gate, opaque outside it. */
 export interface ConnectionSlot { readonly busy: number }
@@ -34,6 +40,8 @@ interface Conn extends ConnectionSlot {
   idleSince: number;
   /** Taken over by an upgrade or CONNECT: no longer HTTP. */
   upgraded: boolean;
+  /** HTTP/2 streams over its share, waiting for one of its own to end (created when needed). */
+  waiting: (() => boolean)[] | null;
   /** The latest response on this connection while a request is in flight (for the drain). */
   response: ServerResponse | undefined;
 }
@@ -73,7 +81,13 @@ export class ConnectionGate {
    * `limit`: requests in flight (worker_connections, or 1 for sync); `headLimit`: connections
    * still sending a head or idle between requests.
    */
-  constructor(private readonly http: EdgeServer, private readonly limit: number, private readonly headLimit = Math.max(limit, 1000)) {}
+  constructor(private readonly http: EdgeServer, private readonly limit: number, private readonly headLimit = Math.max(limit, 1000)) {
+    // An HTTP/2 session over TLS only knows its TLS socket: mark it with the one admitted.
+    if (http instanceof TlsServer) http.prependListener('secureConnection', (tlsSocket: object) => markAdmitted(tlsSocket, acceptedSocketOf(tlsSocket) as Socket));
+  }
+
+  /** Request slots one connection's HTTP/2 streams may take at once. */
+  get share(): number { return Math.max(1, Math.floor(this.limit / 2)); }
 
   /** Starts accepting on every inherited fd. */
   async listen(sockets: readonly InheritedSocket[], backlog: number): Promise<void> {
@@ -125,6 +139,14 @@ export class ConnectionGate {
    */
   hold(listener: RequestListener): RequestListener {
     return (req: IncomingMessage, res: ServerResponse) => {
+      if (isHttp2Request(req)) {
+        this.#holdStream(req, () => {
+          if (req.socket.destroyed) return false;
+          listener(req, res);
+          return true;
+        });
+        return;
+      }
       if (this.#active < this.limit) {
         listener(req, res);
         return;
@@ -144,13 +166,33 @@ export class ConnectionGate {
   }
 
   /**
-   * Marks a request started on `socket`; hand the returned slot to requestDone() when its
+   * An HTTP/2 stream runs at once if a slot is free and its connection is within its share;
+   * otherwise it waits, its body held back by HTTP/2 flow control (its socket carries other
+   * streams and is never paused). `start` returns false for a stream gone meanwhile.
+   */
+  #holdStream(req: IncomingMessage, start: () => boolean): void {
+    const socket = admittedSocketOf(req);
+    const conn = socket === undefined ? undefined : this.#admitted.get(socket);
+    const overShare = (): boolean => conn !== undefined && conn.busy >= this.share;
+    if (!overShare() && this.#active < this.limit) {
+      start();
+      return;
+    }
+    const run = (): boolean => {
+      // Released by another connection's slot while this one is at its share: back in line behind its own.
+      if (overShare()) { (conn!.waiting ??= []).push(run); return false; }
+      return start();
+    };
+    if (overShare()) (conn!.waiting ??= []).push(run);
+    else this.#held.push(run);
+  }
+
+  /**
+   * Marks a request started on `socket` (the admitted one: admittedSocketOf()); hand the returned slot to requestDone() when its
    * response closes. Undefined for a socket this gate did not admit.
    */
-  requestStarted(socket: Socket, res: ServerResponse): ConnectionSlot | undefined {
-    // Under TLS (and PROXY) the request's socket wraps the one this gate accepted.
-    const accepted = acceptedSocketOf(socket) as Socket;
-    const conn = this.#admitted.get(accepted);
+  requestStarted(socket: Socket | undefined, res: ServerResponse): ConnectionSlot | undefined {
+    const conn = socket === undefined ? undefined : this.#admitted.get(socket);
     if (conn === undefined) return undefined;
     conn.response = res;
     if (conn.busy++ === 0) this.#engaged++;
@@ -169,6 +211,9 @@ export class ConnectionGate {
       this.#engaged--;
       this.#checkHeads();
     }
+    // The next of its own waiting streams queues behind every other connection's held request.
+    const next = c.waiting?.shift();
+    if (next !== undefined) this.#held.push(next);
     // A held request takes the slot first; only then may new connections come in.
     while (this.#held.length > 0 && this.#active < this.limit) if (this.#held.shift()!()) return;
     if (this.#active < this.limit) for (const pause of this.#pauses) pause.resume();
@@ -218,8 +263,9 @@ export class ConnectionGate {
       for (const pause of this.#pauses) pause.pause();
       setImmediate(() => { if (this.#active < this.limit) for (const pause of this.#pauses) pause.resume(); });
     }
-    const conn: Conn = { busy: 0, held: false, idleSince: performance.now(), upgraded: false, response: undefined };
+    const conn: Conn = { busy: 0, held: false, idleSince: performance.now(), upgraded: false, waiting: null, response: undefined };
     this.#admitted.set(socket, conn);
+    markAdmitted(socket, socket);
     socket.once('close', () => {
       this.#admitted.delete(socket);
       // A connection closed with a request in flight is released by requestDone().
@@ -274,12 +320,12 @@ export class ConnectionGate {
   readonly #closing = new Set<Socket>();
   get #shedding(): number { return this.#closing.size; }
 
-  /** Closes a connection that has no request in flight: 408 on plain HTTP, a plain close under TLS. */
+  /** Closes a connection that has no request in flight: 408 on plain HTTP/1.x, a plain close under TLS or HTTP/2. */
   #shed(socket: Socket): void {
     if (this.#closing.has(socket)) return;
     this.#closing.add(socket);
     socket.once('close', () => this.#closing.delete(socket));
-    if (this.http instanceof TlsServer || !socket.writable) {
+    if (this.http instanceof TlsServer || !socket.writable || isCleartextHttp2(socket)) {
       socket.destroy();
       return;
     }

@@ -5,7 +5,6 @@
 // listener shared by every response tells them all, with one clock read: the duration
 // (from the arrival time worker-response.ts noted) goes to /metrics and the access log.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
 import type { ConnectionGate, ConnectionSlot } from './connection-gate.js';
 import type { Drain } from './drain.js';
 import type { RequestCounter } from './request-counter.js';
@@ -17,6 +16,7 @@ import type { ConnectionShedding } from './connection-shedding.js';
 import type { AccessRecorder } from './access-recorder.js';
 import type { AttachedStats } from './request-stats.js';
 import { arrivedAt } from './worker-response.js';
+import { admittedSocketOf } from './admitted-socket.js';
 
 export interface RequestParts {
   readonly gate: ConnectionGate;
@@ -65,7 +65,7 @@ export function serveRequest(app: RequestListener, parts: RequestParts): Request
     const enriched = parts.enrich?.begin(req, res);
     drain.prepare(res);
     parts.shed?.prepare(res);
-    (res as TrackedResponse)[SLOT] = gate.requestStarted(connectionOf(req), res);
+    (res as TrackedResponse)[SLOT] = gate.requestStarted(admittedSocketOf(req), res);
     counter.started();
     res.on('close', closed);
     if (postRequest) res.once('close', () => void hooks.call('post_request', req, res));
@@ -81,15 +81,4 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 function failed(log: HookLogger, res: ServerResponse, err: unknown): void {
   log.error(`error handling request: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   internalError(res);
-}
-
-/**
- * The connection a request came on. An HTTP/2 request (node:http2's compatibility API) has a
- * `stream`; its `socket` is a proxy object, so the session's socket is the one the gate admitted.
- */
-function connectionOf(req: IncomingMessage): Socket {
-  const stream: unknown = Reflect.get(req, 'stream');
-  if (stream === null || typeof stream !== 'object') return req.socket;
-  const socket: unknown = Reflect.get(Reflect.get(stream, 'session') ?? {}, 'socket');
-  return socket instanceof Socket ? socket : req.socket;
 }

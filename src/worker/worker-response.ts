@@ -135,7 +135,8 @@ function countingH2Write(this: CountedH2, chunk: Chunk, encoding?: unknown, call
 /**
  * The same for HTTP/2 streams (node:http2's compatibility response): arrival time, body
  * bytes and the peer address under the same symbols, so the access log and /metrics read
- * HTTP/2 responses exactly as HTTP/1.x ones. (`{Header}o` from writeHead objects: HTTP/1 only.)
+ * HTTP/2 responses exactly as HTTP/1.x ones. `{Header}o` needs nothing here: the compatibility
+ * writeHead() sets an object's headers through setHeader(), so getHeader() sees them.
  */
 export function workerHttp2ResponseClass(features: ResponseFeatures = NO_FEATURES): typeof Http2ServerResponse {
   const { countBytes, captureAddress } = features;

@@ -67,8 +67,9 @@ describe('rails that cannot loop', () => {
     const { server, healthz } = await idleWarmupServer(2);
     const old = server.bootedPids();
     server.signal('SIGHUP');
-    await server.waitFor('two replacements booted', () => server.bootedPids().length >= 4, 10_000);
-    await server.waitFor('the old workers gone', () => old.every((pid) => !isAlive(pid)), 10_000);
+    // The reload paces its replacements (one at a time on 2 cores), each ready 2 s after it booted.
+    await server.waitFor('two replacements booted', () => server.bootedPids().length >= 4, 15_000);
+    await server.waitFor('the old workers gone', () => old.every((pid) => !isAlive(pid)), 15_000);
     const fresh = server.bootedPids().slice(2);
     await sleep(6000);
     assert.deepEqual(server.bootedPids(), [...old, ...fresh], 'exactly one new generation, and it stays');

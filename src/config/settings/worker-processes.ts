@@ -138,7 +138,7 @@ export const keepalive = defineSetting<'keepalive', number>({
   default: 2,
   desc: `Seconds an idle keep-alive connection is kept open for the next request.
 
-Behind a load balancer that reuses connections, set it above the balancer's own idle timeout. \`0\` closes each connection after its response.`,
+Behind a load balancer that reuses connections, set it above the balancer's own idle timeout. \`0\` closes each connection after its response. An HTTP/2 session with no stream open is closed with GOAWAY after this many seconds (at least 1).`,
 });
 
 export const workerProcessesSettings = [

@@ -1,0 +1,27 @@
+// Finds the socket the connection gate admitted for a request, HTTP/1.x or HTTP/2. An HTTP/2
+// request's socket, and its session's, are proxies that never hand out the socket itself; a
+// read of any other property passes through to it, so the gate marks each socket it admits
+// (and each TLS socket over one) with a property naming the admitted socket.
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { acceptedSocketOf } from '../http/index.js';
+
+const ADMITTED = Symbol('gunicorn-ts.admitted-socket');
+
+/** Marks `socket` (accepted, or a TLS socket over an accepted one) as standing for `admitted`. */
+export function markAdmitted(socket: object, admitted: Socket): void {
+  Reflect.set(socket, ADMITTED, admitted);
+}
+
+/** Whether `req` came over HTTP/2 (node:http2's compatibility request carries its stream). */
+export function isHttp2Request(req: IncomingMessage): boolean {
+  return 'stream' in req;
+}
+
+/** The socket the gate admitted for `req`'s connection (undefined if it was never marked). */
+export function admittedSocketOf(req: IncomingMessage): Socket | undefined {
+  const marked: unknown = Reflect.get(req.socket, ADMITTED);
+  if (marked !== undefined) return marked as Socket;
+  // HTTP/1.x under TLS or PROXY: the request's socket wraps the admitted one.
+  return isHttp2Request(req) ? undefined : acceptedSocketOf(req.socket) as Socket;
+}
