@@ -4,7 +4,7 @@
 // 127.0.0.1, so drifting machine load hits both alike; results are medians of paired ratios.
 // Also reports the workers' CPU time per request (from /proc). Target: ≤ 5%. On a shared
 // 2-CPU machine both figures move by tens of percent between rounds: read the pair lines.
-// Run: npx tsc -p . && node dist/bench/access-log.js [seconds=3] [pairs=8] [workers=1, 2 on one CPU]
+// Run: npm run build && node dist/bench/access-log.js [seconds=3] [pairs=8] [workers=1, 2 on one CPU]
 // (BENCH_ACCESS_FORMAT='...' measures another access_log_format; BENCH_ACCESS_LOG=/dev/null
 // writes the lines nowhere, which separates the logging path from the disk's own cost;
 // BENCH_AA=1 compares two servers without the access log: the noise floor of this machine;

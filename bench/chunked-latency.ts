@@ -4,7 +4,7 @@
 // delay the server adds between the two writes shows directly in p50. This is the case that
 // exposed a missing TCP_NODELAY on the sockets workers accept (Nagle's algorithm held the
 // second part until the client's delayed ACK, about 40 ms per request).
-// Run: npx tsc -p . && node dist/bench/chunked-latency.js [rounds=3] [seconds=3]
+// Run: npm run build && node dist/bench/chunked-latency.js [rounds=3] [seconds=3]
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

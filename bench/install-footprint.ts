@@ -3,7 +3,7 @@
 // package from the registry), alternated over rounds. Reports the installed size of
 // node_modules, the number of packages in it, and the wall time of `npm install`, as
 // medians and as ratios gunicorn-ts / pm2 measured in the same run.
-// Run: npx tsc -p . && node dist/bench/install-footprint.js [rounds=3]
+// Run: npm run build && node dist/bench/install-footprint.js [rounds=3]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';

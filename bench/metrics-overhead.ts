@@ -9,7 +9,7 @@
 // Beside req/s it reports CPU per request (utime+stime of the server's process group, from
 // /proc): on a shared machine it moves less with other load than throughput does, though
 // under heavy load both drift by tens of percent between rounds; read the per-round lines.
-// Run: npx tsc -p . && node dist/bench/metrics-overhead.js [seconds=5] [rounds=6]   (PARTS=2b,3: only those)
+// Run: npm run build && node dist/bench/metrics-overhead.js [seconds=5] [rounds=6]   (PARTS=2b,3: only those)
 import './lib/exit-on-signal.js';
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';

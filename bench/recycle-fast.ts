@@ -1,7 +1,7 @@
 // Fast recycling: 2 workers of an app that boots in 0.8 s, each replaced after about 20,000
 // requests (wait_for_new_workers, warmup 10), against the same server without recycling,
 // alternated rounds with per-round ratios. Load: wrk -t1 -c32 -d8s on 127.0.0.1.
-// Run: npx tsc -p . && node dist/bench/recycle-fast.js [rounds=3]
+// Run: npm run build && node dist/bench/recycle-fast.js [rounds=3]
 import './lib/exit-on-signal.js';
 import { fileURLToPath } from 'node:url';
 import { startGunicorn } from '../test/helpers/server.js';

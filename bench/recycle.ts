@@ -4,7 +4,7 @@
 // App (bench/lib/recycle-app.mjs): 500 ms boot, 40 ms backend wait, first 20 requests of a
 // worker 20 ms slower. Load: wrk -t2 -c32 -d20s --latency on 127.0.0.1, plus a 4-loop probe
 // for the latency-over-time plot (bench/out/recycle.png).
-// Run: npx tsc -p . && node dist/bench/recycle.js [seconds=20]
+// Run: npm run build && node dist/bench/recycle.js [seconds=20]
 // Or:  node dist/bench/recycle.js [seconds=20] --hup-pairs=N: only no recycling and one plain
 // HUP, alternated N times on fresh servers, with the median of the per-pair ratios (a shared
 // machine's load moves both runs of a pair alike). --hup-with='--max-restarting-workers 4'

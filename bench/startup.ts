@@ -5,7 +5,7 @@
 // `--version` against `node -e ''`. Ratios are medians of per-round ratios to the cluster (to
 // `node -e ''` for the short commands), with their spread. NODE_EXTRA_CA_CERTS is unset
 // (it triples Node's start-up here). Run it with each Node to compare (the children run on the same Node):
-// npx tsc -p . && node dist/bench/startup.js [rounds=9] [--ts] [--settle] [--compare=BIN]
+// npm run build && node dist/bench/startup.js [rounds=9] [--ts] [--settle] [--compare=BIN]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

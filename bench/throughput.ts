@@ -1,7 +1,7 @@
 // Throughput, latency, idle memory and start-up of gunicorn-ts against plain node, Node's
 // cluster (RR and SCHED_NONE) and PM2, on one hello-world app, measured with wrk
 // (-t2 -c64 --latency) keep-alive and with `Connection: close`, over alternating rounds.
-// Run: npx tsc -p . && node dist/bench/throughput.js [seconds=8] [rounds=3]
+// Run: npm run build && node dist/bench/throughput.js [seconds=8] [rounds=3]
 // (`--threads-proxy` adds gunicorn-ts -w 4: more event loops than this machine's cores;
 // `--frameworks` adds Express, Fastify and a bare listener, each under cluster SCHED_NONE and
 // gunicorn-ts -w 2;

@@ -71,9 +71,12 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   // Per-status/method counts and durations for the arbiter's /metrics, sent with each beat;
   // nothing is recorded per request when the arbiter serves no /metrics.
   const stats = attachRequestStats(() => ({ requests: counter.served, inFlight: counter.inFlight }), settings.metrics_bind !== null);
+  // The response subclass notes each arrival for /metrics and the access log. Without either,
+  // Node's own class: Express swaps every response's prototype, and a subclass adding fields
+  // in its constructor measurably costs it CPU per request (bench/README.md).
+  const timed = access !== null || stats.recording;
   const http = createHttpServer(settings, (req, res) => handler(req, res), log, {
-    responseClass: workerResponseClass(access?.features),
-    http2ResponseClass: workerHttp2ResponseClass(access?.features),
+    ...(timed ? { responseClass: workerResponseClass(access?.features), http2ResponseClass: workerHttp2ResponseClass(access?.features) } : {}),
     rejected: stats.rejected,
   }, hookFunctions['ssl_context'] as SslContextHook | undefined);
   installDebugLog(http, log, settings.loglevel);

@@ -3,12 +3,17 @@
 // process (start, listen, boot, HUP, timeout, shutdown); logconfig and logger_class.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { join } from 'node:path';
 import { startGunicorn, type LogLine, type ServerProcess } from '../helpers/server.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 
 const servers: ServerProcess[] = [];
+const tmp = makeTempDir('gts-logging-');
 after(async () => {
   for (const s of servers) await s.stop();
+  tmp.remove();
 });
 
 const APP = 'logging/app.ts:app';
@@ -77,6 +82,22 @@ describe('error log through the binary', () => {
     assert.notEqual(boot.pid, server.pid);
     assert.equal(boot.msg, undefined);
     assert.equal(line(server, /^Starting gunicorn-ts /, 'message')?.pid, server.pid);
+  });
+
+  it('logconfig: a pino transport (pino/file, in its worker thread) gets the arbiter\'s and the workers\' lines', async () => {
+    const file = join(tmp.path, 'transport.log');
+    tmp.write('transport.json', JSON.stringify({ transport: { target: 'pino/file', options: { destination: file } } }));
+    const server = start(['-w', '1', '--log-config', join(tmp.path, 'transport.json')]);
+    const read = (): LogLine[] => {
+      try {
+        return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as LogLine);
+      } catch {
+        return [];
+      }
+    };
+    const boot = await server.waitFor('a worker boot line in the transport file', () => read().find((l) => /^Booting worker with pid: \d+$/.test(l.msg ?? '')));
+    assert.notEqual(boot.pid, server.pid);
+    assert.equal(read().find((l) => /^Listening at: /.test(l.msg ?? ''))?.pid, server.pid);
   });
 
   it('logger_class: a Logger subclass is used by the arbiter and by every worker', async () => {

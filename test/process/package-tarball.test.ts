@@ -1,5 +1,5 @@
 // The npm package as a new user gets it: `npm pack` holds what the README and the source
-// maps point at and nothing of test/ or bench/; installed from the tarball into a fresh
+// maps point at (the process entry points as bundles) and nothing of test/ or bench/; installed from the tarball into a fresh
 // project, the types catch a typo, camelCase and "$schema" work, --help shows types and
 // defaults, and the man page renders (and is registered by a global install).
 import { after, before, describe, it } from 'node:test';
@@ -54,15 +54,29 @@ describe('npm pack', () => {
     assert.deepEqual(forbidden, []);
   });
 
-  it('has source maps whose sources are in the tarball', () => {
+  it('has source maps whose sources are in the tarball or embedded in the map', () => {
     const maps = [...files].filter((f) => f.endsWith('.js.map'));
     assert.ok(maps.length > 50);
     for (const map of maps) {
-      const { sources } = JSON.parse(readFileSync(join(repo, map), 'utf8')) as { sources: string[] };
-      for (const source of sources) {
+      const { sources, sourcesContent } = JSON.parse(readFileSync(join(repo, map), 'utf8')) as { sources: string[]; sourcesContent?: Array<string | null> };
+      sources.forEach((source, i) => {
         const resolved = join(map, '..', source);
-        assert.ok(files.has(resolved), `${map} points at ${resolved}`);
-      }
+        assert.ok(files.has(resolved) || typeof sourcesContent?.[i] === 'string', `${map} points at ${resolved}`);
+      });
+    }
+  });
+
+  it('ships the process entry points as bundles (npm run build) whose maps point into src/', () => {
+    for (const entry of ['dist/src/bin/gunicorn-ts.js', 'dist/src/bin/gunicorn-ts-debian.js', 'dist/src/worker/main.js']) {
+      const code = readFileSync(join(repo, entry), 'utf8');
+      assert.deepEqual([...code.matchAll(/^import .* from "(\.[^"]*)";$/gm)].map((m) => m[1]), [], `${entry} imports none of our modules by path`);
+      const { sources } = JSON.parse(readFileSync(join(repo, `${entry}.map`), 'utf8')) as { sources: string[] };
+      const ours = sources.filter((s) => s.startsWith('../../../src/'));
+      assert.ok(ours.length > 40 && ours.every((s) => s.endsWith('.ts')), `${entry} bundles the modules it starts, mapped to src/*.ts`);
+      // pino is bundled too (its CommonJS files cost each process more than the rest of the start).
+      assert.ok(sources.includes('../../../node_modules/pino/pino.js'), `${entry} bundles pino`);
+      // Besides: `builtin:node:http`, `builtin:fs` and the like, the one-line require() shims of Node's modules.
+      assert.deepEqual(sources.filter((s) => !/^(\.\.\/\.\.\/\.\.\/(src|node_modules)\/|builtin:)/.test(s)), [], `${entry}.map`);
     }
   });
 });

@@ -1,0 +1,123 @@
+// Bundles the entry points that start a process (the two commands and the worker) over tsc's
+// output, so a start reads a handful of files instead of resolving a hundred modules one by
+// one. Run by `npm run build` after tsc; what ships and what the tests start is the bundle.
+// Why a bundle and how its paths stay right: docs/architecture.md, "Build: what a start loads".
+import { build, type Plugin } from 'esbuild';
+import { isBuiltin } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// dist/scripts/bundle.js → dist/src.
+const distSrc = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+
+/** The files replaced by their bundles, relative to dist/src; the arbiter forks worker/main.js. */
+const BUNDLED_ENTRIES = ['bin/gunicorn-ts.js', 'bin/gunicorn-ts-debian.js', 'worker/main.js'] as const;
+
+// Each bundle sits one directory below dist/src, as each source module of src/<unit>/ does; a
+// module's `import.meta.url` is rewritten to its own compiled file's place relative to the
+// bundle, so `new URL('../x', import.meta.url)` (package.json, the worker entry, the bin
+// re-executed on USR2) and createRequire() (jiti, ajv's runtime) resolve as unbundled.
+const ownImportMetaUrl: Plugin = {
+  name: 'own-import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /\.js$/ }, (args) => {
+      const fromDistSrc = relative(distSrc, args.path);
+      if (fromDistSrc.startsWith('..')) return undefined;
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('import.meta.url')) return { contents: source, loader: 'js' };
+      const fromBundle = `../${fromDistSrc.split(sep).join('/')}`;
+      return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`), loader: 'js' };
+    });
+  },
+};
+
+// pino is bundled: as 30 CommonJS files it cost each process ~17 ms of CPU and ~9 MB, bundled
+// ~6 ms and ~3 MB. Its CommonJS code needs `require` (for Node's built-in modules), and pino and
+// thread-stream start a transport's worker thread from a file next to their own (`__dirname`):
+// the banner gives the bundle a `require`, and `__dirname` in their files becomes the installed
+// package's directory, resolved when a transport starts. ini and yargs-parser are bundled so
+// that only the paths that parse INI files or argv evaluate them (as external ES imports they
+// were loaded by every command, --version included). The other dependencies stay in
+// node_modules: jiti, ajv's runtime, syslog-client, prom-client and unix-dgram are required
+// lazily, and the user's app is imported by path at run time.
+const BUNDLED_PACKAGES: readonly string[] = ['pino', 'ini', 'yargs-parser'];
+
+const BANNER = `import { createRequire as __gtsCreateRequire } from 'node:module';
+import { dirname as __gtsDirname, join as __gtsJoin } from 'node:path';
+const require = __gtsCreateRequire(import.meta.url);
+/** A directory of pino or of one of its dependencies as installed (scripts/bundle.ts). */
+function __gtsPackageDir(name, subdir) {
+  const fromPino = __gtsCreateRequire(require.resolve('pino'));
+  return __gtsJoin(__gtsDirname(fromPino.resolve(name + '/package.json')), subdir);
+}`;
+
+const PINO_DIRNAME = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](.*)\.js$/;
+
+const installedDirname: Plugin = {
+  name: 'installed-dirname',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/].*\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const match = PINO_DIRNAME.exec(args.path);
+      if (match === null || !source.includes('__dirname')) return { contents: source, loader: 'js' };
+      const subdir = dirname(match[2]!).split(sep).join('/');
+      return { contents: source.replaceAll('__dirname', `__gtsPackageDir(${JSON.stringify(match[1])}, ${JSON.stringify(subdir)})`), loader: 'js' };
+    });
+  },
+};
+
+// Node's built-in modules are taken with require(), not `import`: an ES import reads every
+// export to build the namespace, and on Node 24 `http` has lazy getters (WebSocket, CloseEvent,
+// MessageEvent) that load undici: ~15 MB and ~10 ms more in every process. The bundle turns
+// each built-in into a CommonJS module of one require(); its exports are read only when used.
+const builtinsThroughRequire: Plugin = {
+  name: 'builtins-through-require',
+  setup(b) {
+    b.onResolve({ filter: /^[a-z0-9_:/]+$/ }, (args) => (isBuiltin(args.path) && args.kind === 'import-statement' ? { path: args.path, namespace: 'builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
+function externalPackages(): string[] {
+  const pkg = JSON.parse(readFileSync(join(distSrc, '..', '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  return Object.keys(pkg.dependencies).filter((name) => !BUNDLED_PACKAGES.includes(name));
+}
+
+/** Our sources ship in src/ and are named by path; pino's are embedded, since node_modules moves. */
+function keepOnlyDependencySources(mapText: string): string {
+  const map = JSON.parse(mapText) as { sources: string[]; sourcesContent?: Array<string | null> };
+  map.sourcesContent = map.sources.map((source, i) => (source.startsWith('../../../src/') ? null : map.sourcesContent?.[i] ?? null));
+  return JSON.stringify(map);
+}
+
+async function main(): Promise<void> {
+  const result = await build({
+    entryPoints: BUNDLED_ENTRIES.map((e) => join(distSrc, e)),
+    outdir: distSrc,
+    outbase: distSrc,
+    bundle: true,
+    // One file per process entry: code reached by a dynamic import (the arbiter, --check-config,
+    // --help) is in the file but runs only when imported. Splitting into chunks loaded ~50
+    // files per start and cost the master ~30 ms more CPU than one file (bench/README.md).
+    splitting: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    external: externalPackages(),
+    banner: { js: BANNER },
+    // tsc's source maps are read and chained: stack traces point into src/*.ts.
+    sourcemap: 'linked',
+    sourcesContent: true,
+    plugins: [ownImportMetaUrl, installedDirname, builtinsThroughRequire],
+    write: false,
+    logLevel: 'warning',
+  });
+  for (const file of result.outputFiles) {
+    const depth = relative(distSrc, file.path).split(sep).length;
+    if (depth !== 2) throw new Error(`bundle: ${file.path} is not one directory below dist/src`);
+    writeFileSync(file.path, file.path.endsWith('.map') ? keepOnlyDependencySources(file.text) : file.contents);
+  }
+}
+
+await main();
