@@ -1,8 +1,7 @@
 // Startup and shutdown around the Arbiter: daemonize, logging, on_starting, preload, the
 // listening sockets (bound here, inherited from a previous master, or from systemd), the
 // pidfile, when_ready; then the arbiter runs until it halts, and everything is released.
-// The Arbiter's own modules load while the logger and the hooks start, and the listen helper
-// runs while the pidfile and the control socket are set up.
+// The Arbiter's own modules load while the logger, the hooks and the listen helper start.
 import { fileURLToPath } from 'node:url';
 import type { LoadedConfig, LoadInputs } from '../config/load.js';
 import type { Config } from '../config/registry.js';
@@ -21,7 +20,7 @@ import { processTitle } from './reload.js';
 import type { HeldSignals } from './early-signals.js';
 import { isLiveGunicorn, Pidfile } from './pidfile.js';
 import { handoverFds, OLD_MASTER, Reexec } from './reexec.js';
-import { bindAllListenLater, BindError, socketsFromFds, socketsFromSystemd } from './sockets/index.js';
+import { bindAll, BindError, socketsFromFds, socketsFromSystemd } from './sockets/index.js';
 import type { ListeningSocket } from './sockets/index.js';
 import { workerClassWarning } from '../worker/worker-class.js';
 import { preflight } from '../preflight/preflight.js';
@@ -35,35 +34,22 @@ export function processName(config: Config): string {
   return config.proc_name ?? config.app ?? config.default_proc_name;
 }
 
-interface OpenedSockets {
-  readonly sockets: ListeningSocket[];
-  readonly origin: ListenerOrigin;
-  /**
-   * Settles once the sockets this start bound listen (the listen helper runs while the
-   * pidfile and the control socket are set up); rejects with a GunicornError when one cannot listen.
-   */
-  readonly listening: Promise<void>;
-}
-
-async function openSockets(config: Config, env: NodeJS.ProcessEnv, log: Logger): Promise<OpenedSockets> {
+async function openSockets(config: Config, env: NodeJS.ProcessEnv, log: Logger): Promise<{ sockets: ListeningSocket[]; origin: ListenerOrigin }> {
   const handed = handoverFds(env);
-  if (handed) return { sockets: socketsFromFds(handed, { unlinkOnClose: true }), origin: 'inherited', listening: Promise.resolve() };
+  if (handed) return { sockets: socketsFromFds(handed, { unlinkOnClose: true }), origin: 'inherited' };
   const activated = socketsFromSystemd(env, process.pid);
-  if (activated) return { sockets: activated, origin: 'systemd', listening: Promise.resolve() };
-  const bindError = (err: unknown): unknown =>
-    err instanceof BindError ? new GunicornError('GTS_ERR_BIND', err.message + reusePortHint(config, err)) : err;
+  if (activated) return { sockets: activated, origin: 'systemd' };
   try {
-    const { sockets, listening } = await bindAllListenLater(config.bind, {
+    const sockets = await bindAll(config.bind, {
       backlog: config.backlog,
       umask: config.umask,
       reusePort: config.reuse_port,
       onRetry: (label) => log.error(`Connection in use: ${label}, retrying in 1 second`),
     });
-    const mapped = listening.catch((err: unknown) => Promise.reject(bindError(err)));
-    mapped.catch(() => undefined); // awaited before "Listening at"; startup may fail before
-    return { sockets, origin: 'bind', listening: mapped };
+    return { sockets, origin: 'bind' };
   } catch (err) {
-    throw bindError(err);
+    if (err instanceof BindError) throw new GunicornError('GTS_ERR_BIND', err.message + reusePortHint(config, err));
+    throw err;
   }
 }
 
@@ -148,13 +134,11 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
       throw err;
     });
   const held = holdSignals();
+  announce(config, sockets, log);
   try {
-    // "Listening at" promises a client can connect, and when_ready runs on listening sockets.
-    await opened.listening;
-    announce(config, sockets, log);
     await hooks.required('when_ready', earlyServer);
   } catch (err) {
-    // Startup stops here (a socket that cannot listen, or when_ready): leave no pidfile or socket file behind.
+    // Startup stops here: leave no pidfile or socket file behind.
     held.discard();
     pidfile.current?.unlink(process.pid);
     for (const socket of sockets) socket.close();

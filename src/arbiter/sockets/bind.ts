@@ -1,7 +1,6 @@
 // bindAll(): turns the `bind` setting into listening sockets before any worker starts.
 // Binds every address (retrying one in use), then puts them all in LISTEN state from a
-// helper process, so the arbiter owns the sockets and never accepts on them. A start sets up
-// its pidfile and control socket while the helper runs (bindAllListenLater).
+// helper process, so the arbiter owns the sockets and never accepts on them.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,43 +29,23 @@ export interface BindOptions {
 
 /** Binds every address in order; on any failure closes what was bound and throws a BindError. */
 export async function bindAll(addresses: readonly string[], opts: BindOptions): Promise<ListeningSocket[]> {
-  const { sockets, listening } = await bindAllListenLater(addresses, opts);
+  const sockets: ListeningSocket[] = [];
   try {
-    await listening;
+    for (const text of addresses) sockets.push(await bindWithRetries(parse(text), opts));
+    const failures = await listenInHelper(
+      sockets.map((s) => s.fd),
+      opts.backlog,
+    );
+    const failure = failures[0];
+    if (failure !== undefined) {
+      const label = sockets.find((s) => s.fd === failure.fd)?.label ?? `fd://${failure.fd}`;
+      throw bindErrorFor(label, failure.code, failure.message);
+    }
     return sockets;
   } catch (err) {
     for (const socket of sockets) socket.close();
     throw err;
   }
-}
-
-/** Sockets bound, with the helper's listen() still under way. */
-export interface BoundSockets {
-  readonly sockets: ListeningSocket[];
-  /** Settles once every socket listens; rejects with a BindError (the caller closes the sockets). */
-  readonly listening: Promise<void>;
-}
-
-/**
- * bindAll() without waiting for the listen helper, so a start can do other work while the
- * helper runs (a node process: some 30 ms). A bind failure still throws here, with nothing left bound.
- */
-export async function bindAllListenLater(addresses: readonly string[], opts: BindOptions): Promise<BoundSockets> {
-  const sockets: ListeningSocket[] = [];
-  try {
-    for (const text of addresses) sockets.push(await bindWithRetries(parse(text), opts));
-  } catch (err) {
-    for (const socket of sockets) socket.close();
-    throw err;
-  }
-  const listening = listenInHelper(sockets.map((s) => s.fd), opts.backlog).then((failures) => {
-    const failure = failures[0];
-    if (failure === undefined) return;
-    const label = sockets.find((s) => s.fd === failure.fd)?.label ?? `fd://${failure.fd}`;
-    throw bindErrorFor(label, failure.code, failure.message);
-  });
-  listening.catch(() => undefined); // the caller awaits it; a start may fail before it does
-  return { sockets, listening };
 }
 
 function parse(text: string): BindAddress {
