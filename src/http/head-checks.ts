@@ -62,6 +62,7 @@ export function checkHead(
   if (raw.length / 2 > limits.fields) return violation(431, `more than limit_request_fields (${limits.fields}) header fields`);
   let hosts = 0;
   let host: string | undefined;
+  let authority: string | undefined;
   let contentTypes = 0;
   let chunked = false;
   let underscores = false;
@@ -76,6 +77,7 @@ export function checkHead(
     }
     // Only names of the right length are lower-cased: most headers cost a length compare.
     if (name.length === 4 && name.toLowerCase() === 'host') { hosts++; host = raw[i + 1]; }
+    else if (http2 && name === ':authority') authority = raw[i + 1];
     else if (name.length === 12 && name.toLowerCase() === 'content-type') contentTypes++;
     else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') chunked = true;
     if (name.includes('_')) underscores = true;
@@ -86,6 +88,10 @@ export function checkHead(
   if (hosts > 1) return violation(400, 'more than one Host header');
   if (host !== undefined && !HOST.test(host)) return violation(400, 'invalid Host header');
   if (contentTypes > 1) return violation(400, 'more than one Content-Type header');
+  if (http2 && hosts === 0 && authority !== undefined) {
+    const refused = hostFromAuthority(req, authority);
+    if (refused !== null) return refused;
+  }
   // RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 means the framing is faulty.
   if (chunked && req.httpVersionMinor === 0) return violation(400, 'Transfer-Encoding in an HTTP/1.0 request');
   const url = req.url ?? '';
@@ -102,6 +108,18 @@ export function checkHead(
     }
   }
   return chunked ? FRAMED_BY_TRANSFER_ENCODING : null;
+}
+
+/**
+ * HTTP/2 clients send `:authority` instead of Host. The app gets HTTP/1's request API, and
+ * frameworks read Host (Express's req.hostname): as an HTTP/2-to-HTTP/1.1 intermediary must
+ * (RFC 9113 §8.3.1), Host is set from `:authority`.
+ */
+function hostFromAuthority(req: IncomingMessage, authority: string): HeadViolation | null {
+  if (!HOST.test(authority)) return violation(400, 'invalid :authority');
+  req.rawHeaders.push('host', authority);
+  req.headers.host = authority;
+  return null;
 }
 
 /** Sets Host to the absolute-form target's authority (userinfo removed), or refuses an invalid one. */

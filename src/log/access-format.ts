@@ -19,6 +19,12 @@ export interface AccessRecord {
   responseBytes: number;
   /** The peer address read when the request arrived (a closed connection's socket has none). */
   remoteAddress?: string | undefined;
+  /**
+   * The request target as it arrived. Frameworks rewrite `req.url` while routing (Express
+   * strips a router's mount path, koa-mount does the same), and Gunicorn logs the request line
+   * the client sent; without it the atoms fall back to `req.url`.
+   */
+  target?: string | undefined;
 }
 
 /**
@@ -103,6 +109,7 @@ function clientAddress(r: AccessRecord): string | undefined {
   return edgeClientAddress(r.req) ?? r.remoteAddress ?? r.req.socket.remoteAddress;
 }
 
+const targetOf = (r: AccessRecord): string => r.target ?? r.req.url ?? '';
 const dash = (v: string | undefined): string => (v === undefined || v === '' ? '-' : v);
 /** Whole microseconds of a duration, truncated as Gunicorn's timedelta arithmetic does. */
 const micros = (r: AccessRecord): number => Math.floor(r.durationMs * 1000);
@@ -132,7 +139,7 @@ const PLAIN: Readonly<Record<string, AtomFn>> = {
   l: () => '-',
   u: (r) => basicUser(firstRawHeader(r.req.rawHeaders, 'authorization')),
   t: (r) => formatAccessTime(r.startedMs),
-  r: (r) => `${r.req.method} ${r.req.url} HTTP/${r.req.httpVersion}`,
+  r: (r) => `${r.req.method} ${targetOf(r)} HTTP/${r.req.httpVersion}`,
   f: (r) => firstRawHeader(r.req.rawHeaders, 'referer'),
   a: (r) => firstRawHeader(r.req.rawHeaders, 'user-agent'),
   L: (r) => {
@@ -141,9 +148,9 @@ const PLAIN: Readonly<Record<string, AtomFn>> = {
   },
   p: () => `<${process.pid}>`,
   m: (r) => r.req.method,
-  U: (r) => (r.req.url ?? '').split('?', 1)[0],
+  U: (r) => targetOf(r).split('?', 1)[0],
   q: (r) => {
-    const url = r.req.url ?? '';
+    const url = targetOf(r);
     const at = url.indexOf('?');
     return at < 0 ? undefined : url.slice(at + 1);
   },
@@ -195,7 +202,8 @@ const WRITERS: Readonly<Record<string, AtomWriter>> = {
   t: (r, buf, at) => putBytes(buf, at, accessTime(r.startedMs).bytes),
   r: (r, buf, at) => {
     // A server's requests always have both; the defaults print what the getter's template would.
-    const { method = 'undefined', url = 'undefined', httpVersion } = r.req;
+    const { method = 'undefined', url: routedUrl = 'undefined', httpVersion } = r.req;
+    const url = r.target ?? routedUrl;
     const methodEnd = putBytes(buf, putText(buf, at, method), SPACE);
     return putText(buf, putBytes(buf, putText(buf, methodEnd, url), SPACE_HTTP), httpVersion);
   },

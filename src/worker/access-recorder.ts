@@ -5,7 +5,7 @@
 // read, no listener and no per-request state of its own.
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../log/index.js';
-import { arrivalAddress, bodyBytes, wallClockMs, type ResponseFeatures } from './worker-response.js';
+import { arrivalAddress, arrivalTarget, bodyBytes, wallClockMs, type ResponseFeatures } from './worker-response.js';
 
 export interface AccessRecorder {
   /** What the worker's response class must note for the access log. */
@@ -26,13 +26,14 @@ export function accessRecorder(log: Logger): AccessRecorder | null {
     countBytes: everything || (writes && (atoms.includes('b') || atoms.includes('B'))),
     keepHeadHeaders: writes && atoms.some((a) => a.endsWith('}o')),
     captureAddress: everything || (writes && atoms.includes('h')),
+    captureTarget: everything || (writes && atoms.some((a) => a === 'r' || a === 'U' || a === 'q')),
   };
   return {
     features,
     finished(res, arrivedMs, durationMs) {
       log.access({
         req: res.req, res, startedMs: wallClockMs(arrivedMs), durationMs,
-        responseBytes: bodyBytes(res), remoteAddress: arrivalAddress(res),
+        responseBytes: bodyBytes(res), remoteAddress: arrivalAddress(res), target: arrivalTarget(res),
       });
     },
   };

@@ -15,7 +15,7 @@ import type { EnrichedRequest, ResponseEnricher } from './enrich-response.js';
 import type { ConnectionShedding } from './connection-shedding.js';
 import type { AccessRecorder } from './access-recorder.js';
 import type { AttachedStats } from './request-stats.js';
-import { arrivedAt } from './worker-response.js';
+import { arrivedAt, noteArrivalTarget } from './worker-response.js';
 import { admittedSocketOf } from './admitted-socket.js';
 
 export interface RequestParts {
@@ -59,9 +59,11 @@ export function serveRequest(app: RequestListener, parts: RequestParts): Request
       failed(log, res, err);
     }
   };
+  const noteTarget = access?.features.captureTarget === true;
   const preRequest = hooks.has('pre_request');
   const postRequest = hooks.has('post_request');
   return (req, res) => {
+    if (noteTarget) noteArrivalTarget(res, req);
     const enriched = parts.enrich?.begin(req, res);
     drain.prepare(res);
     parts.shed?.prepare(res);

@@ -22,18 +22,21 @@ export interface ResponseFeatures {
   readonly keepHeadHeaders: boolean;
   /** Read the peer address at arrival (`h`): once a closed connection's socket is gone, so is its address. */
   readonly captureAddress: boolean;
+  /** Keep the request target as it arrived (`r`, `U`, `q`): routers rewrite `req.url` as they route. */
+  readonly captureTarget: boolean;
 }
 
-const NO_FEATURES: ResponseFeatures = { countBytes: false, keepHeadHeaders: false, captureAddress: false };
+const NO_FEATURES: ResponseFeatures = { countBytes: false, keepHeadHeaders: false, captureAddress: false, captureTarget: false };
 
 const ARRIVED = Symbol('gunicorn-ts.arrived');
 /** Body bytes so far: a number on responses whose class counts them, undefined on any other. */
 const BYTES = Symbol('gunicorn-ts.body-bytes');
 const KEEP_HEADERS = Symbol('gunicorn-ts.keep-head-headers');
 const ADDRESS = Symbol('gunicorn-ts.arrival-address');
+const TARGET = Symbol('gunicorn-ts.arrival-target');
 
 type WorkerResponse = ServerResponse & {
-  [ARRIVED]?: number; [BYTES]?: number | undefined; [KEEP_HEADERS]?: boolean; [ADDRESS]?: string | undefined;
+  [ARRIVED]?: number; [BYTES]?: number | undefined; [KEEP_HEADERS]?: boolean; [ADDRESS]?: string | undefined; [TARGET]?: string | undefined;
 };
 type Chunk = string | Uint8Array | undefined | null | (() => void);
 
@@ -50,6 +53,19 @@ export function bodyBytes(res: ServerResponse): number {
 /** The peer address read when the request arrived (undefined unless the class captures it). */
 export function arrivalAddress(res: ServerResponse): string | undefined {
   return (res as WorkerResponse)[ADDRESS];
+}
+
+/** The request target (`req.url`) as it arrived, before any router rewrote it (undefined unless noted). */
+export function arrivalTarget(res: ServerResponse): string | undefined {
+  return (res as WorkerResponse)[TARGET];
+}
+
+/**
+ * Notes `req.url` before the app sees the request (serve-request.ts, for both protocols: an
+ * HTTP/2 response is made before node:http2 links it to its request).
+ */
+export function noteArrivalTarget(res: ServerResponse, req: IncomingMessage): void {
+  (res as WorkerResponse)[TARGET] = req.url;
 }
 
 function chunkBytes(chunk: Chunk, encoding: unknown): number {
@@ -117,6 +133,7 @@ export function workerResponseClass(features: ResponseFeatures = NO_FEATURES): t
       self[BYTES] = countBytes ? 0 : undefined;
       self[KEEP_HEADERS] = keepHeadHeaders;
       self[ADDRESS] = captureAddress ? req.socket?.remoteAddress : undefined;
+      self[TARGET] = undefined;
     }
   }
   // ServerResponse's type is generic over the request class; this one serves IncomingMessage.
@@ -148,11 +165,12 @@ export function workerHttp2ResponseClass(features: ResponseFeatures = NO_FEATURE
     constructor(stream: ServerHttp2Stream) {
       // Node also passes stream options (a highWaterMark only when the server sets one; it does not).
       super(stream);
-      const self = this as Http2ServerResponse<Request> & { [ARRIVED]?: number; [BYTES]?: number | undefined; [KEEP_HEADERS]?: boolean; [ADDRESS]?: string | undefined };
+      const self = this as Http2ServerResponse<Request> & { [ARRIVED]?: number; [BYTES]?: number | undefined; [KEEP_HEADERS]?: boolean; [ADDRESS]?: string | undefined; [TARGET]?: string | undefined };
       self[ARRIVED] = performance.now();
       self[BYTES] = countBytes ? 0 : undefined;
       self[KEEP_HEADERS] = false;
       self[ADDRESS] = captureAddress ? stream.session?.socket?.remoteAddress : undefined;
+      self[TARGET] = undefined;
     }
   }
   return ArrivalTimedHttp2Response;

@@ -61,3 +61,33 @@ describe('access log bytes and response headers for every framework', () => {
     });
   }
 });
+
+function post(url: string, type: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': type } }, (res) => {
+      res.resume().on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject).end(body);
+  });
+}
+
+describe('the access log shows the request target the client sent', () => {
+  it('Express strips a mounted router\'s or sub-app\'s path from req.url while routing: r, U and q keep it, as Gunicorn logs the request line', async () => {
+    const format = 'ACCESS|%(r)s|%(U)s|%(q)s|%(s)s';
+    const server = startGunicorn(['-b', '127.0.0.1:0', '--access-logfile', '-', '--access-logformat', format, 'serving/express-body.mjs']);
+    servers.push(server);
+    await server.waitFor('a booted worker', () => server.bootedPids().length >= 1, 30_000);
+    const [url] = await server.listening();
+    assert.equal(await post(`${url}/api/echo?x=1`, 'application/json', '{"a":1}'), 200);
+    assert.equal(await post(`${url}/admin/note`, 'text/plain', 'hi'), 201);
+    const lines = await server.waitFor('two access lines', () => {
+      const found = server.stdout.split('\n').filter((l) => l.startsWith('ACCESS|'));
+      return found.length >= 2 ? found : undefined;
+    });
+    assert.deepEqual([...lines].sort(), [
+      'ACCESS|POST /admin/note HTTP/1.1|/admin/note|-|201',
+      'ACCESS|POST /api/echo?x=1 HTTP/1.1|/api/echo|x=1|200',
+    ]);
+    await server.stop();
+  });
+});
