@@ -32,7 +32,7 @@ export const spew = defineSetting<'spew', boolean>({
   schema: { type: 'boolean' },
   default: false,
   unsupported:
-    'Gunicorn installs a Python line tracer; Node has no equivalent hook. Use `node --inspect` or `--cpu-prof` through NODE_OPTIONS instead.',
+    'Gunicorn installs a Python line tracer; Node has no equivalent hook. Use `node --inspect` through NODE_OPTIONS, or run the server as `node --cpu-prof $(which gunicorn-ts) ...` (workers inherit the flags Node was started with; Node 20 refuses `--cpu-prof` in NODE_OPTIONS).',
   desc: `Print every line the server executes (Python only).
 
 Gunicorn installs a Python trace function for this. Node has no line tracer to install, so setting it is an error; use Node's inspector or profiler instead.`,
