@@ -37,6 +37,11 @@ export function isValidHost(value: string): boolean {
 
 const violation = (status: 400 | 414 | 431, reason: string): HeadViolation => ({ status, reason });
 
+/** Whether `req` came over HTTP/2 (node:http2's compatibility request carries its stream). */
+export function isHttp2Request(req: IncomingMessage): boolean {
+  return 'stream' in req;
+}
+
 /** checkHead's answer for an acceptable request with a Transfer-Encoding (its trailers need checking). */
 export const FRAMED_BY_TRANSFER_ENCODING = 'transfer-encoding';
 
@@ -51,8 +56,8 @@ export function checkHead(
   req: IncomingMessage, policy: HeadPolicy, trusted: (req: IncomingMessage) => boolean,
 ): HeadViolation | typeof FRAMED_BY_TRANSFER_ENCODING | null {
   // llhttp accepts an HTTP/0.9 line ("GET /" with no version); Gunicorn, and we, do not.
-  // HTTP/2 arrives through node:http2's compatibility API (a request with a `stream`), never from llhttp.
-  const http2 = req.httpVersionMajor === 2 && 'stream' in req;
+  // HTTP/2 arrives through node:http2's compatibility API, never from llhttp.
+  const http2 = isHttp2Request(req);
   if (req.httpVersionMajor !== 1 && !http2) return violation(400, `unsupported HTTP version ${req.httpVersion}`);
   const { limits } = policy;
   if (limits.requestLine > 0 && requestLineLength(req) > limits.requestLine) {

@@ -4,18 +4,13 @@
 // (and each TLS socket over one) with a property naming the admitted socket.
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { acceptedSocketOf } from '../http/index.js';
+import { acceptedSocketOf, isHttp2Request } from '../http/index.js';
 
 const ADMITTED = Symbol('gunicorn-ts.admitted-socket');
 
 /** Marks `socket` (accepted, or a TLS socket over an accepted one) as standing for `admitted`. */
 export function markAdmitted(socket: object, admitted: Socket): void {
   Reflect.set(socket, ADMITTED, admitted);
-}
-
-/** Whether `req` came over HTTP/2 (node:http2's compatibility request carries its stream). */
-export function isHttp2Request(req: IncomingMessage): boolean {
-  return 'stream' in req;
 }
 
 /** The socket the gate admitted for `req`'s connection (undefined if it was never marked). */

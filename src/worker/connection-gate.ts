@@ -24,9 +24,9 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { Server as TlsServer } from 'node:tls';
 import type { EdgeServer } from '../http/index.js';
 import type { InheritedSocket } from '../ipc/messages.js';
-import { acceptedSocketOf, closingResponse, isCleartextHttp2 } from '../http/index.js';
+import { acceptedSocketOf, closingResponse, isCleartextHttp2, isHttp2Request } from '../http/index.js';
 import { acceptPauseOf, type AcceptPause } from './accept-pause.js';
-import { admittedSocketOf, isHttp2Request, markAdmitted } from './admitted-socket.js';
+import { admittedSocketOf, markAdmitted } from './admitted-socket.js';
 
 /** A connection's record in the gate, opaque outside it. */
 export interface ConnectionSlot { readonly busy: number }
