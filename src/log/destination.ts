@@ -114,9 +114,17 @@ export async function closeDestination(d: FileDestination): Promise<void> {
   // been called, and then never closes: so end only after the reopen has happened.
   await d.reopened;
   return new Promise((resolve) => {
-    flushDestination(d);
     d.stream.once('close', () => resolve());
     d.stream.once('error', () => resolve());
+    if ('put' in d) {
+      // Asynchronous: a write may still be in flight in libuv's pool, and flushSync() would
+      // write what is queued behind it first, so the file's lines would come out of order.
+      // flush() hands line-batch's last batch to the queue; end() writes the queue after
+      // the write in flight, in order, then closes.
+      d.stream.flush();
+    } else {
+      flushDestination(d);
+    }
     d.stream.end();
   });
 }

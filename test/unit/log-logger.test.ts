@@ -4,6 +4,8 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { pbkdf2 } from 'node:crypto';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -17,6 +19,14 @@ const dir = mkdtempSync(join(tmpdir(), 'gts-log-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`../../../test/fixtures/log/${name}`, import.meta.url));
+
+const pbkdf2Async = promisify(pbkdf2);
+
+/** Queues slow work on every thread of libuv's pool (4 by default, or UV_THREADPOOL_SIZE). */
+function occupyThreadPool(): Promise<unknown> {
+  const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+  return Promise.all(Array.from({ length: threads }, () => pbkdf2Async('x', 'y', 200_000, 32, 'sha256')));
+}
 
 let n = 0;
 function settings(over: Partial<LogSettings> = {}): LogSettings {
@@ -124,8 +134,12 @@ describe('access log', () => {
       for (let i = 0; i < 3000; i++) paths.push(`/${i}-a-ü-€-😀-${'x'.repeat(i % 97)}`);
       paths.splice(1000, 0, `/long-${'ü'.repeat(40_000)}`);
       paths.splice(2000, 0, `/longer-${'€😀'.repeat(30_000)}`);
+      // Keep libuv's pool busy so the first batch's write is still queued when close() comes:
+      // closing must write what follows it after it, not jump ahead of it.
+      const poolBusy = occupyThreadPool();
       for (const p of paths) log.access(record(p));
       await log.close();
+      await poolBusy;
       assert.equal(readFileSync(s.accesslog ?? '', 'utf8'), paths.map((p) => `${p}\n`).join(''));
     });
   }
