@@ -4,8 +4,8 @@
 // on ambiguous heads and, for chunked requests, on trailers.
 
 import http from 'node:http';
-import https from 'node:https';
-import http2 from 'node:http2';
+import type https from 'node:https';
+import type http2 from 'node:http2';
 import { isAllowed, parseAllowList } from './ip-allow-list.js';
 import { installPriorKnowledge, resolveHttp2, type Http2Plan, type Http2Settings } from './http2.js';
 import { boundHttp2Sessions, type Http2Bounds } from './http2-bounds.js';
@@ -19,6 +19,7 @@ import { tlsServerOptions, type TlsSettings } from './tls.js';
 import { applySslContextHook } from './ssl-context.js';
 import type { SslContextHook } from '../config/hook-types.js';
 import { silentLog, type EdgeLog } from './edge-log.js';
+import { loadHttp2, loadHttps } from './lazy-builtins.js';
 
 export interface EdgeSettings extends LimitSettings, TlsSettings, Http2Settings {
   /** off, v1, v2 or auto; the boolean of Gunicorn < 26 (true = auto) is still read. */
@@ -66,8 +67,11 @@ export interface HttpEdge {
 export interface EdgeServerOptions {
   /** The ServerResponse subclass to create responses with. */
   readonly responseClass?: typeof http.ServerResponse;
-  /** The same for HTTP/2 streams. */
-  readonly http2ResponseClass?: typeof http2.Http2ServerResponse;
+  /**
+   * Makes the same for HTTP/2 streams; called only when HTTP/2 is served, as a class that
+   * extends Http2ServerResponse needs node:http2 loaded.
+   */
+  readonly http2ResponseClass?: () => typeof http2.Http2ServerResponse;
   /** Called for each request over a limit, as its 4xx is written (the app never sees it). */
   readonly rejected?: Listener;
 }
@@ -121,10 +125,10 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog,
       if (h2 !== null && tlsOptions !== null) {
         // ALPN picks h2 or http/1.1; HTTP/1.1 connections go through http's own parser with
         // this server's keep-alive and header timeouts, and the worker's response class.
-        const secure = http2.createSecureServer({
+        const secure = loadHttp2().createSecureServer({
           ...serverOptions, allowHTTP1: h2.http1, ALPNProtocols: [...h2.alpn], settings: h2.settings,
           ...(responseClass === undefined ? {} : { Http1ServerResponse: responseClass }),
-          ...(http2ResponseClass === undefined ? {} : { Http2ServerResponse: http2ResponseClass }),
+          ...(http2ResponseClass === undefined ? {} : { Http2ServerResponse: http2ResponseClass() }),
         });
         const server: Http2EdgeServer = Object.assign(secure, { keepAliveTimeout: 5000, headersTimeout: 60_000, requestTimeout: 300_000, maxHeadersCount: null });
         server.on(REQUEST, guarded);
@@ -132,9 +136,9 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog,
         edge.install(server);
         return server;
       }
-      const server = tlsOptions !== null ? https.createServer(options, guarded) : http.createServer(options, guarded);
+      const server = tlsOptions !== null ? loadHttps().createServer(options, guarded) : http.createServer(options, guarded);
       if (h2?.priorKnowledge === true) {
-        const h2c = http2.createServer({ settings: h2.settings, ...(http2ResponseClass === undefined ? {} : { Http2ServerResponse: http2ResponseClass }) });
+        const h2c = loadHttp2().createServer({ settings: h2.settings, ...(http2ResponseClass === undefined ? {} : { Http2ServerResponse: http2ResponseClass() }) });
         h2c.on(REQUEST, guarded);
         boundHttp2Sessions(h2c, h2Bounds);
         // The worker sees one server: its HTTP/2 sessions are reported there (the drain's GOAWAY).

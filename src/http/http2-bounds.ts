@@ -3,7 +3,10 @@
 // hold a session open for ever, even after the server ended it with GOAWAY for an error, and
 // a stream waiting on its client could hold a request slot for ever). One sweep a second per
 // server checks them: a stream that ends within a second costs two Map updates and no timer.
-import http2 from 'node:http2';
+import type http2 from 'node:http2';
+
+/** The CANCEL error code (RFC 9113 §7), node:http2's constants.NGHTTP2_CANCEL, for RST_STREAM. */
+const CANCEL = 0x8;
 
 export interface Http2Bounds {
   /** A session with no stream open is closed after this (keepalive). */
@@ -45,7 +48,7 @@ export function boundHttp2Sessions(server: http2.Http2Server | http2.Http2Secure
       for (const [stream, opened] of state.open) {
         const age = now - opened;
         if (age < SWEEP_MS || stream.destroyed) continue;
-        if (age >= bounds.requestMs && stream.state.remoteClose !== 1) stream.close(http2.constants.NGHTTP2_CANCEL);
+        if (age >= bounds.requestMs && stream.state.remoteClose !== 1) stream.close(CANCEL);
         else if (!watched.has(stream)) watch(stream, bounds.stalledMs, watched);
       }
     }
@@ -89,6 +92,6 @@ function watch(stream: http2.ServerHttp2Stream, ms: number, watched: WeakSet<htt
   watched.add(stream);
   stream.setTimeout(ms, () => {
     const clientStalled = stream.state.remoteClose !== 1 || stream.writableLength > 0 || stream.bufferSize > 0;
-    if (clientStalled) stream.close(http2.constants.NGHTTP2_CANCEL);
+    if (clientStalled) stream.close(CANCEL);
   });
 }

@@ -1,7 +1,7 @@
 // HTTP/2 on the edge: resolves the HTTP/2 settings into node:http2 options (checked at
 // preflight like every edge setting) and, for cleartext prior knowledge, the sniffer that
 // hands a trusted peer's connection to the HTTP/2 server once its preface is seen.
-import http2 from 'node:http2';
+import type http2 from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { errorBody } from './client-error.js';

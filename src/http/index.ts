@@ -11,6 +11,7 @@ export { clientAddress, requestScheme, edgeInfo } from './forwarded.js';
 export type { RequestEdgeInfo } from './forwarded.js';
 export { acceptedSocketOf, proxyHeaderOf } from './proxy-accept.js';
 export { isCleartextHttp2 } from './http2.js';
+export { isTlsServer } from './lazy-builtins.js';
 export { isHttp2Request } from './head-checks.js';
 export { closingResponse } from './client-error.js';
 export type { ProxyHeader } from './proxy-protocol.js';

@@ -5,12 +5,13 @@
 // anything else is served directly.
 
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { Duplex } from 'node:stream';
 import { isAllowed, type AllowList } from './ip-allow-list.js';
 import { parseProxyHeader, type ProxyHeader } from './proxy-protocol.js';
 import type { EdgeLog } from './edge-log.js';
 import { sharedWeakMap } from './shared-state.js';
+import { isTlsServer, isTlsSocket } from './lazy-builtins.js';
 
 /** proxy_protocol other than off: which header versions are read, and whether one is required. */
 export type ProxyMode = 'v1' | 'v2' | 'auto';
@@ -130,7 +131,7 @@ function tlsParent(tlsSocket: tls.TLSSocket): object | undefined {
 export function installProxyProtocol(server: net.Server, opts: ProxyAcceptOptions): void {
   const original = server.listeners('connection') as ((socket: unknown) => void)[];
   server.removeAllListeners('connection');
-  const secure = server instanceof tls.Server;
+  const secure = isTlsServer(server);
   server.on('connection', (socket: net.Socket) => {
     readProxyHeader(socket, opts, (header, rest) => {
       if (header !== null) adoptAddress(socket, header);
@@ -173,7 +174,7 @@ export function proxyHeaderOf(socket: object | null | undefined): ProxyHeader | 
  * connection tracker keyed by accepted sockets must look up.
  */
 export function acceptedSocketOf(socket: object): object {
-  if (!(socket instanceof tls.TLSSocket)) return socket;
+  if (!isTlsSocket(socket)) return socket;
   // Node internals, guarded: a TLS socket over a net.Socket keeps it as _parent; over any
   // other stream (our replay stream) _parent is null and the stream sits in the handle's wrap.
   const internals = socket as unknown as { _parent?: object | null; _handle?: { _parentWrap?: { stream?: object } } | null };

@@ -2,8 +2,8 @@
 // into the ones to serve with (typically adding an SNICallback that picks a certificate by
 // server name), or returns a ready tls.SecureContext. Its result is proved here, so a hook that
 // throws or returns something unusable stops --check-config and startup, naming the hook.
-import tls from 'node:tls';
 import type { SecureContext, TlsOptions } from 'node:tls';
+import { loadTls } from './lazy-builtins.js';
 import type { SslContextHook } from '../config/hook-types.js';
 import { TlsSettingError } from './tls.js';
 
@@ -38,7 +38,7 @@ export function applySslContextHook(hook: SslContextHook, settings: object, defa
     throw new TlsSettingError('ssl_context', 'SNICallback must be a function (servername, callback)');
   }
   try {
-    tls.createSecureContext(options);
+    loadTls().createSecureContext(options);
   } catch (err) {
     throw new TlsSettingError('ssl_context', `the TLS options it returned are not usable: ${(err as Error).message}`);
   }

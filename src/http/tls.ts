@@ -4,8 +4,9 @@
 // and by --check-config, with a message naming the setting.
 
 import fs from 'node:fs';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
+import { loadTls } from './lazy-builtins.js';
 
 export interface TlsSettings {
   readonly certfile: string | null;
@@ -89,7 +90,7 @@ export function tlsServerOptions(s: TlsSettings): HttpsServerOptions | null {
 function proveContext(options: HttpsServerOptions, s: TlsSettings): void {
   const attempt = (setting: string, subject: string, piece: tls.SecureContextOptions): void => {
     try {
-      tls.createSecureContext(piece);
+      loadTls().createSecureContext(piece);
     } catch (err) {
       throw new TlsSettingError(setting, `${subject}: ${(err as Error).message}`);
     }

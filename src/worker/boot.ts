@@ -76,7 +76,7 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   // in its constructor measurably costs it CPU per request (bench/README.md).
   const timed = access !== null || stats.recording;
   const http = createHttpServer(settings, (req, res) => handler(req, res), log, {
-    ...(timed ? { responseClass: workerResponseClass(access?.features), http2ResponseClass: workerHttp2ResponseClass(access?.features) } : {}),
+    ...(timed ? { responseClass: workerResponseClass(access?.features), http2ResponseClass: () => workerHttp2ResponseClass(access?.features) } : {}),
     rejected: stats.rejected,
   }, hookFunctions['ssl_context'] as SslContextHook | undefined);
   installDebugLog(http, log, settings.loglevel);

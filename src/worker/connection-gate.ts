@@ -21,10 +21,9 @@
 // or shed, and do not hold up the end of the HTTP drain; the app closes them itself.
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { Server as TlsServer } from 'node:tls';
 import type { EdgeServer } from '../http/index.js';
 import type { InheritedSocket } from '../ipc/messages.js';
-import { acceptedSocketOf, closingResponse, isCleartextHttp2, isHttp2Request } from '../http/index.js';
+import { acceptedSocketOf, closingResponse, isCleartextHttp2, isHttp2Request, isTlsServer } from '../http/index.js';
 import { acceptPauseOf, type AcceptPause } from './accept-pause.js';
 import { admittedSocketOf, markAdmitted } from './admitted-socket.js';
 
@@ -83,7 +82,7 @@ export class ConnectionGate {
    */
   constructor(private readonly http: EdgeServer, private readonly limit: number, private readonly headLimit = Math.max(limit, 1000)) {
     // An HTTP/2 session over TLS only knows its TLS socket: mark it with the one admitted.
-    if (http instanceof TlsServer) http.prependListener('secureConnection', (tlsSocket: object) => markAdmitted(tlsSocket, acceptedSocketOf(tlsSocket) as Socket));
+    if (isTlsServer(http)) http.prependListener('secureConnection', (tlsSocket: object) => markAdmitted(tlsSocket, acceptedSocketOf(tlsSocket) as Socket));
   }
 
   /** Request slots one connection's HTTP/2 streams may take at once. */
@@ -325,7 +324,7 @@ export class ConnectionGate {
     if (this.#closing.has(socket)) return;
     this.#closing.add(socket);
     socket.once('close', () => this.#closing.delete(socket));
-    if (this.http instanceof TlsServer || !socket.writable || isCleartextHttp2(socket)) {
+    if (isTlsServer(this.http) || !socket.writable || isCleartextHttp2(socket)) {
       socket.destroy();
       return;
     }

@@ -13,7 +13,8 @@
 // each response: an own `write`/`end` per response shadows the prototype's and sends V8 down
 // its slow property paths on every request (a profile under wrk showed ~7% of a worker's time).
 import { ServerResponse, type IncomingMessage } from 'node:http';
-import { Http2ServerResponse, type Http2ServerRequest, type ServerHttp2Stream } from 'node:http2';
+import type { Http2ServerResponse, Http2ServerRequest, ServerHttp2Stream } from 'node:http2';
+import { loadHttp2 } from '../http/lazy-builtins.js';
 
 export interface ResponseFeatures {
   /** Count the body bytes the app writes (`b`, `B`). */
@@ -141,12 +142,16 @@ export function workerResponseClass(features: ResponseFeatures = NO_FEATURES): t
 }
 
 type H2Method = (this: Http2ServerResponse, chunk?: Chunk, encoding?: unknown, callback?: unknown) => unknown;
-const h2Write = Http2ServerResponse.prototype.write as H2Method;
 type CountedH2 = Http2ServerResponse & { [BYTES]?: number | undefined };
-function countingH2Write(this: CountedH2, chunk: Chunk, encoding?: unknown, callback?: unknown): unknown {
-  const bytes = this[BYTES];
-  if (bytes !== undefined) this[BYTES] = bytes + chunkBytes(chunk, encoding);
-  return h2Write.call(this, chunk, encoding, callback);
+/** Made from node:http2's own write() the first time it is needed (node:http2 loads lazily). */
+let countingH2Write: H2Method | undefined;
+
+function countingH2WriteOver(h2Write: H2Method): H2Method {
+  return function (this: CountedH2, chunk: Chunk, encoding?: unknown, callback?: unknown): unknown {
+    const bytes = this[BYTES];
+    if (bytes !== undefined) this[BYTES] = bytes + chunkBytes(chunk, encoding);
+    return h2Write.call(this, chunk, encoding, callback);
+  };
 }
 
 /**
@@ -154,14 +159,18 @@ function countingH2Write(this: CountedH2, chunk: Chunk, encoding?: unknown, call
  * bytes and the peer address under the same symbols, so the access log and /metrics read
  * HTTP/2 responses exactly as HTTP/1.x ones. `{Header}o` needs nothing here: the compatibility
  * writeHead() sets an object's headers through setHeader(), so getHeader() sees them.
+ * Called only when the worker serves HTTP/2: the class needs node:http2 loaded.
  */
 export function workerHttp2ResponseClass(features: ResponseFeatures = NO_FEATURES): typeof Http2ServerResponse {
   const { countBytes, captureAddress } = features;
+  const http2 = loadHttp2();
   // Only write() counts: the compatibility end(chunk) writes its chunk through write().
   if (countBytes) {
-    if (Http2ServerResponse.prototype.write !== countingH2Write) Reflect.set(Http2ServerResponse.prototype, 'write', countingH2Write);
+    const proto = http2.Http2ServerResponse.prototype;
+    countingH2Write ??= countingH2WriteOver(proto.write as H2Method);
+    if (proto.write !== countingH2Write) Reflect.set(proto, 'write', countingH2Write);
   }
-  class ArrivalTimedHttp2Response<Request extends Http2ServerRequest = Http2ServerRequest> extends Http2ServerResponse<Request> {
+  class ArrivalTimedHttp2Response<Request extends Http2ServerRequest = Http2ServerRequest> extends http2.Http2ServerResponse<Request> {
     constructor(stream: ServerHttp2Stream) {
       // Node also passes stream options (a highWaterMark only when the server sets one; it does not).
       super(stream);

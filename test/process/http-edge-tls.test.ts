@@ -1,18 +1,25 @@
 // TLS through the real binary, with certificates made by openssl in the test: https with
 // --certfile/--keyfile and a real TLS client, client certificates required with
-// --cert-reqs 2 --ca-certs, and a missing key file stopping startup and --check-config.
+// --cert-reqs 2 --ca-certs, a missing key file stopping startup and --check-config, and
+// node:tls, node:https and node:http2 loaded in a worker only when its settings need them.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import https from 'node:https';
-import { runGunicorn } from '../helpers/server.js';
+import { FIXTURES, httpGet, runGunicorn, serveApp } from '../helpers/server.js';
 import { startEchoServer, type EchoServer } from '../helpers/raw-http.js';
 import { makeTestPki, type TestPki } from '../helpers/test-pki.js';
 
 interface Echoed { pid: number; scheme: string; authorized: boolean | null }
 
+/** httpsText's reply, read as the echo app's JSON. */
+async function httpsGet(port: number, pki: TestPki, client?: string, path = '/tls'): Promise<{ status: number; body: Echoed }> {
+  const { status, body } = await httpsText(port, pki, client, path);
+  return { status, body: JSON.parse(body) as Echoed };
+}
+
 /** One GET over TLS, trusting the test CA; `client` names a certificate to present. */
-function httpsGet(port: number, pki: TestPki, client?: string, path = '/tls'): Promise<{ status: number; body: Echoed }> {
+function httpsText(port: number, pki: TestPki, client?: string, path = '/'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const opts: https.RequestOptions = { host: '127.0.0.1', port, path, agent: false, ca: fs.readFileSync(pki.file('ca.pem')) };
     if (client !== undefined) {
@@ -22,7 +29,7 @@ function httpsGet(port: number, pki: TestPki, client?: string, path = '/tls'): P
     https.get(opts, (res) => {
       let text = '';
       res.on('data', (d: Buffer) => { text += d.toString(); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Echoed }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
     }).on('error', reject);
   });
 }
@@ -102,5 +109,34 @@ describe('unusable TLS files stop startup', () => {
     const { code, stdout } = await runGunicorn(['--check-config', '--certfile', pki.file('server.pem'), '--keyfile', pki.file('server.key'), 'edge/echo-app.mjs:app']);
     assert.equal(code, 0);
     assert.match(stdout, /Config OK/);
+  });
+});
+
+// Issue #17: evaluating node:tls, node:https and node:http2 cost every worker ~50 internal
+// modules and a few ms of CPU at start, even one serving plain HTTP/1.x.
+describe('what a worker loads of node:tls, node:https and node:http2', () => {
+  /** The probe app's answer: which of the three the worker has loaded by its first request. */
+  const loadedBy = async (args: string[]): Promise<string> => {
+    const { server, url } = await serveApp('apps/builtins-probe.cjs', FIXTURES, args);
+    try {
+      const reply = url.startsWith('https:') ? await httpsText(Number(new URL(url).port), pki) : await httpGet(url);
+      assert.equal(reply.status, 200, server.stderr);
+      return reply.body;
+    } finally {
+      await server.stop();
+    }
+  };
+  const tlsArgs = (): string[] => ['--certfile', pki.file('server.pem'), '--keyfile', pki.file('server.key')];
+
+  test('plain HTTP/1.x: none of them', async () => {
+    assert.equal(await loadedBy([]), '');
+  });
+
+  test('--certfile/--keyfile: tls and https, not http2', async () => {
+    assert.equal(await loadedBy(tlsArgs()), 'tls,https');
+  });
+
+  test('--http-protocols h2,h1 over TLS: tls and http2', async () => {
+    assert.equal(await loadedBy([...tlsArgs(), '--http-protocols', 'h2,h1']), 'tls,http2');
   });
 });

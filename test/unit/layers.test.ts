@@ -1,7 +1,8 @@
 // The layering of src/, checked on the import graph (type-only imports aside): no upward
 // arrow between the layers of test/helpers/import-graph.ts, ipc/ imports nothing, config/
-// never imports the arbiter or debian, no cycle runs through index.ts, and a worker process
-// can load neither the settings registry nor ajv nor yargs (workers get resolved settings).
+// never imports the arbiter or debian, no cycle runs through index.ts, a worker process
+// can load neither the settings registry nor ajv nor yargs (workers get resolved settings), and
+// no process imports node:tls, node:https or node:http2 (http/lazy-builtins.ts loads them on demand).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cycleThrough, importGraph, reachable, unitOf, upwardArrows } from '../helpers/import-graph.js';
@@ -35,6 +36,14 @@ describe('layers', () => {
     assert.ok(loadable.has('worker/boot.ts') && loadable.has('app/load-app.ts'), 'the graph follows the worker\'s imports');
     for (const forbidden of ['config/registry.ts', 'config/load.ts', 'config/schema.ts', 'ajv', 'ajv-formats', 'yargs']) {
       assert.equal(loadable.has(forbidden), false, `${forbidden} is reachable from worker/main.ts`);
+    }
+  });
+
+  it('no entry point imports node:tls, node:https or node:http2: they load only when TLS or HTTP/2 is configured', () => {
+    for (const entry of ['worker/main.ts', 'bin/gunicorn-ts.ts', 'bin/gunicorn-ts-debian.ts']) {
+      const loadable = reachable(graph, entry);
+      assert.ok(loadable.has('http/edge.ts'), `the graph follows ${entry}'s imports to the edge`);
+      for (const builtin of ['node:tls', 'node:https', 'node:http2']) assert.equal(loadable.has(builtin), false, `${entry} imports ${builtin}`);
     }
   });
 });

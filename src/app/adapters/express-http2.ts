@@ -4,7 +4,8 @@
 // (reading a body or setting a header then throws). An HTTP/2 request into an Express app gets
 // node:http2's methods as its own properties first, so they win whatever prototype it is given.
 import { IncomingMessage, OutgoingMessage, ServerResponse, type RequestListener } from 'node:http';
-import { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { loadedHttp2, loadHttp2 } from '../../http/lazy-builtins.js';
 
 interface ExpressLike {
   readonly request: object;
@@ -45,10 +46,13 @@ let shields: { request: PropertyDescriptorMap; response: PropertyDescriptorMap }
  * response prototype (byte counting), so the shield carries the instrumented methods.
  */
 function currentShields(): { request: PropertyDescriptorMap; response: PropertyDescriptorMap } {
-  shields ??= {
-    request: shield(Http2ServerRequest.prototype, [IncomingMessage.prototype], Object.getPrototypeOf(Http2ServerRequest.prototype) as object),
-    response: shield(Http2ServerResponse.prototype, [ServerResponse.prototype, OutgoingMessage.prototype], Object.getPrototypeOf(Http2ServerResponse.prototype) as object),
-  };
+  if (shields === null) {
+    const { Http2ServerRequest, Http2ServerResponse } = loadHttp2();
+    shields = {
+      request: shield(Http2ServerRequest.prototype, [IncomingMessage.prototype], Object.getPrototypeOf(Http2ServerRequest.prototype) as object),
+      response: shield(Http2ServerResponse.prototype, [ServerResponse.prototype, OutgoingMessage.prototype], Object.getPrototypeOf(Http2ServerResponse.prototype) as object),
+    };
+  }
   return shields;
 }
 
@@ -59,7 +63,9 @@ function currentShields(): { request: PropertyDescriptorMap; response: PropertyD
 export function http2ReadyListener(app: RequestListener): RequestListener {
   if (!isExpress(app)) return app;
   const listener = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void => {
-    if (req instanceof Http2ServerRequest) {
+    // node:http2 is loaded once the edge serves HTTP/2; before that no request can be one.
+    const http2 = loadedHttp2();
+    if (http2 !== undefined && req instanceof http2.Http2ServerRequest) {
       const { request, response } = currentShields();
       Object.defineProperties(req, request);
       Object.defineProperties(res, response);
