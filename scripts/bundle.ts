@@ -11,8 +11,12 @@ import { fileURLToPath } from 'node:url';
 // dist/scripts/bundle.js → dist/src.
 const distSrc = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 
-/** The files replaced by their bundles, relative to dist/src; the arbiter forks worker/main.js. */
-const BUNDLED_ENTRIES = ['bin/gunicorn-ts.js', 'bin/gunicorn-ts-debian.js', 'worker/main.js'] as const;
+/**
+ * The files replaced by their bundles, relative to dist/src. The command and the worker start
+ * from small unbundled entries (bin/gunicorn-ts.js, worker/main.js, which the arbiter forks)
+ * that turn on Node's compile cache before they import their bundle (src/compile-cache.ts).
+ */
+const BUNDLED_ENTRIES = ['bin/cli-main.js', 'bin/gunicorn-ts-debian.js', 'worker/worker.js'] as const;
 
 // Each bundle sits one directory below dist/src, as each source module of src/<unit>/ does; a
 // module's `import.meta.url` is rewritten to its own compiled file's place relative to the

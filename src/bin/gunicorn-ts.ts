@@ -1,21 +1,10 @@
 #!/usr/bin/env node
-// Entry point of the gunicorn-ts command.
-import { main } from '../cli.js';
+// Entry point of the gunicorn-ts command. It turns on Node's compile cache (compile-cache.ts)
+// before it imports the program, bin/cli-main.ts, which the build bundles into one file.
+import { enableCompileCache } from '../compile-cache.js';
 
 // Without a handler, Node answers SIGUSR1 by opening its inspector on port 9229; the arbiter
 // installs the real handler (reopen logs) once it runs.
 process.on('SIGUSR1', () => {});
-
-async function start(): Promise<number> {
-  // As PID 1 (a container without an init) orphans would stay zombies: tini takes PID 1 when
-  // it is installed (container/pid1.ts). GUNICORN_TS_INIT=none keeps PID 1 for ourselves.
-  if (process.pid === 1 && process.env['GUNICORN_TS_INIT'] !== 'none') {
-    const { findInit, runUnderInit, NO_INIT_WARNING } = await import('../container/pid1.js');
-    const init = findInit(process.env);
-    if (init !== null) return runUnderInit(init, [process.execPath, ...process.execArgv, process.argv[1]!, ...process.argv.slice(2)], process.env);
-    process.stderr.write(NO_INIT_WARNING);
-  }
-  return main({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
-}
-
-process.exitCode = await start();
+enableCompileCache();
+await import('./cli-main.js');

@@ -66,8 +66,8 @@ describe('npm pack', () => {
     }
   });
 
-  it('ships the process entry points as bundles (npm run build) whose maps point into src/', () => {
-    for (const entry of ['dist/src/bin/gunicorn-ts.js', 'dist/src/bin/gunicorn-ts-debian.js', 'dist/src/worker/main.js']) {
+  it('ships the programs as bundles (npm run build) whose maps point into src/', () => {
+    for (const entry of ['dist/src/bin/cli-main.js', 'dist/src/bin/gunicorn-ts-debian.js', 'dist/src/worker/worker.js']) {
       const code = readFileSync(join(repo, entry), 'utf8');
       assert.deepEqual([...code.matchAll(/^import .* from "(\.[^"]*)";$/gm)].map((m) => m[1]), [], `${entry} imports none of our modules by path`);
       const { sources } = JSON.parse(readFileSync(join(repo, `${entry}.map`), 'utf8')) as { sources: string[] };
