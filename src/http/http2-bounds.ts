@@ -2,7 +2,8 @@
 // keep-alive, headers and request timeouts (node:http2 has none by default: a client could
 // hold a session open for ever, even after the server ended it with GOAWAY for an error, and
 // a stream waiting on its client could hold a request slot for ever). One sweep a second per
-// server checks them: a stream that ends within a second costs two Map updates and no timer.
+// server checks them: a stream that ends within a second costs two Map updates and no timer
+// (nor a clock read: a stream's age is counted in sweeps).
 import type http2 from 'node:http2';
 
 /** The CANCEL error code (RFC 9113 §7), node:http2's constants.NGHTTP2_CANCEL, for RST_STREAM. */
@@ -25,7 +26,7 @@ const SWEEP_MS = 1000;
 const CLOSE_GRACE_MS = 1000;
 
 interface SessionState {
-  /** Open streams → performance.now() when each opened. */
+  /** Open streams → the sweep count when each opened. */
   readonly open: Map<http2.ServerHttp2Stream, number>;
   idleSince: number;
   closing: boolean;
@@ -37,8 +38,11 @@ export function boundHttp2Sessions(server: http2.Http2Server | http2.Http2Secure
   /** Streams open for a second or more, watched by their own inactivity timer. */
   const watched = new WeakSet<http2.ServerHttp2Stream>();
   let sweep: NodeJS.Timeout | null = null;
+  /** Sweeps so far: the clock of stream ages, in SWEEP_MS steps. */
+  let sweeps = 0;
 
   const tick = (): void => {
+    sweeps++;
     const now = performance.now();
     for (const [session, state] of sessions) {
       if (state.open.size === 0) {
@@ -46,7 +50,8 @@ export function boundHttp2Sessions(server: http2.Http2Server | http2.Http2Secure
         continue;
       }
       for (const [stream, opened] of state.open) {
-        const age = now - opened;
+        // Opened between sweeps `opened` and `opened + 1`: at least this old (at most a sweep older).
+        const age = (sweeps - opened - 1) * SWEEP_MS;
         if (age < SWEEP_MS || stream.destroyed) continue;
         if (age >= bounds.requestMs && stream.state.remoteClose !== 1) stream.close(CANCEL);
         else if (!watched.has(stream)) watch(stream, bounds.stalledMs, watched);
@@ -67,7 +72,7 @@ export function boundHttp2Sessions(server: http2.Http2Server | http2.Http2Secure
       if (state.open.size === 0) state.idleSince = performance.now();
     }
     session.on('stream', (stream: http2.ServerHttp2Stream) => {
-      state.open.set(stream, performance.now());
+      state.open.set(stream, sweeps);
       stream.on('close', streamClosed);
     });
     session.once('close', () => {

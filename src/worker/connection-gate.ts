@@ -139,7 +139,14 @@ export class ConnectionGate {
   hold(listener: RequestListener): RequestListener {
     return (req: IncomingMessage, res: ServerResponse) => {
       if (isHttp2Request(req)) {
-        this.#holdStream(req, () => {
+        const socket = admittedSocketOf(req);
+        const conn = socket === undefined ? undefined : this.#admitted.get(socket);
+        // The common case allocates nothing: a free slot, and the connection within its share.
+        if (!this.#overShare(conn) && this.#active < this.limit) {
+          listener(req, res);
+          return;
+        }
+        this.#holdStream(conn, () => {
           if (req.socket.destroyed) return false;
           listener(req, res);
           return true;
@@ -165,25 +172,23 @@ export class ConnectionGate {
   }
 
   /**
-   * An HTTP/2 stream runs at once if a slot is free and its connection is within its share;
-   * otherwise it waits, its body held back by HTTP/2 flow control (its socket carries other
+   * An HTTP/2 stream that cannot run at once (no free slot, or its connection at its share)
+   * waits, its body held back by HTTP/2 flow control (its socket carries other
    * streams and is never paused). `start` returns false for a stream gone meanwhile.
    */
-  #holdStream(req: IncomingMessage, start: () => boolean): void {
-    const socket = admittedSocketOf(req);
-    const conn = socket === undefined ? undefined : this.#admitted.get(socket);
-    const overShare = (): boolean => conn !== undefined && conn.busy >= this.share;
-    if (!overShare() && this.#active < this.limit) {
-      start();
-      return;
-    }
+  #holdStream(conn: Conn | undefined, start: () => boolean): void {
     const run = (): boolean => {
       // Released by another connection's slot while this one is at its share: back in line behind its own.
-      if (overShare()) { (conn!.waiting ??= []).push(run); return false; }
+      if (this.#overShare(conn)) { (conn!.waiting ??= []).push(run); return false; }
       return start();
     };
-    if (overShare()) (conn!.waiting ??= []).push(run);
+    if (this.#overShare(conn)) (conn!.waiting ??= []).push(run);
     else this.#held.push(run);
+  }
+
+  /** Whether the HTTP/2 connection `conn` already runs as many streams as its share of the slots. */
+  #overShare(conn: Conn | undefined): boolean {
+    return conn !== undefined && conn.busy >= this.share;
   }
 
   /**
