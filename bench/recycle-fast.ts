@@ -1,18 +1,21 @@
 // Fast recycling: 2 workers of an app that boots in 0.8 s, each replaced after about 20,000
 // requests (wait_for_new_workers, warmup 10), against the same server without recycling,
 // alternated rounds with per-round ratios. Load: wrk -t1 -c32 -d8s on 127.0.0.1.
-// Run: npm run build && node dist/bench/recycle-fast.js [rounds=3]
+// Run: npm run build && node dist/bench/recycle-fast.js [rounds=3] [--max-requests=20000]
+// (--max-requests scales the worker lifetime: the jitter stays a tenth of it).
 import './lib/exit-on-signal.js';
 import { fileURLToPath } from 'node:url';
 import { startGunicorn } from '../test/helpers/server.js';
 import { runWrk, type WrkFigures } from './lib/recycle-wrk.js';
 import { median } from './lib/throughput-wrk.js';
 
-const ROUNDS = Number(process.argv[2] ?? 3);
+const args = process.argv.slice(2);
+const ROUNDS = Number(args.find((a) => !a.startsWith('--')) ?? 3);
+const MAX_REQUESTS = Number(args.find((a) => a.startsWith('--max-requests='))?.split('=')[1] ?? 20000);
 const SECONDS = 8;
 const WORKERS = '2';
 const LIB = fileURLToPath(new URL('../../bench/lib/', import.meta.url));
-const RECYCLING = ['--max-requests', '20000', '--max-requests-jitter', '2000', '--wait-for-new-workers', '--warmup-requests', '10'];
+const RECYCLING = ['--max-requests', String(MAX_REQUESTS), '--max-requests-jitter', String(Math.round(MAX_REQUESTS / 10)), '--wait-for-new-workers', '--warmup-requests', '10'];
 
 interface Run { readonly wrk: WrkFigures; readonly replaced: number }
 
