@@ -5,7 +5,7 @@
 // Run: npx tsc -p . && flock /tmp/gts-bench.lock node dist/bench/http2.js [seconds=8] [rounds=5] [connections=16] [streams=10]
 // Load: h2load (Debian: apt-get install -y nghttp2-client), else (or with BENCH_H2_CLIENT=node)
 // the Node http2 client of bench/lib/http2-client.ts.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http2 from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,27 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { h2LoadGenerator, type H2Result } from './lib/http2-load.js';
 import { median } from './lib/throughput-wrk.js';
 import { benchEnv, childPids, cpuSeconds, killGroup, launch, sleep } from './lib/throughput-proc.js';
-import { writeApps } from './lib/throughput-targets.js';
+import { writeHttp2Apps } from './lib/http2-apps.js';
 
 const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.js', import.meta.url));
 const [seconds = 8, rounds = 5, connections = 16, streams = 10] = process.argv.slice(2).map(Number);
 
 interface Target { readonly name: string; readonly args: (port: number) => string[] }
-
-function writeHttp2Apps(dir: string): void {
-  writeApps(dir);
-  writeFileSync(join(dir, 'h2-server.cjs'), `const opts = { port: Number(process.env.PORT), host: '127.0.0.1', reusePort: process.env.REUSE === '1' };
-require('node:http2').createServer(require('./handler.cjs')).listen(opts);
-`);
-  writeFileSync(join(dir, 'h2-cluster.cjs'), `const cluster = require('node:cluster');
-cluster.schedulingPolicy = cluster.SCHED_NONE;
-if (cluster.isPrimary) { for (let i = 0; i < 2; i++) cluster.fork(); }
-else require('./h2-server.cjs');
-`);
-  writeFileSync(join(dir, 'h2-reuseport.cjs'), `const { fork } = require('node:child_process');
-for (let i = 0; i < 2; i++) fork(require.resolve('./h2-server.cjs'), { env: { ...process.env, REUSE: '1' } });
-`);
-}
 
 /** net's reusePort listen option: Node 22.12+ and 23.1+. */
 function hasReusePort(): boolean {

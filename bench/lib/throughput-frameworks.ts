@@ -15,7 +15,10 @@ const requireFromRepo = createRequire(fileURLToPath(new URL('../../../package.js
 /** `http` is the bare request listener: what gunicorn-ts itself adds, with no framework. */
 export type Framework = 'http' | 'express' | 'fastify';
 
-/** `<fw>-app.cjs` exports the app; `<fw>-cluster.cjs` forks 2 SCHED_NONE workers that listen() on PORT. */
+/**
+ * `<fw>-app.cjs` exports the app; `<fw>-cluster.cjs` forks WORKERS (default 2) SCHED_NONE
+ * workers that listen() on PORT.
+ */
 export function writeFrameworkApps(dir: string): void {
   const express = JSON.stringify(requireFromRepo.resolve('express'));
   const fastify = JSON.stringify(requireFromRepo.resolve('fastify'));
@@ -40,7 +43,7 @@ module.exports = app;
   for (const fw of ['http', 'express', 'fastify'] as const) {
     writeFileSync(join(dir, `${fw}-cluster.cjs`), `const cluster = require('node:cluster');
 cluster.schedulingPolicy = cluster.SCHED_NONE;
-if (cluster.isPrimary) { for (let i = 0; i < 2; i++) cluster.fork(); }
+if (cluster.isPrimary) { for (let i = 0; i < Number(process.env.WORKERS ?? 2); i++) cluster.fork(); }
 else ${listen[fw]}
 `);
   }

@@ -12,6 +12,8 @@ export interface ForwardedPolicy {
   readonly secureHeaders: ReadonlyMap<string, string>;
   /** Every header deleted from an untrusted peer's request (lower case). */
   readonly stripped: ReadonlySet<string>;
+  /** `strippedLengths[n]`: some stripped name is n characters long. */
+  readonly strippedLengths: readonly boolean[];
 }
 
 export interface RequestEdgeInfo {
@@ -30,7 +32,9 @@ const ALWAYS_STRIPPED = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-ho
 export function compileForwarded(allow: AllowList, secureSchemeHeaders: Readonly<Record<string, string>>): ForwardedPolicy {
   const secureHeaders = new Map(Object.entries(secureSchemeHeaders).map(([k, v]) => [k.toLowerCase(), v] as const));
   const stripped = new Set([...ALWAYS_STRIPPED, ...secureHeaders.keys()]);
-  return Object.freeze({ allow, secureHeaders, stripped });
+  const strippedLengths: boolean[] = [];
+  for (const name of stripped) strippedLengths[name.length] = true;
+  return Object.freeze({ allow, secureHeaders, stripped, strippedLengths });
 }
 
 // The trust decision needs the peer address (a getpeername() system call), so it is made
@@ -60,9 +64,15 @@ function trustOf(socket: EdgeSocket, policy: ForwardedPolicy): ConnectionTrust {
   return trust;
 }
 
-/** Whether any raw header name is one of `names` (lower case). */
-function hasAny(raw: readonly string[], names: ReadonlySet<string>): boolean {
-  for (let i = 0; i < raw.length; i += 2) if (names.has(raw[i]!.toLowerCase())) return true;
+/**
+ * Whether any raw header name is a stripped one. Runs on every request: only names of a
+ * stripped name's length are lower-cased and looked up (a new string per name otherwise).
+ */
+function hasStripped(raw: readonly string[], policy: ForwardedPolicy): boolean {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (policy.strippedLengths[name.length] === true && policy.stripped.has(name.toLowerCase())) return true;
+  }
   return false;
 }
 
@@ -100,7 +110,7 @@ export function clientFromForwardedFor(value: string, allow: AllowList): string 
 export function applyForwarded(req: IncomingMessage, policy: ForwardedPolicy): boolean {
   const socket = req.socket as EdgeSocket;
   socket[POLICY] = policy;
-  if (!hasAny(req.rawHeaders, policy.stripped)) return true;
+  if (!hasStripped(req.rawHeaders, policy)) return true;
   if (!trustOf(socket, policy).trusted) {
     removeHeaders(req, policy.stripped);
     return true;

@@ -26,6 +26,7 @@ import type { InheritedSocket } from '../ipc/messages.js';
 import { acceptedSocketOf, closingResponse, isCleartextHttp2, isHttp2Request, isTlsServer } from '../http/index.js';
 import { acceptPauseOf, type AcceptPause } from './accept-pause.js';
 import { admittedSocketOf, markAdmitted } from './admitted-socket.js';
+import { monotonicMs } from '../http/monotonic-clock.js';
 
 /** A connection's record in the gate, opaque outside it. */
 export interface ConnectionSlot { readonly busy: number }
@@ -205,7 +206,7 @@ export class ConnectionGate {
   }
 
   /** `now`: performance.now(), when the caller has just read it. */
-  requestDone(conn: ConnectionSlot | undefined, now = performance.now()): void {
+  requestDone(conn: ConnectionSlot | undefined, now = monotonicMs()): void {
     if (conn === undefined) return;
     const c = conn as Conn;
     this.#active--;
@@ -235,7 +236,7 @@ export class ConnectionGate {
 
   /** Destroys admitted connections idle for at least `idleMs` (no request in flight). */
   closeIdle(idleMs: number): void {
-    const now = performance.now();
+    const now = monotonicMs();
     for (const [socket, conn] of this.#admitted) {
       if (conn.busy === 0 && !conn.upgraded && now - conn.idleSince >= idleMs) socket.destroy();
     }
@@ -267,7 +268,7 @@ export class ConnectionGate {
       for (const pause of this.#pauses) pause.pause();
       setImmediate(() => { if (this.#active < this.limit) for (const pause of this.#pauses) pause.resume(); });
     }
-    const conn: Conn = { busy: 0, held: false, idleSince: performance.now(), upgraded: false, waiting: null, response: undefined };
+    const conn: Conn = { busy: 0, held: false, idleSince: monotonicMs(), upgraded: false, waiting: null, response: undefined };
     this.#admitted.set(socket, conn);
     markAdmitted(socket, socket);
     socket.once('close', () => {
@@ -283,19 +284,22 @@ export class ConnectionGate {
     socket.resume();
   }
 
-  /** Connections sending a head or idle between requests. */
-  get #heads(): number { return this.#admitted.size - this.#engaged - this.#upgraded; }
+  /**
+   * Connections sending a head or idle between requests. A method, not a private getter: it
+   * runs on every request, and V8 does not inline private accessors.
+   */
+  #heads(): number { return this.#admitted.size - this.#engaged - this.#upgraded; }
 
   /** At the bound the oldest head-phase connections are shed; above half, the sweep runs. */
   #checkHeads(): void {
-    if (this.#heads > this.headLimit) {
+    if (this.#heads() > this.headLimit) {
       for (const [socket, conn] of this.#admitted) {
         if (conn.busy > 0 || conn.held || conn.upgraded || this.#closing.has(socket)) continue;
         this.#shed(socket);
-        if (this.#heads - this.#shedding <= this.headLimit) break;
+        if (this.#heads() - this.#shedding <= this.headLimit) break;
       }
     }
-    if (this.#sweep === null && this.#heads > this.headLimit / 2) {
+    if (this.#sweep === null && this.#heads() > this.headLimit / 2) {
       this.#sweep = setInterval(() => this.#sweepHeads(), PRESSURE_SWEEP_MS);
       this.#sweep.unref();
     }
@@ -307,14 +311,14 @@ export class ConnectionGate {
    */
   #sweepHeads(): void {
     const half = this.headLimit / 2;
-    if (this.#heads <= half) {
+    if (this.#heads() <= half) {
       clearInterval(this.#sweep!);
       this.#sweep = null;
       return;
     }
-    const pressure = Math.min(1, (this.#heads - half) / half);
+    const pressure = Math.min(1, (this.#heads() - half) / half);
     const allowed = Math.max(MIN_HEAD_TIMEOUT_MS, this.http.headersTimeout * (1 - pressure));
-    const now = performance.now();
+    const now = monotonicMs();
     for (const [socket, conn] of this.#admitted) {
       if (conn.busy === 0 && !conn.held && !conn.upgraded && !this.#closing.has(socket) && now - conn.idleSince >= allowed) this.#shed(socket);
     }

@@ -17,6 +17,7 @@ import type { AccessRecorder } from './access-recorder.js';
 import type { AttachedStats } from './request-stats.js';
 import { arrivedAt, noteArrivalTarget } from './worker-response.js';
 import { admittedSocketOf } from './admitted-socket.js';
+import { monotonicMs } from '../http/monotonic-clock.js';
 
 export interface RequestParts {
   readonly gate: ConnectionGate;
@@ -42,9 +43,12 @@ export function serveRequest(app: RequestListener, parts: RequestParts): Request
   const access = parts.access ?? null;
   // One listener function shared by every response (no closure per request): the request is
   // over for /metrics, the counter, the gate's idle tracking (and the drain's) and the access log.
+  // The arrival time is read only for what uses it: a symbol lookup that misses walks the
+  // response's prototype chain.
+  const timed = stats !== null || access !== null;
   const closed = function (this: TrackedResponse): void {
-    const now = performance.now();
-    const arrived = arrivedAt(this, now);
+    const now = monotonicMs();
+    const arrived = timed ? arrivedAt(this, now) : now;
     stats?.record(this, now - arrived);
     counter.finished();
     gate.requestDone(this[SLOT], now);
