@@ -3,7 +3,7 @@
 // one. Run by `npm run build` after tsc; what ships and what the tests start is the bundle.
 // Why a bundle and how its paths stay right: docs/architecture.md, "Build: what a start loads".
 import { build, type Plugin } from 'esbuild';
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,13 +73,24 @@ const installedDirname: Plugin = {
 
 // Node's built-in modules are taken with require(), not `import`: an ES import reads every
 // export to build the namespace, and on Node 24 `http` has lazy getters (WebSocket, CloseEvent,
-// MessageEvent) that load undici: ~15 MB and ~10 ms more in every process. The bundle turns
-// each built-in into a CommonJS module of one require(); its exports are read only when used.
+// MessageEvent) that load undici: ~15 MB and ~10 ms more in every process. Each built-in becomes
+// an ES module of one require() whose named exports esbuild keeps only where some module imports
+// them (each is a pure call, so an unused one is dropped), read once when the module is
+// evaluated, as Node's own ES facade of a built-in is. Served as CommonJS instead, esbuild's
+// __toESM() would copy every export of the built-in into a namespace of getters, once per
+// importing module: ~1,600 closures and ~2 ms per worker start (bench/README.md). The names
+// are those of the Node that builds: an import of a name it lacks fails the build.
 const builtinsThroughRequire: Plugin = {
   name: 'builtins-through-require',
   setup(b) {
+    const requireBuiltin = createRequire(import.meta.url);
     b.onResolve({ filter: /^[a-z0-9_:/]+$/ }, (args) => (isBuiltin(args.path) && args.kind === 'import-statement' ? { path: args.path, namespace: 'builtin' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
+      const names = Object.keys(requireBuiltin(args.path) as object).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
+      const lines = [`const m = require(${JSON.stringify(args.path)});`, 'export default m;'];
+      for (const name of names) lines.push(`export const ${name} = /* @__PURE__ */ (() => m.${name})();`);
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
   },
 };
 
@@ -94,6 +105,13 @@ function keepOnlyDependencySources(mapText: string): string {
   map.sourcesContent = map.sources.map((source, i) => (source.startsWith('../../../src/') ? null : map.sourcesContent?.[i] ?? null));
   return JSON.stringify(map);
 }
+
+/**
+ * `node dist/scripts/bundle.js --metafile=FILE` also writes esbuild's metafile (every input and
+ * its bytes in each bundle) to FILE: what a process's bundle holds, to find what a start
+ * evaluates and never uses (esbuild's analyzeMetafile() and its online analyzer read it).
+ */
+const metafilePath = process.argv.find((a) => a.startsWith('--metafile='))?.slice('--metafile='.length);
 
 async function main(): Promise<void> {
   const result = await build({
@@ -115,8 +133,10 @@ async function main(): Promise<void> {
     sourcesContent: true,
     plugins: [ownImportMetaUrl, installedDirname, builtinsThroughRequire],
     write: false,
+    metafile: metafilePath !== undefined,
     logLevel: 'warning',
   });
+  if (metafilePath !== undefined) writeFileSync(metafilePath, JSON.stringify(result.metafile));
   for (const file of result.outputFiles) {
     const depth = relative(distSrc, file.path).split(sep).length;
     if (depth !== 2) throw new Error(`bundle: ${file.path} is not one directory below dist/src`);
