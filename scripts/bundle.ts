@@ -58,12 +58,41 @@ function __gtsPackageDir(name, subdir) {
 
 const PINO_DIRNAME = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](.*)\.js$/;
 
+/**
+ * Requires in pino's files that every start evaluated and only some configurations use,
+ * moved to where they are used: Node's `assert` (sonic-boom checks one fd with it when a
+ * destination closes) and `worker_threads` (pino asks whether it runs on the main thread
+ * only for an asynchronous destination; thread-stream runs a `transport`). Loading the two
+ * cost each process ~1.5 ms of CPU and ~0.5 MB (~1 MB on Node 24; bench/README.md). Each edit
+ * must match its file's text exactly once, and every edit must be made: a pino upgrade that
+ * changes a line fails the build here instead of quietly loading the module again.
+ */
+const LAZY_REQUIRES: ReadonlyArray<{ readonly file: string; readonly from: string; readonly to: string }> = [
+  { file: 'sonic-boom/index.js', from: "const assert = require('assert')", to: "function assert (value, message) { require('assert')(value, message) }" },
+  { file: 'pino/lib/tools.js', from: "const { isMainThread } = require('worker_threads')\n", to: '' },
+  { file: 'pino/lib/tools.js', from: '  if (!opts.sync && isMainThread) {', to: "  if (!opts.sync && require('worker_threads').isMainThread) {" },
+  { file: 'pino/lib/transport.js', from: "const ThreadStream = require('thread-stream')", to: "function ThreadStream (opts) { return new (require('thread-stream'))(opts) }" },
+];
+
+const lazyRequiresMade = new Set<(typeof LAZY_REQUIRES)[number]>();
+
+function applyLazyRequires(packagePath: string, source: string): string {
+  let out = source;
+  for (const edit of LAZY_REQUIRES.filter((e) => e.file === packagePath)) {
+    if (out.split(edit.from).length !== 2) throw new Error(`bundle: ${edit.file} no longer has ${JSON.stringify(edit.from)} exactly once (LAZY_REQUIRES)`);
+    out = out.replace(edit.from, edit.to);
+    lazyRequiresMade.add(edit);
+  }
+  return out;
+}
+
 const installedDirname: Plugin = {
   name: 'installed-dirname',
   setup(b) {
     b.onLoad({ filter: /[\\/]node_modules[\\/].*\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
       const match = PINO_DIRNAME.exec(args.path);
+      const packagePath = match === null ? '' : `${match[1]!.split(sep).join('/')}/${match[2]!.split(sep).join('/')}.js`;
+      const source = applyLazyRequires(packagePath, readFileSync(args.path, 'utf8'));
       if (match === null || !source.includes('__dirname')) return { contents: source, loader: 'js' };
       const subdir = dirname(match[2]!).split(sep).join('/');
       return { contents: source.replaceAll('__dirname', `__gtsPackageDir(${JSON.stringify(match[1])}, ${JSON.stringify(subdir)})`), loader: 'js' };
@@ -136,6 +165,8 @@ async function main(): Promise<void> {
     metafile: metafilePath !== undefined,
     logLevel: 'warning',
   });
+  const missed = LAZY_REQUIRES.filter((e) => !lazyRequiresMade.has(e));
+  if (missed.length > 0) throw new Error(`bundle: LAZY_REQUIRES not applied (file not bundled?): ${missed.map((e) => e.file).join(', ')}`);
   if (metafilePath !== undefined) writeFileSync(metafilePath, JSON.stringify(result.metafile));
   for (const file of result.outputFiles) {
     const depth = relative(distSrc, file.path).split(sep).length;
