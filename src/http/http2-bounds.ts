@@ -5,6 +5,7 @@
 // server checks them: a stream that ends within a second costs two Map updates and no timer
 // (nor a clock read: a stream's age is counted in sweeps).
 import type http2 from 'node:http2';
+import { monotonicMs } from '../monotonic-clock.js';
 
 /** The CANCEL error code (RFC 9113 §7), node:http2's constants.NGHTTP2_CANCEL, for RST_STREAM. */
 const CANCEL = 0x8;
@@ -43,7 +44,7 @@ export function boundHttp2Sessions(server: http2.Http2Server | http2.Http2Secure
 
   const tick = (): void => {
     sweeps++;
-    const now = performance.now();
+    const now = monotonicMs();
     for (const [session, state] of sessions) {
       if (state.open.size === 0) {
         if (!state.closing && now - state.idleSince >= bounds.idleMs) closeIdle(session, state);
@@ -60,7 +61,7 @@ export function boundHttp2Sessions(server: http2.Http2Server | http2.Http2Secure
   };
 
   server.on('session', (session: http2.ServerHttp2Session) => {
-    const state: SessionState = { open: new Map(), idleSince: performance.now(), closing: false };
+    const state: SessionState = { open: new Map(), idleSince: monotonicMs(), closing: false };
     sessions.set(session, state);
     if (sweep === null) {
       sweep = setInterval(tick, SWEEP_MS);
@@ -69,7 +70,7 @@ export function boundHttp2Sessions(server: http2.Http2Server | http2.Http2Secure
     // One listener per session, shared by its streams: no closure per stream.
     function streamClosed(this: http2.ServerHttp2Stream): void {
       state.open.delete(this);
-      if (state.open.size === 0) state.idleSince = performance.now();
+      if (state.open.size === 0) state.idleSince = monotonicMs();
     }
     session.on('stream', (stream: http2.ServerHttp2Stream) => {
       state.open.set(stream, sweeps);

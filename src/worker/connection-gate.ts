@@ -26,6 +26,7 @@ import type { InheritedSocket } from '../ipc/messages.js';
 import { acceptedSocketOf, closingResponse, isCleartextHttp2, isHttp2Request, isTlsServer } from '../http/index.js';
 import { acceptPauseOf, type AcceptPause } from './accept-pause.js';
 import { admittedSocketOf, markAdmitted } from './admitted-socket.js';
+import { monotonicMs } from '../monotonic-clock.js';
 
 /** A connection's record in the gate, opaque outside it. */
 export interface ConnectionSlot { readonly busy: number }
@@ -35,7 +36,7 @@ interface Conn extends ConnectionSlot {
   busy: number;
   /** A complete head waits for a slot (hold()): not a slow client. */
   held: boolean;
-  /** performance.now() when it last became idle (admission counts). */
+  /** monotonicMs() when it last became idle (admission counts). */
   idleSince: number;
   /** Taken over by an upgrade or CONNECT: no longer HTTP. */
   upgraded: boolean;
@@ -204,8 +205,8 @@ export class ConnectionGate {
     return conn;
   }
 
-  /** `now`: performance.now(), when the caller has just read it. */
-  requestDone(conn: ConnectionSlot | undefined, now = performance.now()): void {
+  /** `now`: monotonicMs(), when the caller has just read it. */
+  requestDone(conn: ConnectionSlot | undefined, now = monotonicMs()): void {
     if (conn === undefined) return;
     const c = conn as Conn;
     this.#active--;
@@ -235,7 +236,7 @@ export class ConnectionGate {
 
   /** Destroys admitted connections idle for at least `idleMs` (no request in flight). */
   closeIdle(idleMs: number): void {
-    const now = performance.now();
+    const now = monotonicMs();
     for (const [socket, conn] of this.#admitted) {
       if (conn.busy === 0 && !conn.upgraded && now - conn.idleSince >= idleMs) socket.destroy();
     }
@@ -267,7 +268,7 @@ export class ConnectionGate {
       for (const pause of this.#pauses) pause.pause();
       setImmediate(() => { if (this.#active < this.limit) for (const pause of this.#pauses) pause.resume(); });
     }
-    const conn: Conn = { busy: 0, held: false, idleSince: performance.now(), upgraded: false, waiting: null, response: undefined };
+    const conn: Conn = { busy: 0, held: false, idleSince: monotonicMs(), upgraded: false, waiting: null, response: undefined };
     this.#admitted.set(socket, conn);
     markAdmitted(socket, socket);
     socket.once('close', () => {
@@ -314,7 +315,7 @@ export class ConnectionGate {
     }
     const pressure = Math.min(1, (this.#heads - half) / half);
     const allowed = Math.max(MIN_HEAD_TIMEOUT_MS, this.http.headersTimeout * (1 - pressure));
-    const now = performance.now();
+    const now = monotonicMs();
     for (const [socket, conn] of this.#admitted) {
       if (conn.busy === 0 && !conn.held && !conn.upgraded && !this.#closing.has(socket) && now - conn.idleSince >= allowed) this.#shed(socket);
     }

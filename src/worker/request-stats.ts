@@ -8,6 +8,7 @@ import type { FromWorker } from '../ipc/messages.js';
 import { RequestRecorder } from '../metrics/recorder.js';
 import type { RequestStatsSnapshot } from '../metrics/request-stats.js';
 import { arrivedAt } from './worker-response.js';
+import { monotonicMs } from '../monotonic-clock.js';
 
 export class RequestStats {
   readonly #recorder = new RequestRecorder();
@@ -54,7 +55,7 @@ export interface AttachedStats {
 export function attachRequestStats(counts: Counts, recording = true): AttachedStats {
   const stats = new RequestStats();
   const rejectedClosed = function (this: ServerResponse): void {
-    const now = performance.now();
+    const now = monotonicMs();
     stats.record(this, now - arrivedAt(this, now));
   };
   return {

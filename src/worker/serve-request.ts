@@ -17,6 +17,7 @@ import type { AccessRecorder } from './access-recorder.js';
 import type { AttachedStats } from './request-stats.js';
 import { arrivedAt, noteArrivalTarget } from './worker-response.js';
 import { admittedSocketOf } from './admitted-socket.js';
+import { monotonicMs } from '../monotonic-clock.js';
 
 export interface RequestParts {
   readonly gate: ConnectionGate;
@@ -43,7 +44,7 @@ export function serveRequest(app: RequestListener, parts: RequestParts): Request
   // One listener function shared by every response (no closure per request): the request is
   // over for /metrics, the counter, the gate's idle tracking (and the drain's) and the access log.
   const closed = function (this: TrackedResponse): void {
-    const now = performance.now();
+    const now = monotonicMs();
     const arrived = arrivedAt(this, now);
     stats?.record(this, now - arrived);
     counter.finished();

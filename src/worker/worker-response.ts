@@ -15,6 +15,7 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Http2ServerResponse, Http2ServerRequest, ServerHttp2Stream } from 'node:http2';
 import { loadHttp2 } from '../http/lazy-builtins.js';
+import { monotonicMs } from '../monotonic-clock.js';
 
 export interface ResponseFeatures {
   /** Count the body bytes the app writes (`b`, `B`). */
@@ -41,7 +42,7 @@ type WorkerResponse = ServerResponse & {
 };
 type Chunk = string | Uint8Array | undefined | null | (() => void);
 
-/** performance.now() when the request of `res` arrived; `fallback` for a response made elsewhere. */
+/** monotonicMs() when the request of `res` arrived; `fallback` for a response made elsewhere. */
 export function arrivedAt(res: ServerResponse, fallback: number): number {
   return (res as WorkerResponse)[ARRIVED] ?? fallback;
 }
@@ -130,7 +131,7 @@ export function workerResponseClass(features: ResponseFeatures = NO_FEATURES): t
       super(req, options);
       const self = this as WorkerResponse;
       // Every field is set here, in the same order, so every response has one shape.
-      self[ARRIVED] = performance.now();
+      self[ARRIVED] = monotonicMs();
       self[BYTES] = countBytes ? 0 : undefined;
       self[KEEP_HEADERS] = keepHeadHeaders;
       self[ADDRESS] = captureAddress ? req.socket?.remoteAddress : undefined;
@@ -175,7 +176,7 @@ export function workerHttp2ResponseClass(features: ResponseFeatures = NO_FEATURE
       // Node also passes stream options (a highWaterMark only when the server sets one; it does not).
       super(stream);
       const self = this as Http2ServerResponse<Request> & { [ARRIVED]?: number; [BYTES]?: number | undefined; [KEEP_HEADERS]?: boolean; [ADDRESS]?: string | undefined; [TARGET]?: string | undefined };
-      self[ARRIVED] = performance.now();
+      self[ARRIVED] = monotonicMs();
       self[BYTES] = countBytes ? 0 : undefined;
       self[KEEP_HEADERS] = false;
       self[ADDRESS] = captureAddress ? stream.session?.socket?.remoteAddress : undefined;
@@ -185,20 +186,20 @@ export function workerHttp2ResponseClass(features: ResponseFeatures = NO_FEATURE
   return ArrivalTimedHttp2Response;
 }
 
-/** Date.now() − performance.now(), re-read at most once a second (see wallClockMs). */
+/** Date.now() − monotonicMs(), re-read at most once a second (see wallClockMs). */
 let wallOffset = 0;
 let offsetValidUntil = -Infinity;
 
 /**
- * The wall-clock time (ms since the epoch) of a performance.now() reading, without reading
+ * The wall-clock time (ms since the epoch) of a monotonicMs() reading, without reading
  * the wall clock per request: the offset between the two clocks is read again once a second,
  * so a stepped system clock shows in the access log within a second.
  */
-export function wallClockMs(monotonicMs: number): number {
-  if (monotonicMs >= offsetValidUntil) {
-    const now = performance.now();
+export function wallClockMs(reading: number): number {
+  if (reading >= offsetValidUntil) {
+    const now = monotonicMs();
     wallOffset = Date.now() - now;
     offsetValidUntil = now + 1000;
   }
-  return wallOffset + monotonicMs;
+  return wallOffset + reading;
 }

@@ -56,7 +56,7 @@ export function importGraph(): ImportGraph {
  * arbiter's pure policy and its socket code sit low because metrics and status read them.
  */
 export const LAYERS: readonly (readonly string[])[] = [
-  ['ipc', 'errors.ts', 'version.ts', 'lazy-jiti.ts', 'node-features.ts', 'compile-cache.ts', 'container'],
+  ['ipc', 'errors.ts', 'version.ts', 'lazy-jiti.ts', 'node-features.ts', 'compile-cache.ts', 'monotonic-clock.ts', 'container'],
   ['paste', 'http', 'arbiter/policy', 'arbiter/sockets'],
   ['config', 'log'],
   ['app', 'metrics'],
