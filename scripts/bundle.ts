@@ -2,9 +2,9 @@
 // output, so a start reads a handful of files instead of resolving a hundred modules one by
 // one. Run by `npm run build` after tsc; what ships and what the tests start is the bundle.
 // Why a bundle and how its paths stay right: docs/architecture.md, "Build: what a start loads".
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildResult, type Plugin } from 'esbuild';
 import { createRequire, isBuiltin } from 'node:module';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,29 +12,36 @@ import { fileURLToPath } from 'node:url';
 const distSrc = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 
 /**
- * The files replaced by their bundles, relative to dist/src. The command and the worker start
- * from small unbundled entries (bin/gunicorn-ts.js, worker/main.js, which the arbiter forks)
- * that turn on Node's compile cache before they import their bundle (src/compile-cache.ts).
+ * The programs bundled, relative to dist/src. The command and the worker start from small
+ * unbundled entries (bin/gunicorn-ts.js, and worker/main.cjs, which the arbiter forks) that
+ * turn on Node's compile cache before they load their bundle (src/compile-cache.cts). The
+ * commands' bundles replace tsc's file in place, as ES modules; the worker's is CommonJS
+ * (worker/worker.cjs, tsc's worker.js removed): an ES module entry makes every worker start
+ * Node's ES module loader, ~9 ms of CPU and ~0.4 MB on Node 20 (bench/README.md, "startup").
  */
-const BUNDLED_ENTRIES = ['bin/cli-main.js', 'bin/gunicorn-ts-debian.js', 'worker/worker.js'] as const;
+const ESM_ENTRIES = ['bin/cli-main.js', 'bin/gunicorn-ts-debian.js'] as const;
+const CJS_ENTRIES = ['worker/worker.js'] as const;
 
 // Each bundle sits one directory below dist/src, as each source module of src/<unit>/ does; a
 // module's `import.meta.url` is rewritten to its own compiled file's place relative to the
 // bundle, so `new URL('../x', import.meta.url)` (package.json, the worker entry, the bin
-// re-executed on USR2) and createRequire() (jiti, ajv's runtime) resolve as unbundled.
-const ownImportMetaUrl: Plugin = {
-  name: 'own-import-meta-url',
-  setup(b) {
-    b.onLoad({ filter: /\.js$/ }, (args) => {
-      const fromDistSrc = relative(distSrc, args.path);
-      if (fromDistSrc.startsWith('..')) return undefined;
-      const source = readFileSync(args.path, 'utf8');
-      if (!source.includes('import.meta.url')) return { contents: source, loader: 'js' };
-      const fromBundle = `../${fromDistSrc.split(sep).join('/')}`;
-      return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`), loader: 'js' };
-    });
-  },
-};
+// re-executed on USR2) and createRequire() (jiti, ajv's runtime) resolve as unbundled. In the
+// CommonJS bundle the bundle's own URL comes from the banner (`__gtsBundleUrl`).
+function ownImportMetaUrl(bundleUrl: string): Plugin {
+  return {
+    name: 'own-import-meta-url',
+    setup(b) {
+      b.onLoad({ filter: /\.js$/ }, (args) => {
+        const fromDistSrc = relative(distSrc, args.path);
+        if (fromDistSrc.startsWith('..')) return undefined;
+        const source = readFileSync(args.path, 'utf8');
+        if (!source.includes('import.meta.url')) return { contents: source, loader: 'js' };
+        const fromBundle = `../${fromDistSrc.split(sep).join('/')}`;
+        return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, ${bundleUrl}).href`), loader: 'js' };
+      });
+    },
+  };
+}
 
 // pino is bundled: as 30 CommonJS files it cost each process ~17 ms of CPU and ~9 MB, bundled
 // ~6 ms and ~3 MB. Its CommonJS code needs `require` (for Node's built-in modules), and pino and
@@ -47,14 +54,23 @@ const ownImportMetaUrl: Plugin = {
 // lazily, and the user's app is imported by path at run time.
 const BUNDLED_PACKAGES: readonly string[] = ['pino', 'ini', 'yargs-parser'];
 
-const BANNER = `import { createRequire as __gtsCreateRequire } from 'node:module';
-import { dirname as __gtsDirname, join as __gtsJoin } from 'node:path';
-const require = __gtsCreateRequire(import.meta.url);
-/** A directory of pino or of one of its dependencies as installed (scripts/bundle.ts). */
+const PACKAGE_DIR = `/** A directory of pino or of one of its dependencies as installed (scripts/bundle.ts). */
 function __gtsPackageDir(name, subdir) {
   const fromPino = __gtsCreateRequire(require.resolve('pino'));
   return __gtsJoin(__gtsDirname(fromPino.resolve(name + '/package.json')), subdir);
 }`;
+
+const ESM_BANNER = `import { createRequire as __gtsCreateRequire } from 'node:module';
+import { dirname as __gtsDirname, join as __gtsJoin } from 'node:path';
+const require = __gtsCreateRequire(import.meta.url);
+${PACKAGE_DIR}`;
+
+// "use strict" first: the sources are ES modules, strict throughout, and stay so as CommonJS.
+const CJS_BANNER = `"use strict";
+const { createRequire: __gtsCreateRequire } = require('node:module');
+const { dirname: __gtsDirname, join: __gtsJoin } = require('node:path');
+const __gtsBundleUrl = require('node:url').pathToFileURL(__filename).href;
+${PACKAGE_DIR}`;
 
 const PINO_DIRNAME = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](.*)\.js$/;
 
@@ -142,37 +158,46 @@ function keepOnlyDependencySources(mapText: string): string {
  */
 const metafilePath = process.argv.find((a) => a.startsWith('--metafile='))?.slice('--metafile='.length);
 
-async function main(): Promise<void> {
-  const result = await build({
-    entryPoints: BUNDLED_ENTRIES.map((e) => join(distSrc, e)),
+async function bundle(entries: readonly string[], format: 'esm' | 'cjs'): Promise<BuildResult<{ write: false; metafile: true }>> {
+  return build({
+    entryPoints: entries.map((e) => join(distSrc, e)),
     outdir: distSrc,
     outbase: distSrc,
+    ...(format === 'cjs' ? { outExtension: { '.js': '.cjs' } } : {}),
     bundle: true,
     // One file per process entry: code reached by a dynamic import (the arbiter, --check-config,
     // --help) is in the file but runs only when imported. Splitting into chunks loaded ~50
     // files per start and cost the master ~30 ms more CPU than one file (bench/README.md).
     splitting: false,
-    format: 'esm',
+    format,
     platform: 'node',
     target: 'node20.19',
     external: externalPackages(),
-    banner: { js: BANNER },
+    banner: { js: format === 'cjs' ? CJS_BANNER : ESM_BANNER },
     // tsc's source maps are read and chained: stack traces point into src/*.ts.
     sourcemap: 'linked',
     sourcesContent: true,
-    plugins: [ownImportMetaUrl, installedDirname, builtinsThroughRequire],
+    plugins: [ownImportMetaUrl(format === 'cjs' ? '__gtsBundleUrl' : 'import.meta.url'), installedDirname, builtinsThroughRequire],
     write: false,
-    metafile: metafilePath !== undefined,
+    metafile: true,
     logLevel: 'warning',
   });
+}
+
+async function main(): Promise<void> {
+  const results = [await bundle(ESM_ENTRIES, 'esm'), await bundle(CJS_ENTRIES, 'cjs')];
   const missed = LAZY_REQUIRES.filter((e) => !lazyRequiresMade.has(e));
   if (missed.length > 0) throw new Error(`bundle: LAZY_REQUIRES not applied (file not bundled?): ${missed.map((e) => e.file).join(', ')}`);
-  if (metafilePath !== undefined) writeFileSync(metafilePath, JSON.stringify(result.metafile));
-  for (const file of result.outputFiles) {
+  if (metafilePath !== undefined) {
+    writeFileSync(metafilePath, JSON.stringify({ inputs: Object.assign({}, ...results.map((r) => r.metafile.inputs)), outputs: Object.assign({}, ...results.map((r) => r.metafile.outputs)) }));
+  }
+  for (const file of results.flatMap((r) => r.outputFiles)) {
     const depth = relative(distSrc, file.path).split(sep).length;
     if (depth !== 2) throw new Error(`bundle: ${file.path} is not one directory below dist/src`);
     writeFileSync(file.path, file.path.endsWith('.map') ? keepOnlyDependencySources(file.text) : file.contents);
   }
+  // The CommonJS bundles replace tsc's ES module of the same name: one program per process ships.
+  for (const entry of CJS_ENTRIES) for (const suffix of ['', '.map']) rmSync(join(distSrc, `${entry}${suffix}`), { force: true });
 }
 
 await main();
