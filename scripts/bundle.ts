@@ -4,7 +4,7 @@
 // Why a bundle and how its paths stay right: docs/architecture.md, "Build: what a start loads".
 import { build, type BuildResult, type Plugin } from 'esbuild';
 import { createRequire, isBuiltin } from 'node:module';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -185,6 +185,9 @@ async function bundle(entries: readonly string[], format: 'esm' | 'cjs'): Promis
 }
 
 async function main(): Promise<void> {
+  // The bundles are made from tsc's output, and the worker's replaces its input: tsc first.
+  const missing = [...ESM_ENTRIES, ...CJS_ENTRIES].filter((e) => !existsSync(join(distSrc, e)));
+  if (missing.length > 0) throw new Error(`bundle: ${missing.join(', ')} missing in dist/src: run tsc first (npm run build)`);
   const results = [await bundle(ESM_ENTRIES, 'esm'), await bundle(CJS_ENTRIES, 'cjs')];
   const missed = LAZY_REQUIRES.filter((e) => !lazyRequiresMade.has(e));
   if (missed.length > 0) throw new Error(`bundle: LAZY_REQUIRES not applied (file not bundled?): ${missed.map((e) => e.file).join(', ')}`);
