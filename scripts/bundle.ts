@@ -79,9 +79,9 @@ const PINO_DIRNAME = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](.*)
  * moved to where they are used: Node's `assert` (sonic-boom checks one fd with it when a
  * destination closes) and `worker_threads` (pino asks whether it runs on the main thread
  * only for an asynchronous destination; thread-stream runs a `transport`). Loading the two
- * cost each process ~1.5 ms of CPU and ~0.5 MB (~1 MB on Node 24; bench/README.md). Each edit
- * must match its file's text exactly once, and every edit must be made: a pino upgrade that
- * changes a line fails the build here instead of quietly loading the module again.
+ * costs a fresh process 1.5 ms and ~0.5 MB on Node 20, 2.5 ms and ~1 MB on Node 24
+ * (bench/README.md). Each edit must match its file's text exactly once, and every edit must
+ * be made: a pino upgrade that changes a line fails the build instead of loading them again.
  */
 const LAZY_REQUIRES: ReadonlyArray<{ readonly file: string; readonly from: string; readonly to: string }> = [
   { file: 'sonic-boom/index.js', from: "const assert = require('assert')", to: "function assert (value, message) { require('assert')(value, message) }" },
