@@ -8,7 +8,7 @@ import type { InheritedSocket, WorkerInit } from '../ipc/messages.js';
 import type { WorkerConfig } from '../config/worker-config.js';
 import type { ListeningSocket } from './sockets/index.js';
 
-export const WORKER_ENTRY = fileURLToPath(new URL('../worker/main.js', import.meta.url));
+export const WORKER_ENTRY = fileURLToPath(new URL('../worker/main.cjs', import.meta.url));
 const FIRST_SOCKET_FD = 4;
 
 /** The init message's content, plus how to start the process. */

@@ -5,7 +5,7 @@
 // server checks them: a stream that ends within a second costs two Map updates and no timer
 // (nor a clock read: a stream's age is counted in sweeps).
 import type http2 from 'node:http2';
-import { monotonicMs } from './monotonic-clock.js';
+import { monotonicMs } from '../monotonic-clock.js';
 
 /** The CANCEL error code (RFC 9113 §7), node:http2's constants.NGHTTP2_CANCEL, for RST_STREAM. */
 const CANCEL = 0x8;

@@ -43,8 +43,11 @@ export class Logger {
   protected readonly pino: pino.Logger;
   readonly #errorDest: FileDestination | null;
   readonly #accessDest: BatchDestination | null;
-  /** access_log_format parsed once, each line ending in '\n'. */
-  readonly #accessFormat: CompiledAccessFormat;
+  /**
+   * access_log_format parsed once, each line ending in '\n', on first use: a process without an
+   * access log (every default worker, and the arbiter) never needs it.
+   */
+  #compiledAccessFormat: CompiledAccessFormat | null = null;
   readonly #syslog: SyslogSink | null;
   /** Where access lines go besides the file: the syslog sink unless disable_redirect_access_to_syslog. */
   readonly #accessSyslog: SyslogSink | null;
@@ -59,11 +62,14 @@ export class Logger {
     // one write(2) per request costs measurable throughput (docs/logging.md).
     this.#accessDest = settings.accesslog === null ? null
       : openBatchDestination('accesslog', settings.accesslog, 1);
-    this.#accessFormat = compileAccessFormat(settings.access_log_format, '\n');
     this.pino = this.#createPino(extras);
     this.#syslog = settings.syslog ? this.#createSyslog(extras) : null;
     this.#accessSyslog = settings.disable_redirect_access_to_syslog === true ? null : this.#syslog;
     this.metrics = createMetrics(settings, (m) => this.pino.warn(m));
+  }
+
+  get #accessFormat(): CompiledAccessFormat {
+    return (this.#compiledAccessFormat ??= compileAccessFormat(this.settings.access_log_format, '\n'));
   }
 
   #createPino(extras: LoggerExtras): pino.Logger {

@@ -10,7 +10,7 @@ import { arrivalAddress, arrivalTarget, bodyBytes, wallClockMs, type ResponseFea
 export interface AccessRecorder {
   /** What the worker's response class must note for the access log. */
   readonly features: ResponseFeatures;
-  /** Call when each response closes: `arrivedMs` is its performance.now() at arrival. */
+  /** Call when each response closes: `arrivedMs` is its monotonicMs() at arrival. */
   finished(res: ServerResponse, arrivedMs: number, durationMs: number): void;
 }
 

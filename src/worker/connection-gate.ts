@@ -26,7 +26,7 @@ import type { InheritedSocket } from '../ipc/messages.js';
 import { acceptedSocketOf, closingResponse, isCleartextHttp2, isHttp2Request, isTlsServer } from '../http/index.js';
 import { acceptPauseOf, type AcceptPause } from './accept-pause.js';
 import { admittedSocketOf, markAdmitted } from './admitted-socket.js';
-import { monotonicMs } from '../http/monotonic-clock.js';
+import { monotonicMs } from '../monotonic-clock.js';
 
 /** A connection's record in the gate, opaque outside it. */
 export interface ConnectionSlot { readonly busy: number }
@@ -36,7 +36,7 @@ interface Conn extends ConnectionSlot {
   busy: number;
   /** A complete head waits for a slot (hold()): not a slow client. */
   held: boolean;
-  /** performance.now() when it last became idle (admission counts). */
+  /** monotonicMs() when it last became idle (admission counts). */
   idleSince: number;
   /** Taken over by an upgrade or CONNECT: no longer HTTP. */
   upgraded: boolean;
@@ -205,7 +205,7 @@ export class ConnectionGate {
     return conn;
   }
 
-  /** `now`: performance.now(), when the caller has just read it. */
+  /** `now`: monotonicMs(), when the caller has just read it. */
   requestDone(conn: ConnectionSlot | undefined, now = monotonicMs()): void {
     if (conn === undefined) return;
     const c = conn as Conn;

@@ -8,7 +8,7 @@ import type { FromWorker } from '../ipc/messages.js';
 import { RequestRecorder } from '../metrics/recorder.js';
 import type { RequestStatsSnapshot } from '../metrics/request-stats.js';
 import { arrivedAt } from './worker-response.js';
-import { monotonicMs } from '../http/monotonic-clock.js';
+import { monotonicMs } from '../monotonic-clock.js';
 
 export class RequestStats {
   readonly #recorder = new RequestRecorder();

@@ -17,7 +17,7 @@ import type { AccessRecorder } from './access-recorder.js';
 import type { AttachedStats } from './request-stats.js';
 import { arrivedAt, noteArrivalTarget } from './worker-response.js';
 import { admittedSocketOf } from './admitted-socket.js';
-import { monotonicMs } from '../http/monotonic-clock.js';
+import { monotonicMs } from '../monotonic-clock.js';
 
 export interface RequestParts {
   readonly gate: ConnectionGate;

@@ -15,7 +15,7 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Http2ServerResponse, Http2ServerRequest, ServerHttp2Stream } from 'node:http2';
 import { loadHttp2 } from '../http/lazy-builtins.js';
-import { monotonicMs } from '../http/monotonic-clock.js';
+import { monotonicMs } from '../monotonic-clock.js';
 
 export interface ResponseFeatures {
   /** Count the body bytes the app writes (`b`, `B`). */
@@ -42,7 +42,7 @@ type WorkerResponse = ServerResponse & {
 };
 type Chunk = string | Uint8Array | undefined | null | (() => void);
 
-/** performance.now() when the request of `res` arrived; `fallback` for a response made elsewhere. */
+/** monotonicMs() when the request of `res` arrived; `fallback` for a response made elsewhere. */
 export function arrivedAt(res: ServerResponse, fallback: number): number {
   return (res as WorkerResponse)[ARRIVED] ?? fallback;
 }
@@ -186,20 +186,20 @@ export function workerHttp2ResponseClass(features: ResponseFeatures = NO_FEATURE
   return ArrivalTimedHttp2Response;
 }
 
-/** Date.now() − performance.now(), re-read at most once a second (see wallClockMs). */
+/** Date.now() − monotonicMs(), re-read at most once a second (see wallClockMs). */
 let wallOffset = 0;
 let offsetValidUntil = -Infinity;
 
 /**
- * The wall-clock time (ms since the epoch) of a performance.now() reading, without reading
+ * The wall-clock time (ms since the epoch) of a monotonicMs() reading, without reading
  * the wall clock per request: the offset between the two clocks is read again once a second,
  * so a stepped system clock shows in the access log within a second.
  */
-export function wallClockMs(monotonic: number): number {
-  if (monotonic >= offsetValidUntil) {
+export function wallClockMs(reading: number): number {
+  if (reading >= offsetValidUntil) {
     const now = monotonicMs();
     wallOffset = Date.now() - now;
     offsetValidUntil = now + 1000;
   }
-  return wallOffset + monotonic;
+  return wallOffset + reading;
 }

@@ -1,26 +1,29 @@
 // The import graph of src/, read from the TypeScript sources: every static and dynamic
-// `import` of a relative path or a package, type-only imports left out (they vanish at run
-// time). Used by the layering test; `node dist/test/helpers/import-graph.js` prints the
-// report (upward arrows, and what a worker process can load).
-import { readdirSync, readFileSync } from 'node:fs';
+// `import` of a relative path or a package, and every `require('…')` of the CommonJS modules
+// (.cts), type-only imports left out (they vanish at run time). Used by the layering test;
+// `node dist/test/helpers/import-graph.js` prints the report (upward arrows, and what a
+// worker process can load).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const SRC = fileURLToPath(new URL('../../../src/', import.meta.url));
 
-/** Modules by path relative to src/ (with .ts), each with what it imports: src paths or package names. */
+/** Modules by path relative to src/ (with .ts or .cts), each with what it imports: src paths or package names. */
 export type ImportGraph = ReadonlyMap<string, readonly string[]>;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const path = join(dir, e.name);
     if (e.isDirectory()) return sourceFiles(path);
-    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [path] : [];
+    return (e.name.endsWith('.ts') || e.name.endsWith('.cts')) && !e.name.endsWith('.d.ts') ? [path] : [];
   });
 }
 
-/** `import x from`, `import { a } from`, `export { a } from`, `import('…')`, bare `import '…'`; not `import type`. */
-const IMPORT = /(?:^|\n)\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*'([^']+)'|import\(\s*'([^']+)'\s*\)|(?:^|\n)\s*import\s+'([^']+)'/g;
+/** `import x from`, `import { a } from`, `export { a } from`, `import('…')`, bare `import '…'`; not `import type` nor `typeof import('…')`. */
+const IMPORT = /(?:^|\n)\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*'([^']+)'|(?<!typeof )import\(\s*'([^']+)'\s*\)|(?:^|\n)\s*import\s+'([^']+)'/g;
+/** What a CommonJS entry (.cts) loads. */
+const REQUIRE = /\brequire\(\s*'([^']+)'\s*\)/g;
 
 function isTypeOnly(clause: string): boolean {
   const braces = /^\{([^}]*)\}$/.exec(clause.trim());
@@ -31,7 +34,10 @@ function isTypeOnly(clause: string): boolean {
 
 function target(file: string, specifier: string): string {
   if (!specifier.startsWith('.')) return specifier.startsWith('node:') ? specifier : specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
-  return relative(SRC, resolve(dirname(file), specifier)).replace(/\.js$/, '.ts');
+  // A compiled name (.js, .cjs: a tsc output or the worker's bundle) stands for its source.
+  const compiled = relative(SRC, resolve(dirname(file), specifier));
+  const cts = compiled.replace(/\.c?js$/, '.cts');
+  return existsSync(join(SRC, cts)) ? cts : compiled.replace(/\.c?js$/, '.ts');
 }
 
 export function importGraph(): ImportGraph {
@@ -45,6 +51,7 @@ export function importGraph(): ImportGraph {
       const spec = fromSpec ?? dynamicSpec ?? bareSpec;
       if (spec !== undefined) imports.add(target(file, spec));
     }
+    if (file.endsWith('.cts')) for (const m of text.matchAll(REQUIRE)) imports.add(target(file, m[1]!));
     graph.set(relative(SRC, file), [...imports]);
   }
   return graph;
@@ -56,7 +63,7 @@ export function importGraph(): ImportGraph {
  * arbiter's pure policy and its socket code sit low because metrics and status read them.
  */
 export const LAYERS: readonly (readonly string[])[] = [
-  ['ipc', 'errors.ts', 'version.ts', 'lazy-jiti.ts', 'node-features.ts', 'compile-cache.ts', 'container'],
+  ['ipc', 'errors.ts', 'version.ts', 'lazy-jiti.ts', 'node-features.ts', 'compile-cache.cts', 'monotonic-clock.ts', 'container'],
   ['paste', 'http', 'arbiter/policy', 'arbiter/sockets'],
   ['config', 'log'],
   ['app', 'metrics'],
@@ -124,6 +131,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const graph = importGraph();
   const arrows = upwardArrows(graph);
   process.stdout.write(`upward import arrows: ${arrows.length}\n${arrows.map((a) => `  ${a}\n`).join('')}`);
-  const worker = [...reachable(graph, 'worker/main.ts')].sort();
+  const worker = [...reachable(graph, 'worker/main.cts')].sort();
   process.stdout.write(`modules a worker can load (${worker.length}):\n${worker.map((m) => `  ${m}\n`).join('')}`);
 }

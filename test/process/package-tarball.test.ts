@@ -55,7 +55,7 @@ describe('npm pack', () => {
   });
 
   it('has source maps whose sources are in the tarball or embedded in the map', () => {
-    const maps = [...files].filter((f) => f.endsWith('.js.map'));
+    const maps = [...files].filter((f) => /\.c?js\.map$/.test(f));
     assert.ok(maps.length > 50);
     for (const map of maps) {
       const { sources, sourcesContent } = JSON.parse(readFileSync(join(repo, map), 'utf8')) as { sources: string[]; sourcesContent?: Array<string | null> };
@@ -67,9 +67,9 @@ describe('npm pack', () => {
   });
 
   it('ships the programs as bundles (npm run build) whose maps point into src/', () => {
-    for (const entry of ['dist/src/bin/cli-main.js', 'dist/src/bin/gunicorn-ts-debian.js', 'dist/src/worker/worker.js']) {
+    for (const entry of ['dist/src/bin/cli-main.js', 'dist/src/bin/gunicorn-ts-debian.js', 'dist/src/worker/worker.cjs']) {
       const code = readFileSync(join(repo, entry), 'utf8');
-      assert.deepEqual([...code.matchAll(/^import .* from "(\.[^"]*)";$/gm)].map((m) => m[1]), [], `${entry} imports none of our modules by path`);
+      assert.deepEqual([...code.matchAll(/^import .* from "(\.[^"]*)";$|\brequire\("(\.[^"]*)"\)/gm)].map((m) => m[1] ?? m[2]), [], `${entry} imports none of our modules by path`);
       const { sources } = JSON.parse(readFileSync(join(repo, `${entry}.map`), 'utf8')) as { sources: string[] };
       const ours = sources.filter((s) => s.startsWith('../../../src/'));
       assert.ok(ours.length > 40 && ours.every((s) => s.endsWith('.ts')), `${entry} bundles the modules it starts, mapped to src/*.ts`);

@@ -1,5 +1,5 @@
 // A mini-arbiter for worker process tests: binds a real socket with the arbiter's own
-// sockets module, spawns dist/src/worker/main.js with it as fd 4 and an IPC channel,
+// sockets module, spawns dist/src/worker/main.cjs with it as fd 4 and an IPC channel,
 // sends init, and records every message and the exit. Callers kill() in `after`. The init
 // message is built as the arbiter builds it: settings resolved through the registry (the
 // test's values as a command-line layer over the optional config file), hooks by config text.
@@ -15,7 +15,7 @@ import { readConfigFile } from '../../src/config/sources/config-file.js';
 import { workerConfig, type WorkerConfig } from '../../src/config/worker-config.js';
 import { isFromWorker, type FromWorker, type WorkerInit } from '../../src/ipc/messages.js';
 
-export const WORKER_MAIN = fileURLToPath(new URL('../../src/worker/main.js', import.meta.url));
+export const WORKER_MAIN = fileURLToPath(new URL('../../src/worker/main.cjs', import.meta.url));
 export const FIXTURE_APPS = fileURLToPath(new URL('../../../test/fixtures/apps/', import.meta.url));
 
 export async function bindLocal(): Promise<{ socket: ListeningSocket; url: string }> {

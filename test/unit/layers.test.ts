@@ -32,15 +32,15 @@ describe('layers', () => {
   });
 
   it('a worker can load neither the settings registry nor ajv nor yargs', () => {
-    const loadable = reachable(graph, 'worker/main.ts');
+    const loadable = reachable(graph, 'worker/main.cts');
     assert.ok(loadable.has('worker/boot.ts') && loadable.has('app/load-app.ts'), 'the graph follows the worker\'s imports');
     for (const forbidden of ['config/registry.ts', 'config/load.ts', 'config/schema.ts', 'ajv', 'ajv-formats', 'yargs']) {
-      assert.equal(loadable.has(forbidden), false, `${forbidden} is reachable from worker/main.ts`);
+      assert.equal(loadable.has(forbidden), false, `${forbidden} is reachable from worker/main.cts`);
     }
   });
 
   it('no entry point imports node:tls, node:https or node:http2: they load only when TLS or HTTP/2 is configured', () => {
-    for (const entry of ['worker/main.ts', 'bin/gunicorn-ts.ts', 'bin/gunicorn-ts-debian.ts']) {
+    for (const entry of ['worker/main.cts', 'bin/gunicorn-ts.ts', 'bin/gunicorn-ts-debian.ts']) {
       const loadable = reachable(graph, entry);
       assert.ok(loadable.has('http/edge.ts'), `the graph follows ${entry}'s imports to the edge`);
       for (const builtin of ['node:tls', 'node:https', 'node:http2']) assert.equal(loadable.has(builtin), false, `${entry} imports ${builtin}`);

@@ -15,6 +15,7 @@ import { DEFAULTS as DEFAULT_LOG_SETTINGS } from '../helpers/defaults.js';
 import type { LogSettings } from '../../src/log/types.js';
 import { accessRecorder, type AccessRecorder } from '../../src/worker/access-recorder.js';
 import { arrivedAt, wallClockMs, workerResponseClass } from '../../src/worker/worker-response.js';
+import { monotonicMs } from '../../src/monotonic-clock.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gts-tracker-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,7 +52,7 @@ function request(t: Tracking, method = 'GET', url = '/p?q=1'): { req: http.Incom
 
 /** What serve-request.ts does when a response closes. */
 function close(t: Tracking, res: http.ServerResponse): void {
-  const now = performance.now();
+  const now = monotonicMs();
   t.recorder.finished(res, arrivedAt(res, now), now - arrivedAt(res, now));
 }
 
@@ -105,20 +106,20 @@ describe('accessRecorder', () => {
     const { res } = request(t);
     const made = Date.now();
     // Wait 30 ms by the same clock the worker times requests with (a timer may fire early by it).
-    const until = performance.now() + 30;
-    while (performance.now() < until) { /* spin */ }
+    const until = monotonicMs() + 30;
+    while (monotonicMs() < until) { /* spin */ }
     res.end();
     close(t, res);
     const after = Date.now();
     await log.close();
     const record = log.records[0];
     assert.ok(record);
-    // The wall clock and performance.now() drift apart by well under a millisecond here.
+    // The wall clock and the monotonic clock drift apart by well under a millisecond here.
     assert.ok(record.startedMs >= before - 2 && record.startedMs <= made + 2, `startedMs ${record.startedMs}, made between ${before} and ${made}`);
     assert.ok(record.durationMs >= 30 && record.durationMs <= after - before + 2, `durationMs ${record.durationMs}`);
   });
-  it('wallClockMs maps performance.now() readings onto Date.now()', () => {
-    const mono = performance.now();
+  it('wallClockMs maps monotonic readings onto Date.now()', () => {
+    const mono = monotonicMs();
     const wall = Date.now();
     assert.ok(Math.abs(wallClockMs(mono) - wall) < 5);
     assert.ok(Math.abs(wallClockMs(mono + 5000) - (wall + 5000)) < 5, 'a reading a few seconds later re-reads the offset');

@@ -2,6 +2,8 @@
 // kept on disk, so the next start of the same files skips compiling them (the bundle of
 // ~370-770 kB, and the app's own modules). The entry points turn it on before they import the
 // bundle: a module compiled before the cache is on is not cached. Measured in bench/README.md.
+// CommonJS, so that the worker's CommonJS entry (worker/main.cts) can require it without
+// starting Node's ES module loader; the command's ES entry imports it as well.
 import nodeModule from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
