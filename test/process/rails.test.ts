@@ -41,6 +41,10 @@ async function idleWarmupServer(warmupTimeout: number): Promise<{ server: Server
   await server.listening();
   const metrics = (await server.waitForLog(/^Metrics at: /)).msg!.replace(/^Metrics at: /, '');
   await server.waitFor('two workers booted', () => server.bootedPids().length >= 2);
+  // "Booting worker" is logged before the app has loaded. A HUP before the arbiter counts a
+  // worker booted (and, replacing nobody, ready) stops that worker at once instead of
+  // replacing it, and its successor has no warm-up window to wait out.
+  await server.waitFor('two workers ready', () => server.logCount(/^worker ready$/) >= 2);
   return { server, healthz: new URL('/healthz', metrics) };
 }
 
