@@ -17,12 +17,13 @@
 // Run: npm run build && flock /tmp/gts-bench.lock node dist/bench/instructions.js [rounds=3]
 //      [--requests=10000] [--starts=2] [--only=http,express,fastify,h2] [--bin=other build's bin]
 // Needs valgrind and h2load (Debian: apt-get install -y valgrind nghttp2-client).
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeHttp2Apps } from './lib/http2-apps.js';
+import { runH2load } from './lib/http2-load.js';
 import { writeFrameworkApps } from './lib/throughput-frameworks.js';
 import { benchEnv, childPids, killGroup, launch, sleep } from './lib/throughput-proc.js';
 import { median } from './lib/throughput-wrk.js';
@@ -70,22 +71,14 @@ function pairs(): Pair[] {
   return [...['http', 'express', 'fastify'].filter((fw) => only.includes(fw)).map(h1), ...(only.includes('h2') ? [h2] : [])];
 }
 
-function run(cmd: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: 600_000, maxBuffer: 1 << 24 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
-  });
-}
-
-/** h2load with a fixed number of requests; resolves with the number that succeeded. */
+/** h2load with a fixed number of requests; resolves with the number answered 2xx. */
 async function load(protocol: Protocol, url: string, count: number): Promise<number> {
   // h2load wants at least as many requests as connections: a probe of one uses one.
   const connections = String(Math.min(count, protocol === 'h1' ? 8 : 4));
   const shape = protocol === 'h1' ? ['--h1', '-c', connections] : ['-c', connections, '-m', '10'];
-  const out = await run('h2load', ['-t', '1', ...shape, '-n', String(count), url]);
-  const done = /requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed/.exec(out);
-  const twoxx = /status codes: (\d+) 2xx/.exec(out);
-  if (!done || !twoxx || Number(done[2]) > 0) throw new Error(`h2load did not get ${count} answers:\n${out}`);
-  return Number(twoxx[1]);
+  const { twoxx, failed } = await runH2load([...shape, '-n', String(count), url], 600_000);
+  if (failed > 0) throw new Error(`h2load: ${failed} of ${count} requests failed at ${url}`);
+  return twoxx;
 }
 
 /** The callgrind total (Ir) of the newest dump the worker wrote into `dir`. */

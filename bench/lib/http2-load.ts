@@ -24,16 +24,21 @@ function run(cmd: string, args: readonly string[], ms: number): Promise<string> 
   });
 }
 
+/** Runs h2load (one thread) and reads its summary: streams answered 2xx, and those failed, errored or timed out. */
+export async function runH2load(args: readonly string[], ms: number): Promise<{ readonly twoxx: number; readonly failed: number }> {
+  const out = await run('h2load', ['-t', '1', ...args], ms);
+  const done = /requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(out);
+  const twoxx = /status codes: (\d+) 2xx/.exec(out);
+  if (!done || !twoxx) throw new Error(`unexpected h2load output:\n${out}`);
+  return { twoxx: Number(twoxx[1]), failed: Number(done[2]) + Number(done[3]) + Number(done[4]) };
+}
+
 function h2load(connections: number, streams: number): H2Load {
   return {
     name: `h2load -t1 -c${connections} -m${streams}`,
     async run(origin, seconds) {
-      const out = await run('h2load', ['-t', '1', '-c', String(connections), '-m', String(streams), '-D', String(seconds), `${origin}/`], (seconds + 30) * 1000);
-      const done = /requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(out);
-      const twoxx = /status codes: (\d+) 2xx/.exec(out);
-      if (!done || !twoxx) throw new Error(`unexpected h2load output:\n${out}`);
-      const requests = Number(twoxx[1]);
-      return { requests, rps: requests / seconds, failed: Number(done[2]) + Number(done[3]) + Number(done[4]) };
+      const { twoxx, failed } = await runH2load(['-c', String(connections), '-m', String(streams), '-D', String(seconds), `${origin}/`], (seconds + 30) * 1000);
+      return { requests: twoxx, rps: twoxx / seconds, failed };
     },
   };
 }
