@@ -68,7 +68,9 @@ export class Logger {
     this.metrics = createMetrics(settings, (m) => this.pino.warn(m));
   }
 
-  get #accessFormat(): CompiledAccessFormat {
+  // A method, not a private getter: access() calls it for every request, and V8 does not
+  // inline private accessors.
+  #accessFormat(): CompiledAccessFormat {
     return (this.#compiledAccessFormat ??= compileAccessFormat(this.settings.access_log_format, '\n'));
   }
 
@@ -142,10 +144,10 @@ export class Logger {
     }
     if (this.#accessSyslog === null) {
       // Only the file wants the line: encoded straight into its batch, no string built.
-      this.#accessDest?.put(record, this.#accessFormat.encode);
+      this.#accessDest?.put(record, this.#accessFormat().encode);
       return;
     }
-    const line = this.#accessFormat.line(record);
+    const line = this.#accessFormat().line(record);
     this.#accessDest?.write(line);
     this.#accessSyslog.send(SYSLOG_SEVERITY.info, line.slice(0, -1));
   }
@@ -165,7 +167,7 @@ export class Logger {
 
   /** The atoms access_log_format uses (the worker tracks only what they need). */
   get accessAtoms(): readonly string[] {
-    return this.#accessFormat.atoms;
+    return this.#accessFormat().atoms;
   }
 
   /** USR1: reopens errorlog and accesslog files by name, for logrotate's move-then-signal. */
