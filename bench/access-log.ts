@@ -8,7 +8,7 @@
 // (BENCH_ACCESS_FORMAT='...' measures another access_log_format; BENCH_ACCESS_LOG=/dev/null
 // writes the lines nowhere, which separates the logging path from the disk's own cost;
 // BENCH_AA=1 compares two servers without the access log: the noise floor of this machine;
-// BENCH_OTHER_BUILD=/elsewhere/dist/src/bin/gunicorn-ts.js runs the "off" server from another
+// BENCH_OTHER_BUILD=/elsewhere/dist/src/bin/gunicorn-ts.cjs runs the "off" server from another
 // build, with the access log on (off with BENCH_AA=1), to compare two versions directly;
 // BENCH_CONNECTIONS sets wrk's connections, 32 by default; the pairs are spread over
 // BENCH_STARTS fresh pairs of servers, 3 by default.)
@@ -29,7 +29,7 @@ const DEFAULT_LOG_SETTINGS = resolveLayers([]).config;
 import { accessRecorder, type AccessRecorder } from '../src/worker/access-recorder.js';
 import { arrivedAt, workerResponseClass } from '../src/worker/worker-response.js';
 
-const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.cjs', import.meta.url));
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const seconds = Number(process.argv[2] ?? 3);
 const pairs = Number(process.argv[3] ?? 8);

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { benchEnv, killGroup, launch, msUntil200 } from './lib/throughput-proc.js';
 import { median, parseWrk, type WrkResult } from './lib/throughput-wrk.js';
 
-const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.cjs', import.meta.url));
 const rounds = Number(process.argv[2] ?? 3);
 const seconds = Number(process.argv[3] ?? 3);
 

@@ -15,7 +15,7 @@ import { median } from './lib/throughput-wrk.js';
 import { benchEnv, childPids, cpuSeconds, killGroup, launch, sleep } from './lib/throughput-proc.js';
 import { writeHttp2Apps } from './lib/http2-apps.js';
 
-const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.cjs', import.meta.url));
 const [seconds = 8, rounds = 5, connections = 16, streams = 10] = process.argv.slice(2).map(Number);
 
 interface Target { readonly name: string; readonly args: (port: number) => string[] }

@@ -36,8 +36,8 @@ const requests = Number(option('requests', '10000'));
 const starts = Number(option('starts', '2'));
 const only = option('only', 'http,express,fastify,h2').split(',');
 const WARMUP_REQUESTS = 50_000;
-/** `--bin=<another build's dist/src/bin/gunicorn-ts.js>` measures that build instead. */
-const BIN = option('bin', fileURLToPath(new URL('../src/bin/gunicorn-ts.js', import.meta.url)));
+/** `--bin=<another build's dist/src/bin/gunicorn-ts.cjs>` measures that build instead. */
+const BIN = option('bin', fileURLToPath(new URL('../src/bin/gunicorn-ts.cjs', import.meta.url)));
 
 type Protocol = 'h1' | 'h2';
 

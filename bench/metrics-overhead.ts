@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { attachRequestStats } from '../src/worker/request-stats.js';
 import { arrivedAt, workerResponseClass } from '../src/worker/worker-response.js';
 
-const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.cjs', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
 const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { median } from './lib/throughput-wrk.js';
 import { benchEnv, childPids, cpuSeconds, killGroup, msUntil200, rssMb, sleep } from './lib/throughput-proc.js';
 
-const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.cjs', import.meta.url));
 const HELLO_TS = fileURLToPath(new URL('../../config-examples/apps/hello.ts', import.meta.url));
 const rounds = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 9);
 const withTs = process.argv.includes('--ts');

@@ -6,7 +6,7 @@
 // `--frameworks` adds Express, Fastify and a bare listener, each under cluster SCHED_NONE and
 // gunicorn-ts -w 2;
 // `--frameworks-only` runs just those.
-// BENCH_OTHER_BUILD=/elsewhere/dist/src/bin/gunicorn-ts.js compares this build with another
+// BENCH_OTHER_BUILD=/elsewhere/dist/src/bin/gunicorn-ts.cjs compares this build with another
 // one in the same run: plain node and one worker (-w 1) of each build, with the ratio of
 // this build to the other printed last.)
 import { mkdtempSync, rmSync } from 'node:fs';

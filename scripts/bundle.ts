@@ -13,14 +13,16 @@ const distSrc = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 
 /**
  * The programs bundled, relative to dist/src. The command and the worker start from small
- * unbundled entries (bin/gunicorn-ts.js, and worker/main.cjs, which the arbiter forks) that
- * turn on Node's compile cache before they load their bundle (src/compile-cache.cts). The
- * commands' bundles replace tsc's file in place, as ES modules; the worker's is CommonJS
- * (worker/worker.cjs, tsc's worker.js removed): an ES module entry makes every worker start
- * Node's ES module loader, ~9 ms of CPU and ~0.4 MB on Node 20 (bench/README.md, "startup").
+ * unbundled entries (bin/gunicorn-ts.cjs, and worker/main.cjs, which the arbiter forks) that
+ * turn on Node's compile cache and load their bundle through its code cache
+ * (src/compile-cache.cts). Those two bundles are CommonJS (bin/cli-main.cjs, worker/worker.cjs;
+ * tsc's .js files removed): an ES module entry makes every process start Node's ES module
+ * loader, ~9 ms of CPU and ~0.4 MB in a Node 20 worker (bench/README.md, "startup"), and only a
+ * script can be compiled from a code cache. gunicorn-ts-debian's bundle replaces tsc's file in
+ * place, as an ES module.
  */
-const ESM_ENTRIES = ['bin/cli-main.js', 'bin/gunicorn-ts-debian.js'] as const;
-const CJS_ENTRIES = ['worker/worker.js'] as const;
+const ESM_ENTRIES = ['bin/gunicorn-ts-debian.js'] as const;
+const CJS_ENTRIES = ['bin/cli-main.js', 'worker/worker.js'] as const;
 
 // Each bundle sits one directory below dist/src, as each source module of src/<unit>/ does; a
 // module's `import.meta.url` is rewritten to its own compiled file's place relative to the
@@ -102,19 +104,27 @@ function applyLazyRequires(packagePath: string, source: string): string {
   return out;
 }
 
-const installedDirname: Plugin = {
-  name: 'installed-dirname',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/].*\.js$/ }, (args) => {
-      const match = PINO_DIRNAME.exec(args.path);
-      const packagePath = match === null ? '' : `${match[1]!.split(sep).join('/')}/${match[2]!.split(sep).join('/')}.js`;
-      const source = applyLazyRequires(packagePath, readFileSync(args.path, 'utf8'));
-      if (match === null || !source.includes('__dirname')) return { contents: source, loader: 'js' };
-      const subdir = dirname(match[2]!).split(sep).join('/');
-      return { contents: source.replaceAll('__dirname', `__gtsPackageDir(${JSON.stringify(match[1])}, ${JSON.stringify(subdir)})`), loader: 'js' };
-    });
-  },
-};
+/**
+ * Installed packages' files as bundled: LAZY_REQUIRES applied, `__dirname` made the installed
+ * package's directory, and `import.meta.url` (yargs-parser's ES build makes a `require` from
+ * it, used only to read config files we never ask it to parse) made `bundleUrl`, the bundle's
+ * own URL, since a CommonJS bundle has no `import.meta`.
+ */
+function installedPackages(bundleUrl: string): Plugin {
+  return {
+    name: 'installed-packages',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]node_modules[\\/].*\.js$/ }, (args) => {
+        const match = PINO_DIRNAME.exec(args.path);
+        const packagePath = match === null ? '' : `${match[1]!.split(sep).join('/')}/${match[2]!.split(sep).join('/')}.js`;
+        const source = applyLazyRequires(packagePath, readFileSync(args.path, 'utf8')).replaceAll('import.meta.url', bundleUrl);
+        if (match === null || !source.includes('__dirname')) return { contents: source, loader: 'js' };
+        const subdir = dirname(match[2]!).split(sep).join('/');
+        return { contents: source.replaceAll('__dirname', `__gtsPackageDir(${JSON.stringify(match[1])}, ${JSON.stringify(subdir)})`), loader: 'js' };
+      });
+    },
+  };
+}
 
 // Node's built-in modules are taken with require(), not `import`: an ES import reads every
 // export to build the namespace, and on Node 24 `http` has lazy getters (WebSocket, CloseEvent,
@@ -139,6 +149,29 @@ const builtinsThroughRequire: Plugin = {
   },
 };
 
+/**
+ * Our CommonJS modules that stay outside the bundles, each required from its own file:
+ * compile-cache.cjs, loaded by the entry before its bundle (it holds the bundle's code cache),
+ * and native-import.cjs, whose `import()` a bundle compiled from a code cache cannot make
+ * itself. Every bundle sits one directory below dist/src, beside them.
+ */
+const OUTSIDE_THE_BUNDLE = ['compile-cache.cjs', 'native-import.cjs'];
+const outsideTheBundle: Plugin = {
+  name: 'outside-the-bundle',
+  setup(b) {
+    b.onResolve({ filter: /\.cjs$/ }, (args) => {
+      const name = args.path.slice(args.path.lastIndexOf('/') + 1);
+      return OUTSIDE_THE_BUNDLE.includes(name) && args.path.startsWith('.') ? { path: `../${name}`, external: true } : undefined;
+    });
+  },
+};
+
+/** Fails the build on an `import()` left in a CommonJS bundle: there it has no loader (native-import.cts). */
+function assertNoDynamicImport(file: string, code: string): void {
+  const lines = code.split('\n').flatMap((line, i) => (/(?<![\w$.])import\(/.test(line) ? [`${i + 1}: ${line.trim()}`] : []));
+  if (lines.length > 0) throw new Error(`bundle: ${file} calls import() (use importNative() from native-import.cts):\n${lines.join('\n')}`);
+}
+
 function externalPackages(): string[] {
   const pkg = JSON.parse(readFileSync(join(distSrc, '..', '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
   return Object.keys(pkg.dependencies).filter((name) => !BUNDLED_PACKAGES.includes(name));
@@ -159,6 +192,7 @@ function keepOnlyDependencySources(mapText: string): string {
 const metafilePath = process.argv.find((a) => a.startsWith('--metafile='))?.slice('--metafile='.length);
 
 async function bundle(entries: readonly string[], format: 'esm' | 'cjs'): Promise<BuildResult<{ write: false; metafile: true }>> {
+  const bundleUrl = format === 'cjs' ? '__gtsBundleUrl' : 'import.meta.url';
   return build({
     entryPoints: entries.map((e) => join(distSrc, e)),
     outdir: distSrc,
@@ -177,7 +211,7 @@ async function bundle(entries: readonly string[], format: 'esm' | 'cjs'): Promis
     // tsc's source maps are read and chained: stack traces point into src/*.ts.
     sourcemap: 'linked',
     sourcesContent: true,
-    plugins: [ownImportMetaUrl(format === 'cjs' ? '__gtsBundleUrl' : 'import.meta.url'), installedDirname, builtinsThroughRequire],
+    plugins: [ownImportMetaUrl(bundleUrl), installedPackages(bundleUrl), builtinsThroughRequire, outsideTheBundle],
     write: false,
     metafile: true,
     logLevel: 'warning',
@@ -197,6 +231,7 @@ async function main(): Promise<void> {
   for (const file of results.flatMap((r) => r.outputFiles)) {
     const depth = relative(distSrc, file.path).split(sep).length;
     if (depth !== 2) throw new Error(`bundle: ${file.path} is not one directory below dist/src`);
+    if (file.path.endsWith('.cjs')) assertNoDynamicImport(file.path, file.text);
     writeFileSync(file.path, file.path.endsWith('.map') ? keepOnlyDependencySources(file.text) : file.contents);
   }
   // The CommonJS bundles replace tsc's ES module of the same name: one program per process ships.

@@ -4,9 +4,11 @@
 // bundle: a module compiled before the cache is on is not cached. Measured in bench/README.md.
 // CommonJS, so that the worker's CommonJS entry (worker/main.cts) can require it without
 // starting Node's ES module loader; the command's ES entry imports it as well.
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import nodeModule from 'node:module';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { Script } from 'node:vm';
 
 type EnableCompileCache = (directory: string) => unknown;
 
@@ -20,6 +22,98 @@ type EnableCompileCache = (directory: string) => unknown;
 export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): void {
   const enable = (nodeModule as { enableCompileCache?: EnableCompileCache }).enableCompileCache;
   if (typeof enable !== 'function' || env['NODE_COMPILE_CACHE'] !== undefined) return;
-  const cacheHome = env['XDG_CACHE_HOME']?.startsWith('/') === true ? env['XDG_CACHE_HOME'] : join(homedir(), '.cache');
-  enable(join(cacheHome, 'gunicorn-ts', 'compile-cache'));
+  enable(join(cacheHomeOf(env), 'gunicorn-ts', 'compile-cache'));
+}
+
+/** $XDG_CACHE_HOME when it is an absolute path, else ~/.cache. */
+function cacheHomeOf(env: NodeJS.ProcessEnv): string {
+  return env['XDG_CACHE_HOME']?.startsWith('/') === true ? env['XDG_CACHE_HOME'] : join(homedir(), '.cache');
+}
+
+/**
+ * Where the code caches of our bundles go: beside Node's compile cache, in the same user's
+ * directory. Null when Node's NODE_DISABLE_COMPILE_CACHE turns caching off.
+ */
+function codeCacheDir(env: NodeJS.ProcessEnv): string | null {
+  if (env['NODE_DISABLE_COMPILE_CACHE'] !== undefined) return null;
+  return join(cacheHomeOf(env), 'gunicorn-ts', 'code-cache');
+}
+
+interface LoadedBundle {
+  readonly script: Script;
+  readonly dir: string;
+  /** The cache files of this bundle on this Node: `<bundle>-<node version>-<arch>-`. */
+  readonly prefix: string;
+  /** This build's: the prefix, then the bundle's size and mtime. */
+  readonly name: string;
+  /** What happened to the cache at load: used (V8 accepted it), rejected, or absent. */
+  readonly state: 'used' | 'rejected' | 'absent';
+}
+
+/** The bundle this process required through requireBundle(), if any. */
+let loadedBundle: LoadedBundle | null = null;
+
+/**
+ * Requires one of our bundles (the command's cli-main.cjs, the worker's worker.cjs) through a
+ * V8 code cache of its own. Node's compile cache holds a module as compiled when it loads, the
+ * top level only; V8 compiles each function on its first call, and the functions a start calls
+ * were most of a master's start-up work (bench/README.md, "startup"). This cache is written by
+ * saveBundleCodeCache() once the process has started, so it holds them too, on every Node.
+ * V8 checks the cache against its version, its flags and the source's length and rejects a
+ * mismatch (the file name adds the bundle's size and mtime); a rejected or unreadable cache
+ * costs only the compile it would have saved.
+ */
+export function requireBundle(file: string, env: NodeJS.ProcessEnv = process.env): unknown {
+  const source = readFileSync(file, 'utf8');
+  const dir = codeCacheDir(env);
+  const prefix = `${basename(file)}-${process.version}-${process.arch}-`;
+  let name = '';
+  let cachedData: Buffer | undefined;
+  if (dir !== null) {
+    const stat = statSync(file);
+    name = `${prefix}${stat.size}-${Math.trunc(stat.mtimeMs)}.v8`;
+    try {
+      cachedData = readFileSync(join(dir, name));
+    } catch {
+      // No cache yet (or none this user may read): compiled as usual, and saved later.
+    }
+  }
+  const script = new Script(nodeModule.wrap(source), {
+    filename: file,
+    // No importModuleDynamically: the bundle's import() calls go through native-import.cts.
+    ...(cachedData === undefined ? {} : { cachedData }),
+  });
+  if (dir !== null) loadedBundle = { script, dir, prefix, name, state: cachedData === undefined ? 'absent' : script.cachedDataRejected === true ? 'rejected' : 'used' };
+  const bundle = new nodeModule(file, module);
+  bundle.filename = file;
+  const wrapper = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: NodeJS.Module, filename: string, dirname: string) => void;
+  wrapper.call(bundle.exports, bundle.exports, nodeModule.createRequire(file), bundle, file, dirname(file));
+  bundle.loaded = true;
+  return bundle.exports;
+}
+
+/**
+ * Writes the code cache of the bundle requireBundle() loaded, with every function compiled so
+ * far, unless V8 used the one on disk. Called once the process has started: the master when
+ * its first worker has booted, a worker once it has booted. Older files of the same bundle on
+ * the same Node (an earlier build) are removed. Never throws: a cache that cannot be written
+ * is only a cache missed. Returns what it found, for the debug log.
+ */
+export function saveBundleCodeCache(): string | null {
+  const loaded = loadedBundle;
+  if (loaded === null) return null;
+  loadedBundle = null;
+  const { dir, prefix, name } = loaded;
+  if (loaded.state === 'used') return `code cache ${name}: used`;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const old of readdirSync(dir)) if (old !== name && old.startsWith(prefix)) unlinkSync(join(dir, old));
+    // Written aside and renamed: a start never reads a half-written cache.
+    const partial = join(dir, `${name}.${process.pid}`);
+    writeFileSync(partial, loaded.script.createCachedData(), { mode: 0o600 });
+    renameSync(partial, join(dir, name));
+    return `code cache ${name}: ${loaded.state}, written`;
+  } catch (err) {
+    return `code cache ${name}: ${loaded.state}, not written (${(err as Error).message})`;
+  }
 }

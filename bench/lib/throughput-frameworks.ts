@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { childPids } from './throughput-proc.js';
 import { spawned, type Target } from './throughput-targets.js';
 
-const BIN = fileURLToPath(new URL('../../src/bin/gunicorn-ts.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../src/bin/gunicorn-ts.cjs', import.meta.url));
 const requireFromRepo = createRequire(fileURLToPath(new URL('../../../package.json', import.meta.url)));
 
 /** `http` is the bare request listener: what gunicorn-ts itself adds, with no framework. */

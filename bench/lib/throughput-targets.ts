@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchEnv, childPids, killGroup, launch, msUntil200, sleep } from './throughput-proc.js';
 
-const BIN = fileURLToPath(new URL('../../src/bin/gunicorn-ts.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../src/bin/gunicorn-ts.cjs', import.meta.url));
 
 export interface Running {
   readonly url: string;
@@ -67,7 +67,7 @@ export function nodeCluster(dir: string, sched: 'rr' | 'none'): Target {
   return { name: `cluster ${sched === 'rr' ? 'RR' : 'SCHED_NONE'}`, start: (port) => spawned(dir, ['cluster.cjs'], port, { SCHED: sched }, childPids, 2) };
 }
 
-/** `bin`: another build's dist/src/bin/gunicorn-ts.js, to compare two versions in one run. */
+/** `bin`: another build's dist/src/bin/gunicorn-ts.cjs, to compare two versions in one run. */
 export function gunicornTs(dir: string, workers: number, bin = BIN, label = ''): Target {
   return {
     name: `gunicorn-ts -w ${workers}${label}`,

@@ -3,6 +3,7 @@
 // handed to them; instead each worker imports the program's own script again, where run()
 // sees it is inside a worker and registers its app and its settings (hooks included) here.
 import { pathToFileURL } from 'node:url';
+import { importNative } from '../native-import.cjs';
 import { camelToSnake } from '../config/sources/config-file.js';
 
 export const EMBEDDED_PREFIX = 'embedded:';
@@ -49,6 +50,6 @@ export function settingsByName(config: object): Map<string, unknown> {
 export async function loadEmbeddedApp(script: string): Promise<unknown> {
   process.env[WORKER_MARK] = '1';
   const registered = new Promise<unknown>((resolve) => (handOver().deliver = resolve));
-  await import(pathToFileURL(script).href);
+  await importNative(pathToFileURL(script).href);
   return registered;
 }

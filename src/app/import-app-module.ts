@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadJiti } from '../lazy-jiti.js';
+import { importNative } from '../native-import.cjs';
 
 export type AppLoader = 'node' | 'jiti';
 
@@ -44,13 +45,13 @@ export async function importAppModule(file: string, opts: ImportOptions = {}): P
  * in a namespace whose named exports are only what Node's lexer can guess); ESM through import().
  */
 async function importNatively(file: string): Promise<unknown> {
-  if (!isCommonJs(file)) return import(pathToFileURL(file).href);
+  if (!isCommonJs(file)) return importNative(pathToFileURL(file).href);
   try {
     return createRequire(file)(file);
   } catch (err) {
     // ESM syntax in a .js file of a package without "type": "module" (Node detects it on import).
     const code = (err as { code?: unknown }).code;
-    if (code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE') return import(pathToFileURL(file).href);
+    if (code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE') return importNative(pathToFileURL(file).href);
     throw err;
   }
 }

@@ -8,6 +8,7 @@ import type { Config } from '../config/registry.js';
 import { createLogger, swappableLogger } from '../log/index.js';
 import type { Logger } from '../log/index.js';
 import { GunicornError } from '../errors.js';
+import { saveBundleCodeCache } from '../compile-cache.cjs';
 import { VERSION } from '../version.js';
 import { REUSE_PORT_UNSUPPORTED, reusePortSupported } from '../node-features.js';
 import type { Arbiter, ArbiterOptions } from './arbiter.js';
@@ -28,7 +29,7 @@ import { controlTarget } from './control-target.js';
 import type { startStatusSocket } from '../status/serve.js';
 import type { ReloadWatch } from './reload-watch.js';
 
-const BIN_SCRIPT = fileURLToPath(new URL('../bin/gunicorn-ts.js', import.meta.url));
+const BIN_SCRIPT = fileURLToPath(new URL('../bin/gunicorn-ts.cjs', import.meta.url));
 
 export function processName(config: Config): string {
   return config.proc_name ?? config.app ?? config.default_proc_name;
@@ -203,7 +204,12 @@ function arbiterOptions(parts: ArbiterParts): Omit<ArbiterOptions, 'reexec'> {
   return {
     loaded, inputs, listeners, log, swapLog, pidfile,
     daemonized: isDaemonChild(inputs.env),
-    onServing: () => isDaemonChild(inputs.env) && reportToForeground({ type: 'daemon-ready', pid: process.pid }),
+    onServing: () => {
+      if (isDaemonChild(inputs.env)) reportToForeground({ type: 'daemon-ready', pid: process.pid });
+      // The functions this start compiled, for the next master's start (compile-cache.cts).
+      const cache = saveBundleCodeCache();
+      if (cache !== null) log.debug(cache);
+    },
     onBootFailed: (message) => (bootError ??= message),
     cleanup: async (code, reason) => {
       // A daemon that never served tells its foreground why (a no-op once it reported ready).

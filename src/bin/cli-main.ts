@@ -1,4 +1,4 @@
-// The gunicorn-ts command's program, bundled into one file (scripts/bundle.ts); bin/gunicorn-ts.ts
+// The gunicorn-ts command's program, bundled into one file (scripts/bundle.ts); bin/gunicorn-ts.cts
 // loads it once Node's compile cache is on.
 import { main } from '../cli.js';
 
@@ -14,4 +14,5 @@ async function start(): Promise<number> {
   return main({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
 }
 
-process.exitCode = await start();
+// As a rejected top-level await would: an uncaught exception, exit code 1.
+start().then((code) => { process.exitCode = code; }, (err: unknown) => process.nextTick(() => { throw err; }));

@@ -9,7 +9,7 @@ import { logfileOf, pidfileOf } from './paths.js';
 import type { DebianPaths } from './paths.js';
 import { readPidfile, stateOf } from './process-state.js';
 
-export const GUNICORN_BIN = fileURLToPath(new URL('../bin/gunicorn-ts.js', import.meta.url));
+export const GUNICORN_BIN = fileURLToPath(new URL('../bin/gunicorn-ts.cjs', import.meta.url));
 
 export interface Outcome {
   readonly name: string;

@@ -22,6 +22,7 @@ import { beatInterval, startHeartbeat } from './heartbeat.js';
 import { createHttpServer, keepsAlive } from './http-server.js';
 import { installDebugLog } from './debug-log.js';
 import { send, type WorkerInitMessage } from './ipc.js';
+import { saveBundleCodeCache } from '../compile-cache.cjs';
 import { RequestCounter } from './request-counter.js';
 import { serveRequest } from './serve-request.js';
 import { ResponseEnricher } from './enrich-response.js';
@@ -113,6 +114,11 @@ export async function bootWorker(init: WorkerInitMessage, log: HookLogger, onHoo
   await gate.listen(init.sockets, settings.backlog);
   log.info(`Booting worker with pid: ${process.pid}`);
   send({ type: 'booted' });
+  // The functions this start compiled, for the next worker's start (compile-cache.cts).
+  setImmediate(() => {
+    const cache = saveBundleCodeCache();
+    if (cache !== null) log.debug(cache);
+  });
   if (loadedModules) send({ type: 'modules', files: loadedModules() });
   counter.booted();
   stopBeats = startHeartbeat(beatInterval(settings.timeout), () => ({ requests: counter.served, inFlight: counter.inFlight, ...(stats.recording ? { stats: stats.snapshot() } : {}) }), send, settings.max_worker_memory * 1024 * 1024);

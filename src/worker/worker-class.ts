@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { AppNotFoundError, AppBootError, describeThrown } from '../app/errors.js';
 import { APP_EXTENSIONS } from '../app/resolve-module.js';
 import type { WorkerConfig } from '../config/worker-config.js';
+import { loadJiti } from '../lazy-jiti.js';
 
 /** Gunicorn's Python worker classes: their concurrency is what Node's event loop gives anyway. */
 export const PYTHON_WORKER_CLASSES: readonly string[] = ['gevent', 'eventlet', 'gthread', 'tornado'];
@@ -81,8 +82,7 @@ export async function loadWorkerClass(value: unknown, cwd: string): Promise<{ re
   const file = isAbsolute(ref.module) ? ref.module : resolve(cwd, ref.module);
   const found = ['', ...APP_EXTENSIONS].map((ext) => file + ext).find((f) => existsSync(f));
   if (found === undefined) throw new AppNotFoundError(`worker_class: cannot find module ${JSON.stringify(ref.module)} (looked in ${cwd})`);
-  const { createJiti } = await import('jiti');
-  const jiti = createJiti(pathToFileURL(`${cwd}/`).href, { moduleCache: false });
+  const jiti = (await loadJiti())(pathToFileURL(`${cwd}/`).href, { moduleCache: false });
   let mod: Record<string, unknown>;
   try {
     mod = await jiti.import<Record<string, unknown>>(found);

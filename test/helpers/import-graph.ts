@@ -22,8 +22,8 @@ function sourceFiles(dir: string): string[] {
 
 /** `import x from`, `import { a } from`, `export { a } from`, `import('…')`, bare `import '…'`; not `import type` nor `typeof import('…')`. */
 const IMPORT = /(?:^|\n)\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*'([^']+)'|(?<!typeof )import\(\s*'([^']+)'\s*\)|(?:^|\n)\s*import\s+'([^']+)'/g;
-/** What a CommonJS entry (.cts) loads. */
-const REQUIRE = /\brequire\(\s*'([^']+)'\s*\)/g;
+/** What a CommonJS entry (.cts) loads: `require('…')`, and its bundle, `requireBundle(require.resolve('…'))`. */
+const REQUIRE = /\brequire(?:\.resolve)?\(\s*'([^']+)'\s*\)/g;
 
 function isTypeOnly(clause: string): boolean {
   const braces = /^\{([^}]*)\}$/.exec(clause.trim());
@@ -63,7 +63,7 @@ export function importGraph(): ImportGraph {
  * arbiter's pure policy and its socket code sit low because metrics and status read them.
  */
 export const LAYERS: readonly (readonly string[])[] = [
-  ['ipc', 'errors.ts', 'version.ts', 'lazy-jiti.ts', 'node-features.ts', 'compile-cache.cts', 'monotonic-clock.ts', 'container'],
+  ['ipc', 'errors.ts', 'version.ts', 'lazy-jiti.ts', 'node-features.ts', 'compile-cache.cts', 'native-import.cts', 'monotonic-clock.ts', 'container'],
   ['paste', 'http', 'arbiter/policy', 'arbiter/sockets'],
   ['config', 'log'],
   ['app', 'metrics'],

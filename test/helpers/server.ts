@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const BIN = fileURLToPath(new URL('../../src/bin/gunicorn-ts.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../src/bin/gunicorn-ts.cjs', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/', import.meta.url));
 
 export interface LogLine {

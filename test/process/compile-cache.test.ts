@@ -1,11 +1,12 @@
 // Node's compile cache (Node >= 22.1) against the real binary: a start and --check-config
 // leave V8's code in $XDG_CACHE_HOME/gunicorn-ts/compile-cache; a start from a warm cache
-// serves; NODE_DISABLE_COMPILE_CACHE keeps it off; a cache directory that cannot be made
-// costs nothing but the cache, and says nothing. On Node 20 there is no cache to turn on.
+// serves; NODE_DISABLE_COMPILE_CACHE keeps it off (and the bundles' code cache too); a cache
+// directory that cannot be made costs nothing but the cache, and says nothing. On Node 20
+// there is no compile cache to turn on; the bundles' code cache works on every Node.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import nodeModule from 'node:module';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, httpGet, runGunicorn, startGunicorn } from '../helpers/server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -22,10 +23,19 @@ function filesUnder(dir: string): string[] {
 }
 
 async function serveOnce(env: NodeJS.ProcessEnv): Promise<string> {
-  const server = startGunicorn(['-w', '1', '-b', '127.0.0.1:0', app], { env });
+  return serveOnceWith([], env);
+}
+
+/**
+ * Starts `-w 1` with `args`, waits until its worker has booted and each of `logged` has been
+ * logged, gets a 200, stops it; its stderr.
+ */
+async function serveOnceWith(args: readonly string[], env: NodeJS.ProcessEnv, logged: readonly RegExp[] = []): Promise<string> {
+  const server = startGunicorn(['-w', '1', '-b', '127.0.0.1:0', ...args, app], { env });
   try {
     const [url] = await server.listening();
     await server.waitForLog(/^Booting worker with pid: /, 30_000);
+    for (const line of logged) await server.waitForLog(line, 30_000);
     const r = await httpGet(url!);
     assert.equal(r.status, 200);
     server.signal('SIGTERM');
@@ -46,9 +56,9 @@ describe('compile cache', () => {
     const afterCheck = filesUnder(cacheDir);
     assert.equal(afterCheck.length > 0, nodeHasCache, `cache files: ${afterCheck.join(', ')}`);
     await serveOnce({ XDG_CACHE_HOME: cacheHome });
+    // Node's cache holds the entries and the app; the bundles have their own (below).
     const afterStart = filesUnder(cacheDir);
-    // The worker's bundle and the app are cached beside the command's bundle.
-    assert.equal(afterStart.length > afterCheck.length, nodeHasCache, `cache files after a start: ${afterStart.length}`);
+    assert.equal(afterStart.length >= afterCheck.length && afterStart.length > 0, nodeHasCache, `cache files after a start: ${afterStart.length}`);
     await serveOnce({ XDG_CACHE_HOME: cacheHome });
   });
 
@@ -63,5 +73,39 @@ describe('compile cache', () => {
     const cacheHome = tmp.write('not-a-dir', 'x');
     const stderr = await serveOnce({ XDG_CACHE_HOME: cacheHome });
     assert.doesNotMatch(stderr, /cache/i);
+  });
+});
+
+// Our bundles' own code cache (requireBundle() in compile-cache.cts), on every Node: written
+// once a master and a worker have started, used by the next start of the same build, and a
+// file V8 cannot use is replaced, never fatal. V8 itself says whether it used the cache.
+describe('code cache of the bundles', () => {
+  const codeCacheFiles = (cacheHome: string): string[] => filesUnder(join(cacheHome, 'gunicorn-ts', 'code-cache')).sort();
+  const debugServe = (cacheHome: string): Promise<string> => serveOnceWith(['--log-level', 'debug'], { XDG_CACHE_HOME: cacheHome }, [/^code cache cli-main/, /^code cache worker/]);
+
+  it('is written by a first start and used by the next', async () => {
+    const cacheHome = join(tmp.path, 'code-warm');
+    const first = await debugServe(cacheHome);
+    assert.match(first, /code cache cli-main\.cjs-\S+: absent, written/);
+    assert.match(first, /code cache worker\.cjs-\S+: absent, written/);
+    const files = codeCacheFiles(cacheHome);
+    assert.deepEqual(files.map((f) => /([^/]+\.cjs)-v[^/]+\.v8$/.exec(f)?.[1]), ['cli-main.cjs', 'worker.cjs']);
+    const second = await debugServe(cacheHome);
+    assert.match(second, /code cache cli-main\.cjs-\S+: used"/);
+    assert.match(second, /code cache worker\.cjs-\S+: used"/);
+    assert.deepEqual(codeCacheFiles(cacheHome), files);
+  });
+
+  it('replaces a cache V8 rejects, and the start serves', async () => {
+    const cacheHome = join(tmp.path, 'code-garbage');
+    await debugServe(cacheHome);
+    const files = codeCacheFiles(cacheHome);
+    for (const file of files) writeFileSync(file, Buffer.alloc(4096, 0x5a));
+    const rejected = await debugServe(cacheHome);
+    assert.match(rejected, /code cache cli-main\.cjs-\S+: rejected, written/);
+    assert.match(rejected, /code cache worker\.cjs-\S+: rejected, written/);
+    for (const file of files) assert.notEqual(readFileSync(file)[0], 0x5a, `${file} still holds the garbage`);
+    const again = await debugServe(cacheHome);
+    assert.match(again, /code cache cli-main\.cjs-\S+: used"/);
   });
 });

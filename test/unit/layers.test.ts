@@ -40,7 +40,7 @@ describe('layers', () => {
   });
 
   it('no entry point imports node:tls, node:https or node:http2: they load only when TLS or HTTP/2 is configured', () => {
-    for (const entry of ['worker/main.cts', 'bin/gunicorn-ts.ts', 'bin/gunicorn-ts-debian.ts']) {
+    for (const entry of ['worker/main.cts', 'bin/gunicorn-ts.cts', 'bin/gunicorn-ts-debian.ts']) {
       const loadable = reachable(graph, entry);
       assert.ok(loadable.has('http/edge.ts'), `the graph follows ${entry}'s imports to the edge`);
       for (const builtin of ['node:tls', 'node:https', 'node:http2']) assert.equal(loadable.has(builtin), false, `${entry} imports ${builtin}`);

@@ -9,7 +9,7 @@ const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['FORWARDED_ALLOW_IPS', 'The trusted front ends (`forwarded_allow_ips`) when no config file, INI file or flag sets them.'],
   ['PORT', 'When no `bind` is given, bind `0.0.0.0:$PORT`.'],
   ['GUNICORN_CMD_ARGS', 'Extra command-line arguments, e.g. `"-w 4 --timeout 60"`: they override the config file and are overridden by the real command line.'],
-  ['XDG_CACHE_HOME', 'On Node.js 22.1 or newer, V8\'s compiled code of the server and of the app is cached in `$XDG_CACHE_HOME/gunicorn-ts/compile-cache` (default `~/.cache`), so later starts compile less. Node\'s `NODE_COMPILE_CACHE=DIR` puts the cache elsewhere and `NODE_DISABLE_COMPILE_CACHE=1` turns it off.'],
+  ['XDG_CACHE_HOME', 'V8\'s compiled code of the server is cached in `$XDG_CACHE_HOME/gunicorn-ts/code-cache` (default `~/.cache`), and on Node.js 22.1 or newer that of the app in `$XDG_CACHE_HOME/gunicorn-ts/compile-cache`, so later starts compile less. Node\'s `NODE_COMPILE_CACHE=DIR` puts the app\'s cache elsewhere and `NODE_DISABLE_COMPILE_CACHE=1` turns both off.'],
 ];
 
 const EXIT_STATUS: ReadonlyArray<readonly [string, string]> = [

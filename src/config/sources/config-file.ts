@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { loadJiti } from '../../lazy-jiti.js';
+import { importNative } from '../../native-import.cjs';
 import { GunicornError } from '../../errors.js';
 
 export const DEFAULT_CONFIG_NAMES = ['gunicorn.conf.ts', 'gunicorn.conf.mts', 'gunicorn.conf.js', 'gunicorn.conf.mjs', 'gunicorn.conf.cjs', 'gunicorn.conf.json'];
@@ -49,7 +50,7 @@ async function importFresh(file: string): Promise<Record<string, unknown>> {
   if (/\.(mjs|cjs|js)$/.test(file)) {
     const require = createRequire(import.meta.url);
     delete require.cache[file];
-    return (await import(`${pathToFileURL(file).href}?load=${++generation}`)) as Record<string, unknown>;
+    return (await importNative(`${pathToFileURL(file).href}?load=${++generation}`)) as Record<string, unknown>;
   }
   const jiti = (await loadJiti())(import.meta.url, { moduleCache: false, interopDefault: false });
   return (await jiti.import(file)) as Record<string, unknown>;
