@@ -6,7 +6,7 @@
 // depend on what else runs (it counts work, not waits or cache misses).
 //
 // How: each server runs under `valgrind --tool=callgrind --trace-children=yes`; once it
-// answers 200, `callgrind_control -d` dumps every traced process's count so far. The listen
+// answers 200, `callgrind_control -d PID` dumps the count so far of it and of each child. The listen
 // helper (Perl, or `node -e` without Perl) is left out. gunicorn-ts's code caches
 // (src/compile-cache.cts) live in a fresh $XDG_CACHE_HOME written by one untimed start, or are
 // absent in every start with --cold.
@@ -18,7 +18,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchEnv, killGroup, launch, msUntil200, sleep } from './lib/throughput-proc.js';
+import { benchEnv, childPids, killGroup, launch, msUntil200, sleep } from './lib/throughput-proc.js';
 import { median } from './lib/throughput-wrk.js';
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -72,14 +72,17 @@ async function measure(target: Target, cacheHome: string): Promise<{ master: num
   try {
     if (target.serves) {
       await msUntil200(`http://127.0.0.1:${PORT}/`, performance.now(), 120_000);
-      execFileSync('callgrind_control', ['-d'], { stdio: 'ignore' });
-      await sleep(1000);
+      // Each process by pid: without one, callgrind_control also waits on the pipes that
+      // processes killed earlier (not by this bench) left behind, for ever.
+      for (const pid of [child.pid!, ...childPids(child.pid!)]) execFileSync('callgrind_control', ['-d', String(pid)], { stdio: 'ignore', timeout: 60_000 });
     } else {
       await new Promise((resolve) => child.once('exit', resolve));
     }
   } finally {
+    // TERM first: valgrind removes its pipes when the process exits, not when it is killed.
+    try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* gone */ }
+    await sleep(2000);
     killGroup(child);
-    await sleep(300);
   }
   const nodes = counts(outDir).filter(([cmd]) => cmd.includes(process.execPath) || cmd.startsWith('node '));
   // The master is the process valgrind started (its command line is ours); the worker, the other node.
@@ -89,6 +92,7 @@ async function measure(target: Target, cacheHome: string): Promise<{ master: num
   return { master, worker };
 }
 
+const fmt = (n: number): string => (Number.isNaN(n) ? '-' : `${(n / 1e6).toFixed(1)}M`);
 const freshCache = (): string => mkdtempSync(join(dir, 'cache-'));
 const warmCache = freshCache();
 if (!cold) {
@@ -100,12 +104,11 @@ for (let round = 1; round <= rounds; round++) {
   for (const target of round % 2 === 1 ? targets : [...targets].reverse()) {
     const r = await measure(target, cold ? freshCache() : warmCache);
     results.get(target.name)!.push(r);
-    console.log(`round ${round} ${target.name}: master ${(r.master / 1e6).toFixed(1)}M, worker ${(r.worker / 1e6).toFixed(1)}M instructions`);
+    console.log(`round ${round} ${target.name}: master ${fmt(r.master)}, worker ${fmt(r.worker)} instructions`);
   }
 }
 
 const m = (name: string, key: 'master' | 'worker'): number => median(results.get(name)!.map((r) => r[key]));
-const fmt = (n: number): string => (Number.isNaN(n) ? '-' : `${(n / 1e6).toFixed(1)}M`);
 const ratio = (a: number, b: number): string => (Number.isNaN(a) || Number.isNaN(b) ? '-' : `${(a / b).toFixed(2)}x`);
 console.log(`\n| ${['', ...targets.map((t) => t.name), 'gunicorn-ts / cluster'].join(' | ')} |`);
 for (const key of ['master', 'worker'] as const) {
