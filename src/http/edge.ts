@@ -8,7 +8,7 @@ import type https from 'node:https';
 import type http2 from 'node:http2';
 import { isAllowed, parseAllowList } from './ip-allow-list.js';
 import { installPriorKnowledge, resolveHttp2, type Http2Plan, type Http2Settings } from './http2.js';
-import { boundHttp2Sessions, type Http2Bounds } from './http2-bounds.js';
+import { http2Bounding, type Http2Bounds } from './http2-bounds.js';
 import { installProxyProtocol } from './proxy-accept.js';
 import { applyForwarded, clientAddress, compileForwarded, isTrustedPeer, type ForwardedPolicy } from './forwarded.js';
 import { maxHeadersCountFor, resolveLimits, serverOptionsFor, type LimitSettings } from './limits.js';
@@ -125,22 +125,27 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog,
       if (h2 !== null && tlsOptions !== null) {
         // ALPN picks h2 or http/1.1; HTTP/1.1 connections go through http's own parser with
         // this server's keep-alive and header timeouts, and the worker's response class.
+        const bounding = http2Bounding(h2Bounds, loadHttp2().Http2ServerRequest);
         const secure = loadHttp2().createSecureServer({
-          ...serverOptions, allowHTTP1: h2.http1, ALPNProtocols: [...h2.alpn], settings: h2.settings,
+          ...serverOptions, allowHTTP1: h2.http1, ALPNProtocols: [...h2.alpn], settings: h2.settings, Http2ServerRequest: bounding.Request,
           ...(responseClass === undefined ? {} : { Http1ServerResponse: responseClass }),
           ...(http2ResponseClass === undefined ? {} : { Http2ServerResponse: http2ResponseClass() }),
         });
         const server: Http2EdgeServer = Object.assign(secure, { keepAliveTimeout: 5000, headersTimeout: 60_000, requestTimeout: 300_000, maxHeadersCount: null });
         server.on(REQUEST, guarded);
-        boundHttp2Sessions(secure, h2Bounds);
+        bounding.attach(secure);
         edge.install(server);
         return server;
       }
       const server = tlsOptions !== null ? loadHttps().createServer(options, guarded) : http.createServer(options, guarded);
       if (h2?.priorKnowledge === true) {
-        const h2c = loadHttp2().createServer({ settings: h2.settings, ...(http2ResponseClass === undefined ? {} : { Http2ServerResponse: http2ResponseClass() }) });
+        const bounding = http2Bounding(h2Bounds, loadHttp2().Http2ServerRequest);
+        const h2c = loadHttp2().createServer({
+          settings: h2.settings, Http2ServerRequest: bounding.Request,
+          ...(http2ResponseClass === undefined ? {} : { Http2ServerResponse: http2ResponseClass() }),
+        });
         h2c.on(REQUEST, guarded);
-        boundHttp2Sessions(h2c, h2Bounds);
+        bounding.attach(h2c);
         // The worker sees one server: its HTTP/2 sessions are reported there (the drain's GOAWAY).
         h2c.on('session', (session: http2.ServerHttp2Session) => server.emit('session', session));
         installPriorKnowledge(server as http.Server, h2c, (address) => isAllowed(forwarded.allow, address), log);

@@ -4,6 +4,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import { isAllowed, type AllowList } from './ip-allow-list.js';
+import { isHttp2Request } from './head-checks.js';
 import { joinedRawHeader } from './raw-headers.js';
 
 export interface ForwardedPolicy {
@@ -39,9 +40,9 @@ export function compileForwarded(allow: AllowList, secureSchemeHeaders: Readonly
 
 // The trust decision needs the peer address (a getpeername() system call), so it is made
 // only when a request carries a header it governs, at most once per connection, and kept on
-// the socket under a registered symbol, so a second copy of this module (an app loaded
-// through jiti, see shared-state.ts) reads the same record. Scheme and client are derived
-// only when asked (access log, app).
+// the connection (connectionOf()) under a registered symbol, so a second copy of this module
+// (an app loaded through jiti, see shared-state.ts) reads the same record. Scheme and client
+// are derived only when asked (access log, app).
 const TRUST = Symbol.for('gunicorn-ts.http.connection-trust');
 const POLICY = Symbol.for('gunicorn-ts.http.forwarded-policy');
 
@@ -51,15 +52,28 @@ interface ConnectionTrust {
   readonly trusted: boolean;
 }
 
-type EdgeSocket = IncomingMessage['socket'] & { [TRUST]?: ConnectionTrust; [POLICY]?: ForwardedPolicy };
+interface Connection { [TRUST]?: ConnectionTrust; [POLICY]?: ForwardedPolicy }
 
-function trustOf(socket: EdgeSocket, policy: ForwardedPolicy): ConnectionTrust {
-  let trust = socket[TRUST];
+/**
+ * What the records of `req`'s connection are kept on: its socket, or over HTTP/2 its session.
+ * An HTTP/2 request's socket is a Proxy (node:http2's compatibility API), a new one per
+ * stream, and every read or write through it runs a trap; the session is a plain object.
+ * Undefined for an HTTP/2 stream already closed (node:http2 lets go of its session) and an
+ * HTTP/1.x request whose socket has gone.
+ */
+function connectionOf(req: IncomingMessage): Connection | undefined {
+  // req.socket is null on an HTTP/1.x request once its connection has gone.
+  const connection: object | null | undefined = isHttp2Request(req) ? req.stream.session : req.socket;
+  return (connection ?? undefined) as Connection | undefined;
+}
+
+function trustOf(req: IncomingMessage, connection: Connection | undefined, policy: ForwardedPolicy): ConnectionTrust {
+  let trust = connection?.[TRUST];
   if (trust === undefined || trust.policy !== policy) {
     // The PROXY protocol, when on, has set remoteAddress to the header's source by now.
-    const peerAddress = socket.remoteAddress;
+    const peerAddress = req.socket.remoteAddress;
     trust = { policy, peerAddress, trusted: isAllowed(policy.allow, peerAddress) };
-    socket[TRUST] = trust;
+    if (connection !== undefined) connection[TRUST] = trust;
   }
   return trust;
 }
@@ -108,10 +122,10 @@ export function clientFromForwardedFor(value: string, allow: AllowList): string 
  * another not), which Gunicorn answers with 400: the app must not guess the scheme.
  */
 export function applyForwarded(req: IncomingMessage, policy: ForwardedPolicy): boolean {
-  const socket = req.socket as EdgeSocket;
-  socket[POLICY] = policy;
+  const connection = connectionOf(req);
+  if (connection !== undefined) connection[POLICY] = policy;
   if (!hasStripped(req.rawHeaders, policy)) return true;
-  if (!trustOf(socket, policy).trusted) {
+  if (!trustOf(req, connection, policy).trusted) {
     removeHeaders(req, policy.stripped);
     return true;
   }
@@ -127,14 +141,14 @@ export function applyForwarded(req: IncomingMessage, policy: ForwardedPolicy): b
 
 /** Whether `req`'s peer is in forwarded_allow_ips (the decision is kept per connection). */
 export function isTrustedPeer(req: IncomingMessage, policy: ForwardedPolicy): boolean {
-  return trustOf(req.socket as EdgeSocket, policy).trusted;
+  return trustOf(req, connectionOf(req), policy).trusted;
 }
 
 /** The trust record of `req`'s connection: undefined when it did not go through applyForwarded. */
 function requestTrust(req: IncomingMessage): ConnectionTrust | undefined {
-  const socket = req.socket as EdgeSocket | null;
-  const policy = socket?.[POLICY];
-  return socket && policy !== undefined ? trustOf(socket, policy) : undefined;
+  const connection = connectionOf(req);
+  const policy = connection?.[POLICY];
+  return policy !== undefined ? trustOf(req, connection, policy) : undefined;
 }
 
 /** The client: X-Forwarded-For's first untrusted hop from a trusted proxy, else the peer. */

@@ -5,6 +5,7 @@
 // absolute-form target, whose authority wins over Host (RFC 9112 §3.2.2).
 
 import type { IncomingMessage } from 'node:http';
+import type { ServerHttp2Stream } from 'node:http2';
 import { requestLineLength, type Limits } from './limits.js';
 
 export type HeaderMapMode = 'drop' | 'refuse' | 'dangerous';
@@ -54,8 +55,11 @@ function isField(name: string, lower: string, title: string): boolean {
 
 const violation = (status: 400 | 414 | 431, reason: string): HeadViolation => ({ status, reason });
 
+/** An HTTP/2 request (node:http2's compatibility request) seen as an IncomingMessage. */
+export type Http2Request = IncomingMessage & { readonly stream: ServerHttp2Stream };
+
 /** Whether `req` came over HTTP/2 (node:http2's compatibility request carries its stream). */
-export function isHttp2Request(req: IncomingMessage): boolean {
+export function isHttp2Request(req: IncomingMessage): req is Http2Request {
   return 'stream' in req;
 }
 
@@ -104,7 +108,8 @@ export function checkHead(
       case 12: if (isField(name, 'content-type', 'Content-Type')) { contentTypes++; continue; } break;
       case 17: if (isField(name, 'transfer-encoding', 'Transfer-Encoding')) { chunked = true; continue; } break;
     }
-    if (name.includes('_')) underscores = true;
+    // An HTTP/2 pseudo-header (":path") never has one: nghttp2 refuses any it does not know.
+    if (name.charCodeAt(0) !== 0x3a /* : */ && name.includes('_')) underscores = true;
   }
   if (http2 && policy.http2HeaderList !== undefined && policy.http2HeaderList > 0 && listSize > policy.http2HeaderList) {
     return violation(431, `header list larger than http2_max_header_list_size (${policy.http2HeaderList})`);

@@ -25,7 +25,7 @@ import type { EdgeServer } from '../http/index.js';
 import type { InheritedSocket } from '../ipc/messages.js';
 import { acceptedSocketOf, closingResponse, isCleartextHttp2, isHttp2Request, isTlsServer } from '../http/index.js';
 import { acceptPauseOf, type AcceptPause } from './accept-pause.js';
-import { admittedSocketOf, markAdmitted } from './admitted-socket.js';
+import { admittedSocketOf, markAdmitted, markAdmittedSession } from './admitted-socket.js';
 import { monotonicMs } from '../monotonic-clock.js';
 
 /** A connection's record in the gate, opaque outside it. */
@@ -84,6 +84,8 @@ export class ConnectionGate {
   constructor(private readonly http: EdgeServer, private readonly limit: number, private readonly headLimit = Math.max(limit, 1000)) {
     // An HTTP/2 session over TLS only knows its TLS socket: mark it with the one admitted.
     if (isTlsServer(http)) http.prependListener('secureConnection', (tlsSocket: object) => markAdmitted(tlsSocket, acceptedSocketOf(tlsSocket) as Socket));
+    // Each HTTP/2 session (the cleartext server's too are reported here), once its socket is marked.
+    http.on('session', markAdmittedSession);
   }
 
   /** Request slots one connection's HTTP/2 streams may take at once. */

@@ -7,10 +7,10 @@ import http2 from 'node:http2';
 
 export interface Answer { readonly status: number; readonly body: string; readonly headers: http2.IncomingHttpHeaders }
 
-/** One GET per path, all at once as concurrent streams over `session`. */
-export function getAll(session: http2.ClientHttp2Session, paths: readonly string[]): Promise<Answer[]> {
+/** One GET per path (with `extra` headers), all at once as concurrent streams over `session`. */
+export function getAll(session: http2.ClientHttp2Session, paths: readonly string[], extra: http2.OutgoingHttpHeaders = {}): Promise<Answer[]> {
   return Promise.all(paths.map((path) => new Promise<Answer>((resolve, reject) => {
-    const req = session.request({ ':path': path });
+    const req = session.request({ ...extra, ':path': path });
     let body = '';
     let headers: http2.IncomingHttpHeaders = {};
     req.setEncoding('utf8');

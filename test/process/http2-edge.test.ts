@@ -72,6 +72,56 @@ describe('PROXY protocol in front of HTTP/2', () => {
   });
 });
 
+describe('X-Forwarded-For and X-Forwarded-Proto on every stream of an HTTP/2 session (the trust is kept per session)', () => {
+  const servers: EchoServer[] = [];
+  after(async () => { for (const s of servers) await s.server.stop(); });
+  const FORWARDED = { 'x-forwarded-for': '198.51.100.20', 'x-forwarded-proto': 'https' };
+  type Seen = Echoed & { headers: Record<string, string | undefined> };
+
+  /**
+   * Two rounds of concurrent streams over one `session` (closed after): the first decides the
+   * trust, the second reads it back. Every stream is served by the one worker.
+   */
+  const twoRounds = async (echo: EchoServer, session: http2.ClientHttp2Session): Promise<Seen[]> => {
+    session.on('error', () => undefined);
+    const seen: Seen[] = [];
+    try {
+      for (const round of [1, 2]) {
+        for (const a of await getAll(session, PATHS.map((p) => `${p}-fwd${round}`), FORWARDED)) {
+          assert.equal(a.status, 200);
+          seen.push(JSON.parse(a.body) as Seen);
+        }
+      }
+    } finally {
+      session.destroy();
+    }
+    assert.equal(seen.length, 2 * PATHS.length);
+    for (const s of seen) assert.equal(s.pid, echo.workerPid);
+    return seen;
+  };
+
+  test('from a trusted peer (cleartext prior knowledge): each stream sees the forwarded client and scheme', async () => {
+    const echo = await startEchoServer(['--http-protocols', 'h2,h1', '--http2-cleartext', 'prior-knowledge', '--forwarded-allow-ips', '127.0.0.1']);
+    servers.push(echo);
+    for (const s of await twoRounds(echo, http2.connect(echo.url))) {
+      assert.equal(s.client, '198.51.100.20');
+      assert.equal(s.scheme, 'https');
+      assert.equal(s.headers['x-forwarded-for'], '198.51.100.20');
+    }
+  });
+
+  test('from an untrusted peer (h2 over TLS): the headers are removed before the app on each stream', async () => {
+    const echo = await startEchoServer(['--certfile', pki.file('server.pem'), '--keyfile', pki.file('server.key'), '--http-protocols', 'h2,h1', '--forwarded-allow-ips', '192.0.2.1']);
+    servers.push(echo);
+    const session = http2.connect(`https://127.0.0.1:${echo.port}`, { ca: fs.readFileSync(pki.file('ca.pem')), servername: 'localhost' });
+    for (const s of await twoRounds(echo, session)) {
+      assert.equal(s.client, '127.0.0.1');
+      assert.equal(s.headers['x-forwarded-for'], undefined);
+      assert.equal(s.headers['x-forwarded-proto'], undefined);
+    }
+  });
+});
+
 describe('access log per HTTP/2 stream: {Header}o, b and B (curl --http2-prior-knowledge)', () => {
   let server: ServerProcess;
   after(async () => { await server?.stop(); });

@@ -123,6 +123,33 @@ describe('hostile HTTP/2 clients (cleartext prior knowledge, --keep-alive 1 --ti
     });
   });
 
+  test('a session whose streams have all been answered is closed after keepalive (GOAWAY NO_ERROR), however many it had', async () => {
+    await whileServing(async () => {
+      const s = await rawSession(echo.port);
+      // Five streams at once, then three more after they are answered: closed streams' places are reused.
+      await writeUntilClosed(s, (i) => (i < 5 ? frame(FRAME.HEADERS, FLAG.END_HEADERS | FLAG.END_STREAM, 1 + 2 * i, getBlock(`/served-${i}`)) : undefined));
+      await echo.server.waitFor('five answers', () => [1, 3, 5, 7, 9].every((id) => s.body(id).includes('/served-')) || undefined);
+      await writeUntilClosed(s, (i) => (i < 3 ? frame(FRAME.HEADERS, FLAG.END_HEADERS | FLAG.END_STREAM, 11 + 2 * i, getBlock(`/served-again-${i}`)) : undefined));
+      await echo.server.waitFor('three more answers', () => [11, 13, 15].every((id) => s.body(id).includes('/served-again-')) || undefined);
+      await closedWithin(s, 'a session with no stream left');
+      assert.equal(goaway(s), 0);
+      assert.deepEqual(resets(s), []);
+    });
+  });
+
+  test('a request the app destroys while its response is still coming keeps its session open until the response is out', async () => {
+    await whileServing(async () => {
+      const s = await rawSession(echo.port);
+      // The response comes 4 s later, past the 1 s keepalive: the session must not be idle meanwhile.
+      await writeUntilClosed(s, (i) => (i === 0 ? frame(FRAME.HEADERS, FLAG.END_HEADERS | FLAG.END_STREAM, 1, getBlock('/late?destroy-request=1&delay=4000')) : undefined));
+      await echo.server.waitFor('the late answer', () => s.body(1).includes('/late') || s.isClosed() || undefined, WITHIN_MS);
+      assert.match(s.body(1), /"pid":/);
+      assert.equal(goaway(s), undefined, 'no GOAWAY before the response');
+      await closedWithin(s, 'the session once its last stream is done');
+      assert.equal(goaway(s), 0);
+    });
+  });
+
   test('a stream whose request never finishes (HEADERS without END_STREAM, then silence) is reset after timeout; the session stays up', async () => {
     await whileServing(async () => {
       const s = await rawSession(echo.port);
