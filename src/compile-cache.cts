@@ -42,12 +42,19 @@ function codeCacheDir(env: NodeJS.ProcessEnv): string | null {
 interface LoadedBundle {
   readonly script: Script;
   readonly dir: string;
-  /** The cache files of this bundle on this Node: `<bundle>-<node version>-<arch>-`. */
+  /** The cache files of this bundle on this Node: `<bundle>-<path hash>-<node version>-<arch>-`. */
   readonly prefix: string;
   /** This build's: the prefix, then the bundle's size and mtime. */
   readonly name: string;
   /** What happened to the cache at load: used (V8 accepted it), rejected, or absent. */
   readonly state: 'used' | 'rejected' | 'absent';
+}
+
+/** FNV-1a of `path`, 8 hex digits: a short, stable name for where a bundle is installed. */
+function pathHash(path: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
 /** The bundle this process required through requireBundle(), if any. */
@@ -66,7 +73,8 @@ let loadedBundle: LoadedBundle | null = null;
 export function requireBundle(file: string, env: NodeJS.ProcessEnv = process.env): unknown {
   const source = readFileSync(file, 'utf8');
   const dir = codeCacheDir(env);
-  const prefix = `${basename(file)}-${process.version}-${process.arch}-`;
+  // The path's hash keeps two installs of different builds from removing each other's files.
+  const prefix = `${basename(file)}-${pathHash(file)}-${process.version}-${process.arch}-`;
   let name = '';
   let cachedData: Buffer | undefined;
   if (dir !== null) {

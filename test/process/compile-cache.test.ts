@@ -89,7 +89,7 @@ describe('code cache of the bundles', () => {
     assert.match(first, /code cache cli-main\.cjs-\S+: absent, written/);
     assert.match(first, /code cache worker\.cjs-\S+: absent, written/);
     const files = codeCacheFiles(cacheHome);
-    assert.deepEqual(files.map((f) => /([^/]+\.cjs)-v[^/]+\.v8$/.exec(f)?.[1]), ['cli-main.cjs', 'worker.cjs']);
+    assert.deepEqual(files.map((f) => /([^/]+\.cjs)-[0-9a-f]{8}-v[^/]+\.v8$/.exec(f)?.[1]), ['cli-main.cjs', 'worker.cjs']);
     const second = await debugServe(cacheHome);
     assert.match(second, /code cache cli-main\.cjs-\S+: used"/);
     assert.match(second, /code cache worker\.cjs-\S+: used"/);
