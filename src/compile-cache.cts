@@ -1,9 +1,12 @@
-// Node's compile cache (Node >= 22.1): V8's compiled code of the modules a process loads is
-// kept on disk, so the next start of the same files skips compiling them (the bundle of
-// ~370-770 kB, and the app's own modules). The entry points turn it on before they import the
-// bundle: a module compiled before the cache is on is not cached. Measured in bench/README.md.
-// CommonJS, so that the worker's CommonJS entry (worker/main.cts) can require it without
-// starting Node's ES module loader; the command's ES entry imports it as well.
+// The two caches of V8's compiled code a start reads, both kept in the user's cache directory:
+// - Node's compile cache (Node >= 22.1, enableCompileCache()) for the modules Node's loaders
+//   compile: the entries and the app's own modules. The entry points turn it on first: a
+//   module compiled before the cache is on is not cached.
+// - Our bundles' code cache (every Node, requireBundle() and saveBundleCodeCache()): the
+//   command's ~770 kB and the worker's ~350 kB, with every function a start compiled.
+// Measured in bench/README.md, "startup". CommonJS, required by the CommonJS entries
+// (bin/gunicorn-ts.cts, worker/main.cts) before their bundles, and kept outside the bundles
+// (scripts/bundle.ts): the bundle and its entry share this one copy and its state.
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import nodeModule from 'node:module';
 import { homedir } from 'node:os';
