@@ -7,18 +7,20 @@
 //
 // How: each server runs under `valgrind --tool=callgrind --trace-children=yes`; once it
 // answers 200, `callgrind_control -d PID` dumps the count so far of it and of each child. The listen
-// helper (Perl, or `node -e` without Perl) is left out. gunicorn-ts's code caches
+// helper (Perl, or `node -e` without Perl) is left out. The apps and command lines are
+// bench/startup's (bench/lib/startup-apps.ts), so both measure the same starts. gunicorn-ts's code caches
 // (src/compile-cache.cts) live in a fresh $XDG_CACHE_HOME written by one untimed start, or are
 // absent in every start with --cold.
 // Run: npm run build && flock /tmp/gts-bench.lock node dist/bench/startup-instructions.js
 //      [rounds=3] [--cold] [--bin=another build's dist/src/bin/gunicorn-ts.cjs]
 // Needs valgrind (Debian: apt-get install -y valgrind).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchEnv, childPids, killGroup, launch, msUntil200, sleep } from './lib/throughput-proc.js';
+import { benchEnv, childPids, killGroup, msUntil200, sleep } from './lib/throughput-proc.js';
+import { GUNICORN_PORT_LINE, PORT_LINE, portOf, writeStartupApps } from './lib/startup-apps.js';
 import { median } from './lib/throughput-wrk.js';
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -27,29 +29,24 @@ const rounds = Number(positional[0] ?? 3);
 const cold = process.argv.includes('--cold');
 const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.cjs', import.meta.url));
 const OTHER = option('bin');
-const PORT = 18_470;
 
 interface Target {
   readonly name: string;
   readonly args: string[];
-  readonly serves: boolean;
+  /** The line that names its port; null: it serves nothing (`node -e ''`). */
+  readonly portLine: RegExp | null;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'gts-bench-start-instr-'));
 process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-writeFileSync(join(dir, 'hello.cjs'), "module.exports = (req, res) => { res.setHeader('content-type', 'text/plain'); res.end('hello'); };\n");
-writeFileSync(join(dir, 'cluster.cjs'), `const cluster = require('node:cluster');
-cluster.schedulingPolicy = cluster.SCHED_NONE;
-if (cluster.isPrimary) cluster.fork();
-else require('node:http').createServer(require('./hello.cjs')).listen(${PORT}, '127.0.0.1');
-`);
+writeStartupApps(dir);
 
-const gunicorn = (bin: string): string[] => [bin, '-w', '1', '-b', `127.0.0.1:${PORT}`, '--no-control-socket', 'hello.cjs'];
+const gunicorn = (bin: string): string[] => [bin, '-w', '1', '-b', '127.0.0.1:0', 'hello.cjs'];
 const targets: Target[] = [
-  { name: "node -e ''", args: ['-e', ''], serves: false },
-  { name: 'cluster, 1 worker', args: ['cluster.cjs'], serves: true },
-  { name: 'gunicorn-ts -w 1', args: gunicorn(BIN), serves: true },
-  ...(OTHER === undefined ? [] : [{ name: `other build (${OTHER})`, args: gunicorn(OTHER), serves: true }]),
+  { name: "node -e ''", args: ['-e', ''], portLine: null },
+  { name: 'cluster, 1 worker', args: ['cluster.cjs'], portLine: PORT_LINE },
+  { name: 'gunicorn-ts -w 1', args: gunicorn(BIN), portLine: GUNICORN_PORT_LINE },
+  ...(OTHER === undefined ? [] : [{ name: `other build (${OTHER})`, args: gunicorn(OTHER), portLine: GUNICORN_PORT_LINE }]),
 ];
 
 /** Instructions per traced process: [command line, count] (one dump per process). */
@@ -66,12 +63,13 @@ function counts(outDir: string): Array<[string, number]> {
 
 async function measure(target: Target, cacheHome: string): Promise<{ master: number; worker: number }> {
   const outDir = mkdtempSync(join(dir, 'cg-'));
-  const child = launch('valgrind', ['--tool=callgrind', '--trace-children=yes', `--callgrind-out-file=${outDir}/cg.%p`, process.execPath, ...target.args], {
-    cwd: dir, env: benchEnv({ XDG_CACHE_HOME: cacheHome }),
+  const child = spawn('valgrind', ['--tool=callgrind', '--trace-children=yes', `--callgrind-out-file=${outDir}/cg.%p`, process.execPath, ...target.args], {
+    cwd: dir, env: benchEnv({ XDG_CACHE_HOME: cacheHome }), stdio: ['ignore', 'pipe', 'pipe'], detached: true,
   });
   try {
-    if (target.serves) {
-      await msUntil200(`http://127.0.0.1:${PORT}/`, performance.now(), 120_000);
+    if (target.portLine !== null) {
+      const port = await portOf(child, target.portLine);
+      await msUntil200(`http://127.0.0.1:${port}/`, performance.now(), 120_000);
       // Each process by pid: without one, callgrind_control also waits on the pipes that
       // processes killed earlier (not by this bench) left behind, for ever.
       for (const pid of [child.pid!, ...childPids(child.pid!)]) execFileSync('callgrind_control', ['-d', String(pid)], { stdio: 'ignore', timeout: 60_000 });
@@ -97,7 +95,7 @@ const freshCache = (): string => mkdtempSync(join(dir, 'cache-'));
 const warmCache = freshCache();
 if (!cold) {
   // One untimed start per gunicorn-ts build writes its code caches.
-  for (const t of targets.filter((x) => x.args[0] !== 'cluster.cjs' && x.serves)) await measure(t, warmCache);
+  for (const t of targets.filter((x) => x.portLine === GUNICORN_PORT_LINE)) await measure(t, warmCache);
 }
 const results = new Map<string, Array<{ master: number; worker: number }>>(targets.map((t) => [t.name, []]));
 for (let round = 1; round <= rounds; round++) {

@@ -6,13 +6,14 @@
 // `node -e ''` for the short commands), with their spread. NODE_EXTRA_CA_CERTS is unset
 // (it triples Node's start-up here). Run it with each Node to compare (the children run on the same Node):
 // npm run build && node dist/bench/startup.js [rounds=9] [--ts] [--settle] [--compare=BIN]
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './lib/throughput-wrk.js';
 import { benchEnv, childPids, cpuSeconds, killGroup, msUntil200, rssMb, sleep } from './lib/throughput-proc.js';
+import { GUNICORN_PORT_LINE, PORT_LINE, portOf, writeStartupApps } from './lib/startup-apps.js';
 
 const BIN = fileURLToPath(new URL('../src/bin/gunicorn-ts.cjs', import.meta.url));
 const HELLO_TS = fileURLToPath(new URL('../../config-examples/apps/hello.ts', import.meta.url));
@@ -46,46 +47,13 @@ interface Target {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-function writeApps(dir: string): void {
-  writeFileSync(join(dir, 'hello.cjs'), `module.exports = (req, res) => {
-  res.writeHead(200, { 'Content-Type': 'text/plain' });
-  res.end('Hello World\\n');
-};
-`);
-  writeFileSync(join(dir, 'plain.cjs'), `const server = require('node:http').createServer(require('./hello.cjs'));
-server.listen(0, '127.0.0.1', () => console.log('port ' + server.address().port));
-`);
-  writeFileSync(join(dir, 'cluster.cjs'), `const cluster = require('node:cluster');
-if (cluster.isPrimary) {
-  cluster.fork();
-  cluster.on('listening', (worker, address) => console.log('port ' + address.port));
-} else {
-  require('node:http').createServer(require('./hello.cjs')).listen(0, '127.0.0.1');
-}
-`);
-}
-
-const PLAIN: Target = { name: 'node plain.cjs', args: () => ['plain.cjs'], portLine: /^port (\d+)$/m, managed: false };
+const PLAIN: Target = { name: 'node plain.cjs', args: () => ['plain.cjs'], portLine: PORT_LINE, managed: false };
 /** The floor for any manager + worker design: two Node start-ups and nothing else. */
-const CLUSTER: Target = { name: 'node cluster.cjs (1 worker)', args: () => ['cluster.cjs'], portLine: /^port (\d+)$/m, managed: true };
-const GTS: Target = { name: 'gunicorn-ts -w 1', args: () => [BIN, '-w', '1', '-b', '127.0.0.1:0', 'hello.cjs'], portLine: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/, managed: true };
+const CLUSTER: Target = { name: 'node cluster.cjs (1 worker)', args: () => ['cluster.cjs'], portLine: PORT_LINE, managed: true };
+const GTS: Target = { name: 'gunicorn-ts -w 1', args: () => [BIN, '-w', '1', '-b', '127.0.0.1:0', 'hello.cjs'], portLine: GUNICORN_PORT_LINE, managed: true };
 const compare = (bin: string): Target => ({ name: 'gunicorn-ts -w 1 (--compare)', args: () => [bin, '-w', '1', '-b', '127.0.0.1:0', 'hello.cjs'], portLine: GTS.portLine, managed: true });
 const GTS_TS: Target = { name: 'gunicorn-ts -w 1 (hello.ts)', args: () => [BIN, '-w', '1', '-b', '127.0.0.1:0', `${HELLO_TS}:app`], portLine: GTS.portLine, managed: true };
 
-/** Resolves with the port once the process logs it (stdout or stderr), keeps draining both after. */
-function portOf(child: ChildProcess, line: RegExp): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const onData = (chunk: Buffer): void => {
-      seen += chunk.toString();
-      const port = line.exec(seen)?.[1];
-      if (port !== undefined) resolve(Number(port));
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited (${code}) before naming its port:\n${seen}`)));
-  });
-}
 
 async function measure(target: Target, dir: string): Promise<Sample> {
   const t0 = performance.now();
@@ -176,7 +144,7 @@ const COMMANDS: readonly [string, (dir: string) => string[]][] = [
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gts-startup-'));
-  writeApps(dir);
+  writeStartupApps(dir);
     const targets = [PLAIN, CLUSTER, GTS, ...(compareBin ? [compare(compareBin)] : []), ...(withTs ? [GTS_TS] : [])];
   const samples = new Map<Target, Sample[]>(targets.map((t) => [t, []]));
   const commands = new Map<string, number[]>(COMMANDS.map(([name]) => [name, []]));
