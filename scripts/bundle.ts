@@ -172,6 +172,17 @@ function assertNoDynamicImport(file: string, code: string): void {
   if (lines.length > 0) throw new Error(`bundle: ${file} calls import() (use importNative() from native-import.cts):\n${lines.join('\n')}`);
 }
 
+/**
+ * V8 keeps a script's source for as long as its functions live, as one-byte (Latin-1) text
+ * when every character fits and as two-byte otherwise: one arrow in one comment doubled the
+ * command's ~770 kB in every master. esbuild escapes what is in strings; comments it keeps
+ * are copied as written, so they must stay in Latin-1 too.
+ */
+function assertOneByteSource(file: string, code: string): void {
+  const lines = code.split('\n').flatMap((line, i) => (/[^\u0000-\u00ff]/.test(line) ? [`${i + 1}: ${line.trim()}`] : []));
+  if (lines.length > 0) throw new Error(`bundle: ${file} has characters beyond Latin-1 (write them in ASCII in the source):\n${lines.join('\n')}`);
+}
+
 function externalPackages(): string[] {
   const pkg = JSON.parse(readFileSync(join(distSrc, '..', '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
   return Object.keys(pkg.dependencies).filter((name) => !BUNDLED_PACKAGES.includes(name));
@@ -232,6 +243,7 @@ async function main(): Promise<void> {
     const depth = relative(distSrc, file.path).split(sep).length;
     if (depth !== 2) throw new Error(`bundle: ${file.path} is not one directory below dist/src`);
     if (file.path.endsWith('.cjs')) assertNoDynamicImport(file.path, file.text);
+    if (!file.path.endsWith('.map')) assertOneByteSource(file.path, file.text);
     writeFileSync(file.path, file.path.endsWith('.map') ? keepOnlyDependencySources(file.text) : file.contents);
   }
   // The CommonJS bundles replace tsc's ES module of the same name: one program per process ships.

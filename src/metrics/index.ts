@@ -36,7 +36,7 @@ export class MetricsService {
   #state: PolicyState | null = null;
   #shuttingDown: string | null = null;
   readonly #ledger = new StatsLedger();
-  /** pid → worker id; kept after exit so a report that arrives late still finds its worker. */
+  /** pid to worker id; kept after exit so a report that arrives late still finds its worker. */
   readonly #ids = new Map<number, number>();
   readonly #metrics: ArbiterMetrics;
   readonly #listener: MetricsListener;
