@@ -51,7 +51,9 @@ function optionTable(): { options: Map<string, { decl: SettingDecl; options: Opt
     options.set(key, {
       decl,
       options: {
-        alias: aliases,
+        // Only flags that have another form get an alias: yargs-parser merges alias lists
+        // pairwise, and ~200 empty ones made that the hottest loop of a master's start.
+        ...(aliases.length > 0 ? { alias: aliases } : {}),
         type: isBoolean(decl) ? 'boolean' : 'string',
         requiresArg: !isBoolean(decl) && decl.cliBare === undefined,
       },
@@ -81,7 +83,7 @@ function parserOptions(): parser.Options {
   // yargs' requiresArg is narg NaN: exactly one value follows, which may not be another flag.
   const narg: Record<string, number> = {};
   for (const [key, { decl, options }] of TABLE.options) {
-    alias[key] = options.alias as string[];
+    if (options.alias !== undefined) alias[key] = options.alias as string[];
     if (isBoolean(decl)) boolean.push(key);
     else string.push(key);
     if (options.requiresArg === true) narg[key] = Number.NaN;
