@@ -1,7 +1,8 @@
 // Startup and shutdown around the Arbiter: daemonize, logging, on_starting, preload, the
 // listening sockets (bound here, inherited from a previous master, or from systemd), the
 // pidfile, when_ready; then the arbiter runs until it halts, and everything is released.
-// The Arbiter's own modules load while the logger, the hooks and the listen helper start.
+// The Arbiter's own modules load while the logger and the hooks start, and the pidfile and
+// the control socket are made while the listen helper runs.
 import { fileURLToPath } from 'node:url';
 import type { LoadedConfig, LoadInputs } from '../config/load.js';
 import type { Config } from '../config/registry.js';
@@ -21,7 +22,7 @@ import { processTitle } from './reload.js';
 import type { HeldSignals } from './early-signals.js';
 import { isLiveGunicorn, Pidfile } from './pidfile.js';
 import { handoverFds, OLD_MASTER, Reexec } from './reexec.js';
-import { bindAll, BindError, socketsFromFds, socketsFromSystemd } from './sockets/index.js';
+import { bindAndListen, BindError, socketsFromFds, socketsFromSystemd } from './sockets/index.js';
 import type { ListeningSocket } from './sockets/index.js';
 import { workerClassWarning } from '../worker/worker-class.js';
 import { preflight } from '../preflight/preflight.js';
@@ -35,22 +36,33 @@ export function processName(config: Config): string {
   return config.proc_name ?? config.app ?? config.default_proc_name;
 }
 
-async function openSockets(config: Config, env: NodeJS.ProcessEnv, log: Logger): Promise<{ sockets: ListeningSocket[]; origin: ListenerOrigin }> {
+interface OpenedSockets {
+  readonly sockets: ListeningSocket[];
+  readonly origin: ListenerOrigin;
+  /** Settles once bound sockets listen (at once for inherited ones); rejects with the bind error. */
+  readonly listening: Promise<void>;
+}
+
+async function openSockets(config: Config, env: NodeJS.ProcessEnv, log: Logger): Promise<OpenedSockets> {
   const handed = handoverFds(env);
-  if (handed) return { sockets: socketsFromFds(handed, { unlinkOnClose: true }), origin: 'inherited' };
+  if (handed) return { sockets: socketsFromFds(handed, { unlinkOnClose: true }), origin: 'inherited', listening: Promise.resolve() };
   const activated = socketsFromSystemd(env, process.pid);
-  if (activated) return { sockets: activated, origin: 'systemd' };
+  if (activated) return { sockets: activated, origin: 'systemd', listening: Promise.resolve() };
+  const asStartError = (err: unknown): unknown => (err instanceof BindError ? new GunicornError('GTS_ERR_BIND', err.message + reusePortHint(config, err)) : err);
   try {
-    const sockets = await bindAll(config.bind, {
+    const { sockets, listening } = await bindAndListen(config.bind, {
       backlog: config.backlog,
       umask: config.umask,
       reusePort: config.reuse_port,
       onRetry: (label) => log.error(`Connection in use: ${label}, retrying in 1 second`),
     });
-    return { sockets, origin: 'bind' };
+    const started = listening.catch((err: unknown) => {
+      throw asStartError(err);
+    });
+    started.catch(() => undefined); // awaited in startArbiter; startup may fail before that
+    return { sockets, origin: 'bind', listening: started };
   } catch (err) {
-    if (err instanceof BindError) throw new GunicornError('GTS_ERR_BIND', err.message + reusePortHint(config, err));
-    throw err;
+    throw asStartError(err);
   }
 }
 
@@ -135,8 +147,11 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
       throw err;
     });
   const held = holdSignals();
-  announce(config, sockets, log);
   try {
+    // The listen helper ran alongside the pidfile and the control socket: nothing is announced
+    // or forked before every socket listens.
+    await opened.listening;
+    announce(config, sockets, log);
     await hooks.required('when_ready', earlyServer);
   } catch (err) {
     // Startup stops here: leave no pidfile or socket file behind.

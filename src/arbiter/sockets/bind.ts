@@ -27,25 +27,47 @@ export interface BindOptions {
   onRetry?: (label: string, attempt: number, err: Error) => void;
 }
 
-/** Binds every address in order; on any failure closes what was bound and throws a BindError. */
-export async function bindAll(addresses: readonly string[], opts: BindOptions): Promise<ListeningSocket[]> {
+/** Bound sockets, and the listen helper putting them into LISTEN state. */
+export interface BoundSockets {
+  readonly sockets: ListeningSocket[];
+  /**
+   * Settles once the helper has run: resolves when every socket listens; on a failure the
+   * sockets are closed and it rejects with a BindError.
+   */
+  readonly listening: Promise<void>;
+}
+
+/**
+ * Binds every address in order and starts the listen helper without waiting for it: a start
+ * goes on with its pidfile and control socket while the helper runs (awaiting it before
+ * anything announces or accepts is the caller's part). On a bind failure closes what was
+ * bound and throws a BindError.
+ */
+export async function bindAndListen(addresses: readonly string[], opts: BindOptions): Promise<BoundSockets> {
   const sockets: ListeningSocket[] = [];
   try {
     for (const text of addresses) sockets.push(await bindWithRetries(parse(text), opts));
-    const failures = await listenInHelper(
-      sockets.map((s) => s.fd),
-      opts.backlog,
-    );
-    const failure = failures[0];
-    if (failure !== undefined) {
-      const label = sockets.find((s) => s.fd === failure.fd)?.label ?? `fd://${failure.fd}`;
-      throw bindErrorFor(label, failure.code, failure.message);
-    }
-    return sockets;
   } catch (err) {
     for (const socket of sockets) socket.close();
     throw err;
   }
+  const listening = listenInHelper(sockets.map((s) => s.fd), opts.backlog).then((failures) => {
+    const failure = failures[0];
+    if (failure === undefined) return;
+    for (const socket of sockets) socket.close();
+    const label = sockets.find((s) => s.fd === failure.fd)?.label ?? `fd://${failure.fd}`;
+    throw bindErrorFor(label, failure.code, failure.message);
+  });
+  // Awaited by the caller; a start that fails before that must not also report it unhandled.
+  listening.catch(() => undefined);
+  return { sockets, listening };
+}
+
+/** Binds every address in order and waits until they listen; on any failure closes them and throws a BindError. */
+export async function bindAll(addresses: readonly string[], opts: BindOptions): Promise<ListeningSocket[]> {
+  const { sockets, listening } = await bindAndListen(addresses, opts);
+  await listening;
+  return sockets;
 }
 
 function parse(text: string): BindAddress {
