@@ -5,12 +5,14 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, fstatSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BindOptions, BindError, bindAll, type ListeningSocket } from '../../src/arbiter/sockets/index.js';
+import { type BindOptions, BindError, bindAll, bindAndListen, type ListeningSocket } from '../../src/arbiter/sockets/index.js';
+import { bindTcp } from '../../src/arbiter/sockets/native-handle.js';
 
 const fixtures = new URL('../../../test/fixtures/sockets/', import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'gts-sockets-err-'));
@@ -63,6 +65,28 @@ describe('bind errors', () => {
     const path = join(dir, 'partial.sock');
     await rejectsWith([`unix:${path}`, held.label], fast, 'EADDRINUSE', /Connection in use/);
     assert.equal(existsSync(path), false);
+  });
+
+  it('a socket that cannot listen rejects `listening` after bindAndListen returned, and is closed', async () => {
+    // Two sockets bound to one port (SO_REUSEADDR, as libuv binds); once the first listens,
+    // the second cannot. bindAndListen takes the second as fd://N and returns before its
+    // listen helper has run; `listening` reports the failure.
+    const first = bindTcp('127.0.0.1', 0, 4);
+    const second = bindTcp('127.0.0.1', first.port, 4);
+    const server = net.createServer().listen({ fd: first.fd });
+    try {
+      const { sockets: bound, listening } = await bindAndListen([`fd://${second.fd}`], fast);
+      assert.equal(bound.length, 1);
+      await assert.rejects(listening, (err: unknown) => {
+        assert.ok(err instanceof BindError, `a BindError, got ${String(err)}`);
+        assert.equal(err.code, 'EADDRINUSE');
+        assert.equal(err.message, `Connection in use: 127.0.0.1:${first.port}`);
+        return true;
+      });
+      assert.throws(() => fstatSync(second.fd), { code: 'EBADF' }, 'the socket that could not listen is closed');
+    } finally {
+      server.close();
+    }
   });
 
   it('names bad input instead of failing with a stack trace', async () => {
