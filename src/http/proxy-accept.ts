@@ -116,12 +116,41 @@ function replayStream(socket: net.Socket, rest: Buffer): Duplex {
   return stream;
 }
 
+/**
+ * What Node keeps on a TLS socket, its handle and the wrap under it: none of it API, so any
+ * may be absent, and each value is checked before it is used (absent means "not found").
+ */
+interface TlsInternals {
+  /** TLSSocket: the net.Socket it was made over, or null over any other stream. */
+  readonly _parent?: unknown;
+  /** TLSSocket: its TLS handle. */
+  readonly _handle?: unknown;
+  /** The TLS handle: the net.Socket under it, or the wrap Node made of another stream. */
+  readonly _parentWrap?: unknown;
+  /** That wrap: the stream it wraps. */
+  readonly stream?: unknown;
+}
+
+/** Any object, read for the fields above (each unknown until checked). */
+function internalsOf(value: object): TlsInternals {
+  return value;
+}
+
+/** `value` when it is an object, else undefined. */
+function internals(value: unknown): TlsInternals | undefined {
+  return typeof value === 'object' && value !== null ? value : undefined;
+}
+
+/** A TLS socket's handle's `_parentWrap`. */
+function tlsParentWrap(tlsSocket: object): TlsInternals | undefined {
+  return internals(internals(internalsOf(tlsSocket)._handle)?._parentWrap);
+}
+
 /** The socket (or replay stream) a TLS socket was created over. Node internals, guarded. */
 function tlsParent(tlsSocket: tls.TLSSocket): object | undefined {
-  const handle = (tlsSocket as unknown as { _handle?: { _parentWrap?: { stream?: unknown } } })._handle;
-  const parent = handle?._parentWrap;
-  if (parent === undefined || parent === null) return undefined;
-  return headers.has(parent) ? parent : (parent.stream as object | undefined);
+  const parent = tlsParentWrap(tlsSocket);
+  if (parent === undefined) return undefined;
+  return headers.has(parent) ? parent : internals(parent.stream);
 }
 
 /**
@@ -177,8 +206,7 @@ export function acceptedSocketOf(socket: object): object {
   if (!isTlsSocket(socket)) return socket;
   // Node internals, guarded: a TLS socket over a net.Socket keeps it as _parent; over any
   // other stream (our replay stream) _parent is null and the stream sits in the handle's wrap.
-  const internals = socket as unknown as { _parent?: object | null; _handle?: { _parentWrap?: { stream?: object } } | null };
-  const parent = internals._parent ?? internals._handle?._parentWrap?.stream;
-  if (parent === undefined || parent === null) return socket;
+  const parent = internals(internalsOf(socket)._parent) ?? internals(tlsParentWrap(socket)?.stream);
+  if (parent === undefined) return socket;
   return replayed.get(parent) ?? parent;
 }

@@ -5,6 +5,10 @@
 /** The one WeakMap named `name` in this process, whichever copy of the module asks. */
 export function sharedWeakMap<K extends object, V>(name: string): WeakMap<K, V> {
   const key = Symbol.for(`gunicorn-ts.http.${name}`);
-  const holder = globalThis as unknown as Record<symbol, WeakMap<K, V> | undefined>;
-  return (holder[key] ??= new WeakMap<K, V>());
+  const found: unknown = Reflect.get(globalThis, key);
+  // Only this function sets the key, always with the WeakMap<K, V> its callers name it for.
+  if (found instanceof WeakMap) return found as WeakMap<K, V>;
+  const map = new WeakMap<K, V>();
+  Reflect.set(globalThis, key, map);
+  return map;
 }

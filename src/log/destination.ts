@@ -70,7 +70,7 @@ function openStream(setting: string, target: string, stdFd: 1 | 2, sync: boolean
   // that exits before its own open completed would drop every line (its exit flush throws
   // "not ready"). sonic-boom reopens by `file`, which an fd-built stream lacks: set it.
   const stream = guard(setting, pino.destination({ dest: fd, sync, ...batching(sync) }));
-  (stream as unknown as { file: string }).file = target;
+  Reflect.set(stream, 'file', target);
   return { stream, path: target };
 }
 

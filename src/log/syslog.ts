@@ -126,7 +126,8 @@ function unixDgramSink(o: SyslogOptions & { target: { kind: 'unix'; path: string
   child.stdin?.on('error', (err) => report(`syslog unix://${o.target.path}#dgram: ${err.message}`));
   // The relay must not keep an otherwise finished process alive.
   child.unref();
-  (child.stdin as unknown as net.Socket | null)?.unref?.();
+  // A piped stdin is a net.Socket (typed as a plain Writable), which can be unref'd.
+  if (child.stdin instanceof net.Socket) child.stdin.unref();
   return {
     send(severity, msg) {
       if (child.stdin?.writable === true) child.stdin.write(`<${o.facility * 8 + severity}>${oneLine(msg)}\n`);

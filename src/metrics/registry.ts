@@ -33,6 +33,16 @@ function prom(): PromClient {
   return promClient;
 }
 
+/**
+ * The type a prom-client metric reports: the name its constructor stored as `type`
+ * ('histogram' for a Histogram), which prom-client's own get() returns. Its typings call that
+ * field a MetricType, a numeric enum that exists only in the typings; hence the one `as`.
+ */
+function storedType(metric: object): MetricType {
+  const type: unknown = Reflect.get(metric, 'type');
+  return type as MetricType;
+}
+
 function defineMergedHistogram({ Histogram }: PromClient) {
   /** A histogram whose buckets are already counted elsewhere (by the workers); prom-client only formats it. */
   return class MergedHistogram extends Histogram<'le'> {
@@ -54,9 +64,8 @@ function defineMergedHistogram({ Histogram }: PromClient) {
       return values;
     }
 
-    // prom-client's typings declare MetricType as a numeric enum; at run time it is the string.
     override async get(): Promise<Awaited<ReturnType<Histogram<'le'>['get']>>> {
-      return { name: this.id, help: this.text, type: 'histogram' as unknown as MetricType, aggregator: 'sum', collect: () => undefined, values: this.values() };
+      return { name: this.id, help: this.text, type: storedType(this), aggregator: 'sum', collect: () => undefined, values: this.values() };
     }
 
     /** prom-client's registry formats from this method when a metric has it. */

@@ -26,11 +26,17 @@ export interface AcceptPause {
   readonly paused: boolean;
 }
 
+/** Whether `handle` (a server's `_handle`, null once closed) has readStart() and readStop(). */
+function isStreamHandle(handle: unknown): handle is StreamHandle {
+  return typeof handle === 'object' && handle !== null
+    && 'readStart' in handle && typeof handle.readStart === 'function'
+    && 'readStop' in handle && typeof handle.readStop === 'function';
+}
+
 /** Pause control for a listening server, or null when its handle offers none. */
 export function acceptPauseOf(server: Server): AcceptPause | null {
-  const handle = (server as unknown as { _handle?: Partial<StreamHandle> | null })._handle;
-  if (!handle || typeof handle.readStart !== 'function' || typeof handle.readStop !== 'function') return null;
-  const stream = handle as StreamHandle;
+  const stream: unknown = Reflect.get(server, '_handle');
+  if (!isStreamHandle(stream)) return null;
   // Whether libuv's "reading" flag is set (readStop() is a no-op without it).
   let readingFlag = false;
   let paused = false;

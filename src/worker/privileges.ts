@@ -73,11 +73,6 @@ export function resolveIdentity(user: string | number | null, group: string | nu
   return { uid, gid, userName, describe };
 }
 
-/** process.initgroups exists on POSIX (Node >= 0.9) but is missing from @types/node 20. */
-function initgroups(user: string, extraGroup: number): void {
-  (process as unknown as { initgroups(user: string, extraGroup: number): void }).initgroups(user, extraGroup);
-}
-
 function isCurrent(identity: Identity): boolean {
   return identity.uid === process.getuid?.() && identity.gid === process.getgid?.();
 }
@@ -95,7 +90,7 @@ export function assertCanSwitch(identity: Identity | null): void {
 export function applyIdentity(identity: Identity | null, withUserGroups = false): void {
   if (identity === null || isCurrent(identity)) return;
   // initgroups: every group of the user; otherwise only the one group, never the arbiter's (root's).
-  if (withUserGroups && identity.userName !== null && identity.uid !== process.getuid?.()) initgroups(identity.userName, identity.gid);
+  if (withUserGroups && identity.userName !== null && identity.uid !== process.getuid?.()) process.initgroups!(identity.userName, identity.gid);
   else process.setgroups!([identity.gid]);
   process.setgid!(identity.gid);
   process.setuid!(identity.uid);

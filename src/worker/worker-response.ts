@@ -110,8 +110,13 @@ function keepingWriteHead(this: WorkerResponse, status: number, ...rest: unknown
   return Reflect.apply(writeHead, this, [status, ...rest]) as ServerResponse;
 }
 
-/** Node's http server passes the response its options (highWaterMark, …); @types/node omits them. */
-const ResponseWithOptions = ServerResponse as unknown as new (req: IncomingMessage, options?: object) => ServerResponse;
+/**
+ * Node's ServerResponse as its http server calls it: with the request and the response's
+ * options (highWaterMark, …), a second argument @types/node omits. ServerResponse is this
+ * type as declared (a constructor that takes fewer arguments is one that ignores the rest);
+ * the added signature lets the subclass pass the options on.
+ */
+const ResponseWithOptions: typeof ServerResponse & (new <Request extends IncomingMessage = IncomingMessage>(req: Request, options?: object) => ServerResponse<Request>) = ServerResponse;
 
 /** Installs `method` on Node's own ServerResponse.prototype (once per process: later calls find it there). */
 function installOnNodePrototype(name: 'write' | 'end' | 'writeHead', method: unknown): void {
@@ -126,8 +131,9 @@ export function workerResponseClass(features: ResponseFeatures = NO_FEATURES): t
     installOnNodePrototype('end', countingEnd);
   }
   if (keepHeadHeaders) installOnNodePrototype('writeHead', keepingWriteHead);
-  class ArrivalTimedResponse extends ResponseWithOptions {
-    constructor(req: IncomingMessage, options?: object) {
+  // Generic over the request class as ServerResponse is, so that it is a typeof ServerResponse.
+  class ArrivalTimedResponse<Request extends IncomingMessage = IncomingMessage> extends ResponseWithOptions<Request> {
+    constructor(req: Request, options?: object) {
       super(req, options);
       const self = this as WorkerResponse;
       // Every field is set here, in the same order, so every response has one shape.
@@ -138,8 +144,7 @@ export function workerResponseClass(features: ResponseFeatures = NO_FEATURES): t
       self[TARGET] = undefined;
     }
   }
-  // ServerResponse's type is generic over the request class; this one serves IncomingMessage.
-  return ArrivalTimedResponse as unknown as typeof ServerResponse;
+  return ArrivalTimedResponse;
 }
 
 type H2Method = (this: Http2ServerResponse, chunk?: Chunk, encoding?: unknown, callback?: unknown) => unknown;

@@ -63,7 +63,7 @@ export function importGraph(): ImportGraph {
  * arbiter's pure policy and its socket code sit low because metrics and status read them.
  */
 export const LAYERS: readonly (readonly string[])[] = [
-  ['ipc', 'errors.ts', 'version.ts', 'lazy-jiti.ts', 'node-features.ts', 'compile-cache.cts', 'native-import.cts', 'monotonic-clock.ts', 'container'],
+  ['ipc', 'errors.ts', 'version.ts', 'lazy-jiti.ts', 'node-features.ts', 'compile-cache.cts', 'native-import.cts', 'monotonic-clock.ts', 'missing-typings.ts', 'container'],
   ['paste', 'http', 'arbiter/policy', 'arbiter/sockets'],
   ['config', 'log'],
   ['app', 'metrics'],

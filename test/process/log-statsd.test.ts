@@ -7,9 +7,9 @@ import dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '../../src/log/logger.js';
 import { DEFAULTS as DEFAULT_LOG_SETTINGS } from '../helpers/defaults.js';
+import { makeRequest, makeResponse } from '../helpers/http-objects.js';
 import { runGunicorn } from '../helpers/server.js';
 
 const hello = new URL('../../../test/fixtures/cli/hello.ts', import.meta.url).pathname;
@@ -35,8 +35,8 @@ describe('statsd', () => {
       ...DEFAULT_LOG_SETTINGS, errorlog: join(dir, 'error.log'), loglevel: 'critical',
       statsd_host: `127.0.0.1:${sock.address().port}`, statsd_prefix: 'app', dogstatsd_tags: 'env:test,team:web',
     }, { role: 'arbiter', pid: process.pid });
-    const req = { method: 'GET', url: '/', httpVersion: '1.1', headers: {}, socket: {} } as unknown as IncomingMessage;
-    const res = { statusCode: 204, getHeader: () => undefined, getHeaders: () => ({}) } as unknown as ServerResponse;
+    const req = makeRequest();
+    const res = makeResponse(req, { statusCode: 204 });
     const expected = [
       'app.log.warning:1|c|#env:test,team:web',
       'app.log.error:1|c|#env:test,team:web',

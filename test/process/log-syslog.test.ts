@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '../../src/log/logger.js';
 import { DEFAULTS as DEFAULT_LOG_SETTINGS } from '../helpers/defaults.js';
+import { makeRequest, makeResponse } from '../helpers/http-objects.js';
 import type { LogSettings } from '../../src/log/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gts-syslog-'));
@@ -37,8 +37,8 @@ async function waitFor(ok: () => boolean, what: string, ms = 5000): Promise<void
 }
 
 function accessRecord(): Parameters<Logger['access']>[0] {
-  const req = { method: 'GET', url: '/ping', httpVersion: '1.1', headers: {}, socket: {} } as unknown as IncomingMessage;
-  const res = { statusCode: 204, getHeader: () => undefined, getHeaders: () => ({}) } as unknown as ServerResponse;
+  const req = makeRequest({ url: '/ping' });
+  const res = makeResponse(req, { statusCode: 204 });
   return { req, res, startedMs: Date.now(), durationMs: 0.000001, responseBytes: 0 };
 }
 

@@ -1,12 +1,12 @@
 // Access-log atoms, one by one, and Gunicorn's default format end to end.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   accessAtoms, compileAccessFormat, formatAccessLine, formatAtoms, formatAccessTime, type AccessRecord,
 } from '../../src/log/access-format.js';
 import { FULL } from '../../src/log/line-bytes.js';
 import { DEFAULTS as DEFAULT_LOG_SETTINGS } from '../helpers/defaults.js';
+import { makeRequest, makeResponse } from '../helpers/http-objects.js';
 
 interface Fake {
   method?: string; url?: string; headers?: Record<string, string>; status?: number;
@@ -15,19 +15,14 @@ interface Fake {
 
 function record(f: Fake = {}): AccessRecord {
   const headers = f.headers ?? { 'user-agent': 'curl/8.0', referer: 'http://ref.example/' };
-  const req = {
-    method: f.method ?? 'GET', url: f.url ?? '/hello?x=1&y=2', httpVersion: '1.1',
+  const req = makeRequest({
+    method: f.method ?? 'GET', url: f.url ?? '/hello?x=1&y=2',
     headers,
     // As Node sends them: names in the client's case, which the atoms must ignore.
     rawHeaders: Object.entries(headers).flatMap(([name, value]) => [name.replace(/(^|-)[a-z]/g, (c) => c.toUpperCase()), value]),
-    socket: { remoteAddress: '127.0.0.1' },
-  } as unknown as IncomingMessage;
-  const resHeaders = f.resHeaders ?? { 'content-type': 'text/plain' };
-  const res = {
-    statusCode: f.status ?? 200,
-    getHeader: (n: string) => resHeaders[n.toLowerCase()],
-    getHeaders: () => resHeaders,
-  } as unknown as ServerResponse;
+    remoteAddress: '127.0.0.1',
+  });
+  const res = makeResponse(req, { statusCode: f.status ?? 200, headers: f.resHeaders ?? { 'content-type': 'text/plain' } });
   return {
     req, res, startedMs: new Date(2026, 10, 21, 23, 15, 30, 250).getTime(), durationMs: f.ms ?? 2345.678901,
     responseBytes: f.bytes ?? 12,

@@ -20,7 +20,8 @@ async function load(argv: string[], env: NodeJS.ProcessEnv = {}, cwd = dir.path)
 function setting(loaded: LoadedConfig, name: string): { value: unknown; source: string } {
   const source = loaded.sources.get(name);
   assert.ok(source, `no source for ${name}`);
-  return { value: (loaded.config as unknown as Record<string, unknown>)[name], source: describeSource(source) };
+  const values: Readonly<Record<string, unknown>> = loaded.config;
+  return { value: values[name], source: describeSource(source) };
 }
 
 const ini = dir.write('site.ini', '[app:main]\nuse = file:./app.js\n\n[server:main]\nuse = egg:gunicorn#main\nworkers = 4\ntimeout = 40\n');

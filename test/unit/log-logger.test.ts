@@ -8,10 +8,10 @@ import { pbkdf2 } from 'node:crypto';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '../../src/log/logger.js';
 import { createLogger, loadLoggerClass } from '../../src/log/create-logger.js';
 import { DEFAULTS as DEFAULT_LOG_SETTINGS } from '../helpers/defaults.js';
+import { makeRequest, makeResponse } from '../helpers/http-objects.js';
 import type { LogSettings, Who } from '../../src/log/types.js';
 import type { AccessRecord } from '../../src/log/access-format.js';
 
@@ -38,10 +38,9 @@ const lines = (path: string): string[] => readFileSync(path, 'utf8').split('\n')
 const json = (path: string): Record<string, unknown>[] => lines(path).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 function record(path: string): AccessRecord {
-  const req = { method: 'GET', url: path, httpVersion: '1.1', headers: {}, socket: { remoteAddress: '10.0.0.1' } };
-  const res = { statusCode: 200, getHeader: () => undefined, getHeaders: () => ({}) };
+  const req = makeRequest({ url: path, remoteAddress: '10.0.0.1' });
   return {
-    req: req as unknown as IncomingMessage, res: res as unknown as ServerResponse,
+    req, res: makeResponse(req),
     startedMs: Date.now(), durationMs: 1, responseBytes: 5,
   };
 }

@@ -7,16 +7,12 @@ import { IncomingMessage, OutgoingMessage, ServerResponse, type RequestListener 
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { loadedHttp2, loadHttp2 } from '../../http/lazy-builtins.js';
 
-interface ExpressLike {
-  readonly request: object;
-  readonly response: object;
-  readonly handle: unknown;
-}
-
+/** An Express app: a function with handle() and the request and response prototypes it gives. */
 function isExpress(value: unknown): boolean {
-  if (typeof value !== 'function') return false;
-  const app = value as unknown as Partial<ExpressLike>;
-  return typeof app.handle === 'function' && app.request instanceof IncomingMessage && app.response instanceof ServerResponse;
+  return typeof value === 'function'
+    && 'handle' in value && typeof value.handle === 'function'
+    && 'request' in value && value.request instanceof IncomingMessage
+    && 'response' in value && value.response instanceof ServerResponse;
 }
 
 /**

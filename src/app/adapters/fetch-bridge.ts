@@ -4,7 +4,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import { internalError } from '../internal-error.js';
 
 /** Hono's node adapter passes `{ incoming, outgoing }` as the env; doing the same keeps helpers that read it working. */
@@ -49,7 +48,7 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   const hasBody = method !== 'GET' && method !== 'HEAD';
   const init: RequestInit & { duplex?: 'half' } = { method, headers, signal };
   if (hasBody) {
-    init.body = Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
+    init.body = Readable.toWeb(req);
     // Required by undici for a streaming request body.
     init.duplex = 'half';
   }
@@ -70,7 +69,7 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
     return;
   }
   try {
-    await pipeline(Readable.fromWeb(response.body as unknown as NodeWebStream<Uint8Array>), res);
+    await pipeline(Readable.fromWeb(response.body), res);
   } catch {
     // The client went away or the app's body stream failed mid-way: the headers are gone,
     // so the only honest signal left is to cut the connection.

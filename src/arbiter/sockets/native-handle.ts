@@ -41,13 +41,24 @@ type CreateServerHandle = (address: string | null, port: number, addressType: nu
 /** libuv's UV_TCP_REUSEPORT bind flag (uv.h); Node before 22.12 drops it without an error. */
 const UV_TCP_REUSEPORT = 2;
 
-const internals = net as unknown as { BoundSocket?: BoundSocketCtor; _createServerHandle?: CreateServerHandle };
+/**
+ * Whether `value` is net.BoundSocket as this code uses it: a class whose prototype has 'isPipe',
+ * Node's documented signal that BoundSocket also binds Unix paths. Its constructor and methods
+ * are taken as Node documents them (too new for @types/node).
+ */
+function isBoundSocketCtor(value: unknown): value is BoundSocketCtor {
+  if (typeof value !== 'function') return false;
+  const proto: unknown = value.prototype;
+  return typeof proto === 'object' && proto !== null && 'isPipe' in proto;
+}
 
-// 'isPipe' on the prototype is Node's documented signal that BoundSocket also binds Unix paths.
-const BoundSocket: BoundSocketCtor | undefined =
-  typeof internals.BoundSocket === 'function' && 'isPipe' in internals.BoundSocket.prototype
-    ? internals.BoundSocket
-    : undefined;
+/** Whether `value` is a function: net._createServerHandle, undocumented, called as src/net.js defines it. */
+function isCreateServerHandle(value: unknown): value is CreateServerHandle {
+  return typeof value === 'function';
+}
+
+const boundSocket: unknown = Reflect.get(net, 'BoundSocket');
+const BoundSocket: BoundSocketCtor | undefined = isBoundSocketCtor(boundSocket) ? boundSocket : undefined;
 
 /** Which mechanism this Node uses (reported by tests and useful in debug logs). */
 export const bindMechanism: 'BoundSocket' | '_createServerHandle' = BoundSocket ? 'BoundSocket' : '_createServerHandle';
@@ -74,8 +85,8 @@ export function bindUnix(path: string): BoundHandle {
 }
 
 function createServerHandle(address: string, port: number, addressType: number, flags = 0): RawHandle {
-  const create = internals._createServerHandle;
-  if (typeof create !== 'function') {
+  const create: unknown = Reflect.get(net, '_createServerHandle');
+  if (!isCreateServerHandle(create)) {
     throw new Error(`this Node.js (${process.version}) has neither net.BoundSocket nor net._createServerHandle`);
   }
   const result = flags === 0 ? create(address, port, addressType) : create(address, port, addressType, undefined, flags);
