@@ -4,7 +4,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import { isAllowed, type AllowList } from './ip-allow-list.js';
-import { isHttp2Request } from './head-checks.js';
+import { type Http2Request, isHttp2Request } from './head-checks.js';
 import { joinedRawHeader } from './raw-headers.js';
 
 export interface ForwardedPolicy {
@@ -54,17 +54,27 @@ interface ConnectionTrust {
 
 interface Connection { [TRUST]?: ConnectionTrust; [POLICY]?: ForwardedPolicy }
 
+// An HTTP/2 request's session, kept by the request itself (keepSession()): node:http2 lets go
+// of a stream's session when the stream closes, and the access log asks for the client then.
+const SESSION = Symbol.for('gunicorn-ts.http.request-session');
+interface SessionKeeping { [SESSION]?: object | undefined }
+
+/** Called as each HTTP/2 request is created (http2-bounds.ts), with its stream's session. */
+export function keepSession(req: object, session: object | undefined): void {
+  (req as SessionKeeping)[SESSION] = session;
+}
+
 /**
  * What the records of `req`'s connection are kept on: its socket, or over HTTP/2 its session.
  * An HTTP/2 request's socket is a Proxy (node:http2's compatibility API), a new one per
  * stream, and every read or write through it runs a trap; the session is a plain object.
- * Undefined for an HTTP/2 stream already closed (node:http2 lets go of its session) and an
- * HTTP/1.x request whose socket has gone.
+ * Undefined for an HTTP/1.x request whose socket has gone.
  */
 function connectionOf(req: IncomingMessage): Connection | undefined {
+  if (isHttp2Request(req)) return (req.stream.session ?? (req as Http2Request & SessionKeeping)[SESSION]) as Connection | undefined;
   // req.socket is null on an HTTP/1.x request once its connection has gone.
-  const connection: object | null | undefined = isHttp2Request(req) ? req.stream.session : req.socket;
-  return (connection ?? undefined) as Connection | undefined;
+  const socket: object | null = req.socket;
+  return (socket ?? undefined) as Connection | undefined;
 }
 
 function trustOf(req: IncomingMessage, connection: Connection | undefined, policy: ForwardedPolicy): ConnectionTrust {

@@ -15,6 +15,7 @@
 import type http2 from 'node:http2';
 import type { ReadableOptions } from 'node:stream';
 import { monotonicMs } from '../monotonic-clock.js';
+import { keepSession } from './forwarded.js';
 
 /** The CANCEL error code (RFC 9113 §7), node:http2's constants.NGHTTP2_CANCEL, for RST_STREAM. */
 const CANCEL = 0x8;
@@ -99,8 +100,11 @@ export function http2Bounding(bounds: Http2Bounds, Base: typeof http2.Http2Serve
   class BoundedRequest extends Base {
     constructor(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, options: ReadableOptions, rawHeaders: readonly string[]) {
       super(stream, headers, options, rawHeaders);
-      const state = (stream.session as BoundedSession | undefined)?.[STATE];
+      const session = stream.session as BoundedSession | undefined;
       const self = this as Http2Request as TrackedRequest;
+      // The client address of the access log is asked for after the stream closed.
+      keepSession(self, session);
+      const state = session?.[STATE];
       if (state === undefined) {
         // A session this server did not report (none is expected): the same shape, untracked.
         self[SLOT] = -1;

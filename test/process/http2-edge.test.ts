@@ -100,14 +100,19 @@ describe('X-Forwarded-For and X-Forwarded-Proto on every stream of an HTTP/2 ses
     return seen;
   };
 
-  test('from a trusted peer (cleartext prior knowledge): each stream sees the forwarded client and scheme', async () => {
-    const echo = await startEchoServer(['--http-protocols', 'h2,h1', '--http2-cleartext', 'prior-knowledge', '--forwarded-allow-ips', '127.0.0.1']);
+  test('from a trusted peer (cleartext prior knowledge): each stream sees the forwarded client and scheme, and %(h)s logs it', async () => {
+    const echo = await startEchoServer(['--http-protocols', 'h2,h1', '--http2-cleartext', 'prior-knowledge', '--forwarded-allow-ips', '127.0.0.1', '--access-logfile', '-']);
     servers.push(echo);
     for (const s of await twoRounds(echo, http2.connect(echo.url))) {
       assert.equal(s.client, '198.51.100.20');
       assert.equal(s.scheme, 'https');
       assert.equal(s.headers['x-forwarded-for'], '198.51.100.20');
     }
+    // The access line is written once the stream has closed, when node:http2 has let go of
+    // its session: the client must still be the forwarded one, not the proxy.
+    const lines = [1, 2].flatMap((round) => PATHS.map((p) => new RegExp(`^(\\S+) .*"GET ${p}-fwd${round} HTTP/2\\.0" 200 `, 'm')));
+    await echo.server.waitFor('an access log line per stream', () => lines.every((l) => l.test(echo.server.stdout)) || undefined);
+    for (const line of lines) assert.equal(line.exec(echo.server.stdout)?.[1], '198.51.100.20', `${line}`);
   });
 
   test('from an untrusted peer (h2 over TLS): the headers are removed before the app on each stream', async () => {
