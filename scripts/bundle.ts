@@ -166,10 +166,15 @@ const outsideTheBundle: Plugin = {
   },
 };
 
+/** Fails the build, naming each line of `code` that `pattern` matches, with `problem`. */
+function failOnLines(file: string, code: string, pattern: RegExp, problem: string): void {
+  const lines = code.split('\n').flatMap((line, i) => (pattern.test(line) ? [`${i + 1}: ${line.trim()}`] : []));
+  if (lines.length > 0) throw new Error(`bundle: ${file} ${problem}:\n${lines.join('\n')}`);
+}
+
 /** Fails the build on an `import()` left in a CommonJS bundle: there it has no loader (native-import.cts). */
 function assertNoDynamicImport(file: string, code: string): void {
-  const lines = code.split('\n').flatMap((line, i) => (/(?<![\w$.])import\(/.test(line) ? [`${i + 1}: ${line.trim()}`] : []));
-  if (lines.length > 0) throw new Error(`bundle: ${file} calls import() (use importNative() from native-import.cts):\n${lines.join('\n')}`);
+  failOnLines(file, code, /(?<![\w$.])import\(/, 'calls import() (use importNative() from native-import.cts)');
 }
 
 /**
@@ -179,8 +184,7 @@ function assertNoDynamicImport(file: string, code: string): void {
  * are copied as written, so they must stay in Latin-1 too.
  */
 function assertOneByteSource(file: string, code: string): void {
-  const lines = code.split('\n').flatMap((line, i) => (/[^\u0000-\u00ff]/.test(line) ? [`${i + 1}: ${line.trim()}`] : []));
-  if (lines.length > 0) throw new Error(`bundle: ${file} has characters beyond Latin-1 (write them in ASCII in the source):\n${lines.join('\n')}`);
+  failOnLines(file, code, /[^\u0000-\u00ff]/, 'has characters beyond Latin-1 (write them in ASCII in the source)');
 }
 
 function externalPackages(): string[] {
