@@ -39,7 +39,7 @@ export function processName(config: Config): string {
 interface OpenedSockets {
   readonly sockets: ListeningSocket[];
   readonly origin: ListenerOrigin;
-  /** Settles once bound sockets listen (at once for inherited ones); rejects with the bind error. */
+  /** Settles once bound sockets listen (at once for inherited ones); rejects with a BindError. */
   readonly listening: Promise<void>;
 }
 
@@ -48,7 +48,6 @@ async function openSockets(config: Config, env: NodeJS.ProcessEnv, log: Logger):
   if (handed) return { sockets: socketsFromFds(handed, { unlinkOnClose: true }), origin: 'inherited', listening: Promise.resolve() };
   const activated = socketsFromSystemd(env, process.pid);
   if (activated) return { sockets: activated, origin: 'systemd', listening: Promise.resolve() };
-  const asStartError = (err: unknown): unknown => (err instanceof BindError ? new GunicornError('GTS_ERR_BIND', err.message + reusePortHint(config, err)) : err);
   try {
     const { sockets, listening } = await bindAndListen(config.bind, {
       backlog: config.backlog,
@@ -56,14 +55,15 @@ async function openSockets(config: Config, env: NodeJS.ProcessEnv, log: Logger):
       reusePort: config.reuse_port,
       onRetry: (label) => log.error(`Connection in use: ${label}, retrying in 1 second`),
     });
-    const started = listening.catch((err: unknown) => {
-      throw asStartError(err);
-    });
-    started.catch(() => undefined); // awaited in startArbiter; startup may fail before that
-    return { sockets, origin: 'bind', listening: started };
+    return { sockets, origin: 'bind', listening };
   } catch (err) {
-    throw asStartError(err);
+    throw startError(config, err);
   }
+}
+
+/** A bind or listen failure as the start reports it (exit 1), with the reuse_port hint. */
+function startError(config: Config, err: unknown): unknown {
+  return err instanceof BindError ? new GunicornError('GTS_ERR_BIND', err.message + reusePortHint(config, err)) : err;
 }
 
 /** Why reuse_port did not let this server share the port. */
@@ -150,7 +150,9 @@ async function startArbiter(loaded: LoadedConfig, inputs: LoadInputs): Promise<n
   try {
     // The listen helper ran alongside the pidfile and the control socket: nothing is announced
     // or forked before every socket listens.
-    await opened.listening;
+    await opened.listening.catch((err: unknown) => {
+      throw startError(config, err);
+    });
     announce(config, sockets, log);
     await hooks.required('when_ready', earlyServer);
   } catch (err) {
