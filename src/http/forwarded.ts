@@ -71,7 +71,8 @@ export function keepSession(req: object, session: object | undefined): void {
  * Undefined for an HTTP/1.x request whose socket has gone.
  */
 function connectionOf(req: IncomingMessage): Connection | undefined {
-  if (isHttp2Request(req)) return (req.stream.session ?? (req as Http2Request & SessionKeeping)[SESSION]) as Connection | undefined;
+  // The kept session is a plain property; the stream's is a getter, and gone once it closed.
+  if (isHttp2Request(req)) return ((req as Http2Request & SessionKeeping)[SESSION] ?? req.stream.session) as Connection | undefined;
   // req.socket is null on an HTTP/1.x request once its connection has gone.
   const socket: object | null = req.socket;
   return (socket ?? undefined) as Connection | undefined;
