@@ -3,7 +3,7 @@
 // front of the app that applies trusted-proxy rules, the exact request limits, the checks
 // on ambiguous heads and, for chunked requests, on trailers.
 
-import http from 'node:http';
+import type http from 'node:http';
 import type https from 'node:https';
 import type http2 from 'node:http2';
 import { isAllowed, parseAllowList } from './ip-allow-list.js';
@@ -19,7 +19,7 @@ import { tlsServerOptions, type TlsSettings } from './tls.js';
 import { applySslContextHook } from './ssl-context.js';
 import type { SslContextHook } from '../config/hook-types.js';
 import { silentLog, type EdgeLog } from './edge-log.js';
-import { loadHttp2, loadHttps } from './lazy-builtins.js';
+import { loadHttp, loadHttp2, loadHttps } from './lazy-builtins.js';
 
 export interface EdgeSettings extends LimitSettings, TlsSettings, Http2Settings {
   /** off, v1, v2 or auto; the boolean of Gunicorn < 26 (true = auto) is still read. */
@@ -137,7 +137,7 @@ export function createHttpEdge(settings: EdgeSettings, log: EdgeLog = silentLog,
         edge.install(server);
         return server;
       }
-      const server = tlsOptions !== null ? loadHttps().createServer(options, guarded) : http.createServer(options, guarded);
+      const server = tlsOptions !== null ? loadHttps().createServer(options, guarded) : loadHttp().createServer(options, guarded);
       if (h2?.priorKnowledge === true) {
         const bounding = http2Bounding(h2Bounds, loadHttp2().Http2ServerRequest);
         const h2c = loadHttp2().createServer({

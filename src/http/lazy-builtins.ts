@@ -3,20 +3,30 @@
 // every process, plain HTTP/1.x included (~50 internal modules, 3.5-12 ms of CPU, 1-3.6 MB of
 // a worker's RSS; docs/architecture.md). Every server the edge makes is created through these
 // loaders, so a TLS socket or HTTP/2 request of ours means they ran: the checks load nothing.
+// node:http too is evaluated by the first server, not by the edge's module: the arbiter and
+// --check-config build the edge only to validate its settings and never serve (as an import
+// it cost every master ~2.8 MB of RSS, on Node 20 and 24 alike; bench/README.md, "startup").
 import { createRequire } from 'node:module';
+import type * as HttpModule from 'node:http';
 import type * as TlsModule from 'node:tls';
 import type * as HttpsModule from 'node:https';
 import type * as Http2Module from 'node:http2';
 
+type Http = typeof HttpModule;
 type Tls = typeof TlsModule;
 type Https = typeof HttpsModule;
 type Http2 = typeof Http2Module;
 
 const requireBuiltin = createRequire(import.meta.url);
 
+let httpModule: Http | undefined;
 let tlsModule: Tls | undefined;
 let httpsModule: Https | undefined;
 let http2Module: Http2 | undefined;
+
+export function loadHttp(): Http {
+  return (httpModule ??= requireBuiltin('node:http') as Http);
+}
 
 export function loadTls(): Tls {
   return (tlsModule ??= requireBuiltin('node:tls') as Tls);
