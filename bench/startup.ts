@@ -1,6 +1,7 @@
 // Start-up time, idle memory and start-up CPU of gunicorn-ts against Node's own floor, alternated
 // in one run: launch → first 200 of `gunicorn-ts -w 1 -b 127.0.0.1:0 hello.cjs`, `node plain.cjs`
-// (same handler) and Node's cluster with 1 worker (the two-process floor); the idle VmRSS and the
+// (same handler) and Node's cluster with 1 worker (the two-process floor; and again with a primary
+// that requires two packages, cluster-deps.cjs, for what a primary that loads anything costs); the idle VmRSS and the
 // CPU (utime+stime) each manager and worker spent by then; `gunicorn-ts --check-config` and
 // `--version` against `node -e ''`. Ratios are medians of per-round ratios to the cluster (to
 // `node -e ''` for the short commands), with their spread. NODE_EXTRA_CA_CERTS is unset
@@ -50,6 +51,8 @@ interface Target {
 const PLAIN: Target = { name: 'node plain.cjs', args: () => ['plain.cjs'], portLine: PORT_LINE, managed: false };
 /** The floor for any manager + worker design: two Node start-ups and nothing else. */
 const CLUSTER: Target = { name: 'node cluster.cjs (1 worker)', args: () => ['cluster.cjs'], portLine: PORT_LINE, managed: true };
+/** The cluster whose primary loads two packages first: what any primary beyond a bare fork pays. */
+const CLUSTER_DEPS: Target = { name: 'node cluster-deps.cjs', args: () => ['cluster-deps.cjs'], portLine: PORT_LINE, managed: true };
 const GTS: Target = { name: 'gunicorn-ts -w 1', args: () => [BIN, '-w', '1', '-b', '127.0.0.1:0', 'hello.cjs'], portLine: GUNICORN_PORT_LINE, managed: true };
 const compare = (bin: string): Target => ({ name: 'gunicorn-ts -w 1 (--compare)', args: () => [bin, '-w', '1', '-b', '127.0.0.1:0', 'hello.cjs'], portLine: GTS.portLine, managed: true });
 const GTS_TS: Target = { name: 'gunicorn-ts -w 1 (hello.ts)', args: () => [BIN, '-w', '1', '-b', '127.0.0.1:0', `${HELLO_TS}:app`], portLine: GTS.portLine, managed: true };
@@ -118,11 +121,14 @@ function table(rows: string[][]): void {
 
 function report(targets: readonly Target[], samples: Map<Target, Sample[]>, commands: Map<string, number[]>): void {
   const base = samples.get(CLUSTER)!;
-  const others = targets.filter((t) => t !== CLUSTER && t !== PLAIN);
-  const rows = [['', 'node plain.cjs', CLUSTER.name, ...others.flatMap((t) => [t.name, 'ratio to cluster (range)'])]];
+  const withDeps = samples.get(CLUSTER_DEPS)!;
+  const others = targets.filter((t) => t !== CLUSTER && t !== PLAIN && t !== CLUSTER_DEPS);
+  const rows = [['', 'node plain.cjs', CLUSTER.name, CLUSTER_DEPS.name,
+    ...others.flatMap((t) => [t.name, 'ratio to cluster (range)', 'to cluster-deps'])]];
   for (const [label, metric] of [...METRICS, ...(settle ? SETTLED : [])]) {
     const cell = (t: Target): string => fmt(median(samples.get(t)!.map(metric)), 1);
-    rows.push([label, cell(PLAIN), cell(CLUSTER), ...others.flatMap((t) => [cell(t), ratio(samples.get(t)!.map(metric), base.map(metric))])]);
+    rows.push([label, cell(PLAIN), cell(CLUSTER), cell(CLUSTER_DEPS), ...others.flatMap((t) => [cell(t),
+      ratio(samples.get(t)!.map(metric), base.map(metric)), ratio(samples.get(t)!.map(metric), withDeps.map(metric))])]);
   }
   table(rows);
   console.log('');
@@ -145,7 +151,7 @@ const COMMANDS: readonly [string, (dir: string) => string[]][] = [
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gts-startup-'));
   writeStartupApps(dir);
-    const targets = [PLAIN, CLUSTER, GTS, ...(compareBin ? [compare(compareBin)] : []), ...(withTs ? [GTS_TS] : [])];
+  const targets = [PLAIN, CLUSTER, CLUSTER_DEPS, GTS, ...(compareBin ? [compare(compareBin)] : []), ...(withTs ? [GTS_TS] : [])];
   const samples = new Map<Target, Sample[]>(targets.map((t) => [t, []]));
   const commands = new Map<string, number[]>(COMMANDS.map(([name]) => [name, []]));
   try {

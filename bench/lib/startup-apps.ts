@@ -1,10 +1,16 @@
 // The apps every start-up bench measures, and how each names its port: bench/startup times
 // them, bench/startup-instructions counts their instructions. hello.cjs is the handler;
 // plain.cjs serves it from one process, cluster.cjs from one worker of Node's cluster (the
-// floor of a manager and a worker). Both listen on port 0 and print `port N`.
+// floor of a manager and a worker). Both listen on port 0 and print `port N`. cluster-deps.cjs
+// is cluster.cjs whose primary first requires two small packages (ini, yargs-parser), as any
+// primary that does more than fork does: on Node 24 that alone makes V8 compile Node's own path
+// functions with Maglev, several MB of RSS the bare primary never pays (bench/README.md).
 import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+
+const fromRepo = createRequire(import.meta.url);
 
 export function writeStartupApps(dir: string): void {
   writeFileSync(join(dir, 'hello.cjs'), `module.exports = (req, res) => {
@@ -22,6 +28,13 @@ if (cluster.isPrimary) {
 } else {
   require('node:http').createServer(require('./hello.cjs')).listen(0, '127.0.0.1');
 }
+`);
+  writeFileSync(join(dir, 'cluster-deps.cjs'), `const cluster = require('node:cluster');
+if (cluster.isPrimary) {
+  require(${JSON.stringify(fromRepo.resolve('ini'))});
+  require(${JSON.stringify(fromRepo.resolve('yargs-parser'))});
+}
+require('./cluster.cjs');
 `);
 }
 

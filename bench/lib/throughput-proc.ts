@@ -25,8 +25,9 @@ export function killGroup(child: ChildProcess): void {
   }
 }
 
-export function launch(cmd: string, args: readonly string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): ChildProcess {
-  const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? benchEnv(), stdio: ['ignore', 'ignore', 'ignore'], detached: true });
+/** Starts a server in its own process group; its output is dropped unless `stdout: 'pipe'`. */
+export function launch(cmd: string, args: readonly string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; stdout?: 'pipe' | 'ignore' }): ChildProcess {
+  const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? benchEnv(), stdio: ['ignore', opts.stdout ?? 'ignore', 'ignore'], detached: true });
   started.add(child);
   return child;
 }
