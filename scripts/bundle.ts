@@ -7,6 +7,7 @@ import { createRequire, isBuiltin } from 'node:module';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUNDLE_WRAPPER } from '../src/compile-cache.cjs';
 
 // dist/scripts/bundle.js → dist/src.
 const distSrc = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
@@ -248,7 +249,8 @@ async function main(): Promise<void> {
     if (depth !== 2) throw new Error(`bundle: ${file.path} is not one directory below dist/src`);
     if (file.path.endsWith('.cjs')) assertNoDynamicImport(file.path, file.text);
     if (!file.path.endsWith('.map')) assertOneByteSource(file.path, file.text);
-    writeFileSync(file.path, file.path.endsWith('.map') ? keepOnlyDependencySources(file.text) : file.contents);
+    writeFileSync(file.path, file.path.endsWith('.map') ? keepOnlyDependencySources(file.text)
+      : file.path.endsWith('.cjs') ? `${BUNDLE_WRAPPER[0]}${file.text}${BUNDLE_WRAPPER[1]}` : file.contents);
   }
   // The CommonJS bundles replace tsc's ES module of the same name: one program per process ships.
   for (const entry of CJS_ENTRIES) for (const suffix of ['', '.map']) rmSync(join(distSrc, `${entry}${suffix}`), { force: true });

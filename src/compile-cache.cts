@@ -53,6 +53,13 @@ interface LoadedBundle {
   readonly state: 'used' | 'rejected' | 'absent';
 }
 
+/**
+ * What a bundle's code is wrapped in, Node's CommonJS module wrapper: scripts/bundle.ts writes
+ * the bundles wrapped, and requireBundle() calls the function with the same five arguments
+ * Node gives a module.
+ */
+export const BUNDLE_WRAPPER: readonly [string, string] = ['(function (exports, require, module, __filename, __dirname) { ', '\n});'];
+
 /** FNV-1a of `path`, 8 hex digits: a short, stable name for where a bundle is installed. */
 function pathHash(path: string): string {
   let hash = 0x811c9dc5;
@@ -74,7 +81,11 @@ let loadedBundle: LoadedBundle | null = null;
  * costs only the compile it would have saved.
  */
 export function requireBundle(file: string, env: NodeJS.ProcessEnv = process.env): unknown {
-  const source = readFileSync(file, 'utf8');
+  const read = readFileSync(file, 'utf8');
+  // V8 keeps a script's source for as long as the program runs. A bundle written by
+  // scripts/bundle.ts is already wrapped, so that source is the string read: wrapping it here
+  // would make a second ~770 kB copy, and the first would stay on the heap until a full GC.
+  const source = read.startsWith(BUNDLE_WRAPPER[0]) ? read : `${BUNDLE_WRAPPER[0]}${read}${BUNDLE_WRAPPER[1]}`;
   const dir = codeCacheDir(env);
   // The path's hash keeps two installs of different builds from removing each other's files.
   const prefix = `${basename(file)}-${pathHash(file)}-${process.version}-${process.arch}-`;
@@ -89,7 +100,7 @@ export function requireBundle(file: string, env: NodeJS.ProcessEnv = process.env
       // No cache yet (or none this user may read): compiled as usual, and saved later.
     }
   }
-  const script = new Script(nodeModule.wrap(source), {
+  const script = new Script(source, {
     filename: file,
     // No importModuleDynamically: the bundle's import() calls go through native-import.cts.
     ...(cachedData === undefined ? {} : { cachedData }),
