@@ -1,5 +1,6 @@
-// The app of `bench/recycle-fast` (and `bench/recycle-cold`): a worker takes 800 ms to boot (an async factory), then
-// answers at once, so what recycling costs is the CPU and the gap of each replacement.
+// The app of `bench/recycle-fast` (and `bench/recycle-cold`): a worker takes 800 ms to boot
+// (an async factory), then answers at once, so what recycling costs is the CPU and the gap of
+// each replacement.
 const BOOT_MS = 800;
 
 export async function create() {
