@@ -9,7 +9,8 @@ import './lib/exit-on-signal.js';
 import { fileURLToPath } from 'node:url';
 import { startGunicorn } from '../test/helpers/server.js';
 import { runH2load } from './lib/http2-load.js';
-import { benchEnv, childPids, cpuSeconds, killGroup, launch, sleep } from './lib/throughput-proc.js';
+import { startRecyclingCluster } from './lib/recycle-cluster.js';
+import { childPids, cpuSeconds } from './lib/throughput-proc.js';
 import { median } from './lib/throughput-wrk.js';
 
 const STARTS = Number(process.argv[2] ?? 3);
@@ -47,18 +48,11 @@ async function gunicornWorker(): Promise<number[]> {
 }
 
 async function clusterWorker(): Promise<number[]> {
-  const child = launch(process.execPath, ['recycle-fast-cluster.cjs'], { cwd: LIB, env: benchEnv({ WORKERS: '1' }), stdout: 'pipe' });
+  const cluster = await startRecyclingCluster(1, 0, 0);
   try {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-    for (let ms = 0; !/^port \d+$/m.test(out); ms += 20) {
-      if (ms > 30_000) throw new Error(`no port line:\n${out}`);
-      await sleep(20);
-    }
-    const port = Number(/^port (\d+)$/m.exec(out)![1]);
-    return await windows(`http://127.0.0.1:${port}/`, childPids(child.pid!)[0]!);
+    return await windows(`http://127.0.0.1:${cluster.port}/`, childPids(cluster.pid)[0]!);
   } finally {
-    killGroup(child);
+    cluster.stop();
   }
 }
 

@@ -9,7 +9,8 @@ import './lib/exit-on-signal.js';
 import { fileURLToPath } from 'node:url';
 import { startGunicorn } from '../test/helpers/server.js';
 import { runWrk, type WrkFigures } from './lib/recycle-wrk.js';
-import { benchEnv, killGroup, launch, sleep } from './lib/throughput-proc.js';
+import { startRecyclingCluster } from './lib/recycle-cluster.js';
+import { sleep } from './lib/throughput-proc.js';
 import { median } from './lib/throughput-wrk.js';
 
 const args = process.argv.slice(2);
@@ -40,25 +41,13 @@ async function measureGunicorn(args: readonly string[]): Promise<Run> {
 
 /** The same load on Node's cluster, recycling after maxRequests (0: never). */
 async function measureCluster(maxRequests: number): Promise<Run> {
-  const env = benchEnv({ WORKERS, MAX_REQUESTS: String(maxRequests), MAX_REQUESTS_JITTER: String(maxRequests === 0 ? 0 : JITTER) });
-  const child = launch(process.execPath, ['recycle-fast-cluster.cjs'], { cwd: LIB, env, stdout: 'pipe' });
+  const cluster = await startRecyclingCluster(Number(WORKERS), maxRequests, maxRequests === 0 ? 0 : JITTER);
   try {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`cluster exited (${code}):\n${out}`))));
-    const port = await Promise.race([exited, (async () => {
-      for (let ms = 0; ms < 30_000; ms += 20) {
-        const m = /^port (\d+)$/m.exec(out);
-        if (m) return Number(m[1]);
-        await sleep(20);
-      }
-      throw new Error(`no port line:\n${out}`);
-    })()]);
     await sleep(500);
-    const { figures } = await runWrk(`http://127.0.0.1:${port}/`, 32, SECONDS, 1);
-    return { wrk: figures, replaced: out.match(/^replaced \d+$/gm)?.length ?? 0 };
+    const { figures } = await runWrk(`http://127.0.0.1:${cluster.port}/`, 32, SECONDS, 1);
+    return { wrk: figures, replaced: cluster.replaced() };
   } finally {
-    killGroup(child);
+    cluster.stop();
   }
 }
 
