@@ -5,6 +5,7 @@
 // 304) passes through byte for byte, the telemetry in the X-Enrich-Info response header.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
+import { epochClock } from '../epoch-clock.js';
 
 export interface EnrichInfo {
   /** Arrival of the request, µs since the epoch. */
@@ -20,10 +21,8 @@ export interface EnrichInfo {
   readonly max: number;
 }
 
-/** µs since the epoch, with sub-millisecond resolution. */
-export function nowMicros(): number {
-  return Math.round((performance.timeOrigin + performance.now()) * 1000);
-}
+/** µs since the epoch, with sub-millisecond resolution, kept on the wall clock (src/epoch-clock.ts). */
+export const nowMicros: () => number = epochClock();
 
 const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json\b/i;
 
