@@ -5,7 +5,7 @@
 // 304) passes through byte for byte, the telemetry in the X-Enrich-Info response header.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
-import { epochClock } from '../epoch-clock.js';
+import { epochClock } from './epoch-clock.js';
 
 export interface EnrichInfo {
   /** Arrival of the request, µs since the epoch. */
@@ -21,7 +21,7 @@ export interface EnrichInfo {
   readonly max: number;
 }
 
-/** µs since the epoch, with sub-millisecond resolution, kept on the wall clock (src/epoch-clock.ts). */
+/** µs since the epoch, with sub-millisecond resolution, kept on the wall clock (epoch-clock.ts). */
 export const nowMicros: () => number = epochClock();
 
 const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json\b/i;

@@ -4,7 +4,7 @@
 // clocks for the last case.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { epochClock } from '../../src/epoch-clock.js';
+import { epochClock } from '../../src/worker/epoch-clock.js';
 
 /** Wall and monotonic clocks under the test's control, in ms. */
 function clocks(wall0: number, mono0: number): { wall: () => number; mono: () => number; advance(realMs: number, monoRate?: number): void; setWall(ms: number): void } {

@@ -5,7 +5,7 @@
 // long-lived worker ends up off the epoch by as much. Each reading here is the monotonic clock
 // plus an offset, and the offset is corrected whenever the reading falls outside the
 // millisecond Date.now() names.
-import { monotonicMs } from './monotonic-clock.js';
+import { monotonicMs } from '../monotonic-clock.js';
 
 /** An epoch clock in µs from a wall clock in whole ms and a monotonic clock in ms (injectable for tests). */
 export function epochClock(wallMs: () => number = Date.now, monoMs: () => number = monotonicMs): () => number {
