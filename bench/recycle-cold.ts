@@ -6,15 +6,13 @@
 // starts. This is the cost a recycled worker pays again each time it is replaced.
 // Run: npm run build && node dist/bench/recycle-cold.js [starts=3] (Debian: nghttp2-client)
 import './lib/exit-on-signal.js';
-import { fileURLToPath } from 'node:url';
 import { startGunicorn } from '../test/helpers/server.js';
 import { runH2load } from './lib/http2-load.js';
-import { startRecyclingCluster } from './lib/recycle-cluster.js';
+import { RECYCLE_LIB, startRecyclingCluster } from './lib/recycle-cluster.js';
 import { childPids, cpuSeconds } from './lib/throughput-proc.js';
 import { median } from './lib/throughput-wrk.js';
 
 const STARTS = Number(process.argv[2] ?? 3);
-const LIB = fileURLToPath(new URL('../../bench/lib/', import.meta.url));
 const WINDOW = 10_000;
 const COLD_WINDOWS = 6;
 const WARM_UP = 300_000;
@@ -35,11 +33,11 @@ async function windows(url: string, workerPid: number): Promise<number[]> {
 }
 
 async function gunicornWorker(): Promise<number[]> {
-  const server = startGunicorn(['-b', '127.0.0.1:0', '-w', '1', 'recycle-fast-app.mjs:create()'], { cwd: LIB });
+  const server = startGunicorn(['-b', '127.0.0.1:0', '-w', '1', 'recycle-fast-app.mjs:create()'], { cwd: RECYCLE_LIB });
   try {
     const [url] = await server.listening();
     await server.waitFor('worker ready', () => server.lines.some((l) => l.msg === 'worker ready'), 30_000);
-    const [worker] = childPids(server.pid).filter((pid) => pid !== server.pid);
+    const [worker] = childPids(server.pid);
     return await windows(`${url}/`, worker!);
   } finally {
     try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ }

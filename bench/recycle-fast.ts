@@ -6,10 +6,9 @@
 // Run: npm run build && node dist/bench/recycle-fast.js [rounds=3] [--max-requests=20000]
 // (--max-requests scales the worker lifetime: the jitter stays a tenth of it).
 import './lib/exit-on-signal.js';
-import { fileURLToPath } from 'node:url';
 import { startGunicorn } from '../test/helpers/server.js';
 import { runWrk, type WrkFigures } from './lib/recycle-wrk.js';
-import { startRecyclingCluster } from './lib/recycle-cluster.js';
+import { RECYCLE_LIB, startRecyclingCluster } from './lib/recycle-cluster.js';
 import { sleep } from './lib/throughput-proc.js';
 import { median } from './lib/throughput-wrk.js';
 
@@ -18,18 +17,17 @@ const ROUNDS = Number(args.find((a) => !a.startsWith('--')) ?? 3);
 const MAX_REQUESTS = Number(args.find((a) => a.startsWith('--max-requests='))?.split('=')[1] ?? 20000);
 const SECONDS = 8;
 const WORKERS = '2';
-const LIB = fileURLToPath(new URL('../../bench/lib/', import.meta.url));
 const JITTER = Math.round(MAX_REQUESTS / 10);
 const RECYCLING = ['--max-requests', String(MAX_REQUESTS), '--max-requests-jitter', String(JITTER), '--wait-for-new-workers', '--warmup-requests', '10'];
 
 interface Run { readonly wrk: WrkFigures; readonly replaced: number }
 
 async function measureGunicorn(args: readonly string[]): Promise<Run> {
-  const server = startGunicorn(['-b', '127.0.0.1:0', '-w', WORKERS, ...args, 'recycle-fast-app.mjs:create()'], { cwd: LIB });
+  const server = startGunicorn(['-b', '127.0.0.1:0', '-w', WORKERS, ...args, 'recycle-fast-app.mjs:create()'], { cwd: RECYCLE_LIB });
   try {
     const [url] = await server.listening();
     await server.waitFor('workers booted', () => server.lines.filter((l) => l.msg === 'worker booted').length >= Number(WORKERS), 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     const { figures } = await runWrk(`${url}/`, 32, SECONDS, 1);
     const replaced = server.lines.filter((l) => l.msg === 'booting worker').length - Number(WORKERS);
     return { wrk: figures, replaced };

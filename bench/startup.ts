@@ -1,8 +1,8 @@
 // Start-up time, idle memory and start-up CPU of gunicorn-ts against Node's own floor, alternated
 // in one run: launch → first 200 of `gunicorn-ts -w 1 -b 127.0.0.1:0 hello.cjs`, `node plain.cjs`
-// (same handler) and Node's cluster with 1 worker (the two-process floor; and again with a primary
-// that requires two packages, cluster-deps.cjs, for what a primary that loads anything costs); the idle VmRSS and the
-// CPU (utime+stime) each manager and worker spent by then; `gunicorn-ts --check-config` and
+// (same handler) and Node's cluster with 1 worker (the two-process floor; and again with a
+// primary that requires two packages, cluster-deps.cjs, for what a primary that loads anything
+// costs); the idle VmRSS and the CPU (utime+stime) each manager and worker spent by then; `gunicorn-ts --check-config` and
 // `--version` against `node -e ''`. Ratios are medians of per-round ratios to the cluster (to
 // `node -e ''` for the short commands), with their spread. NODE_EXTRA_CA_CERTS is unset
 // (it triples Node's start-up here). Run it with each Node to compare (the children run on the same Node):

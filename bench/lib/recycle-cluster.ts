@@ -1,11 +1,11 @@
 // Starts bench/lib/recycle-fast-cluster.cjs (Node's cluster serving recycle-fast-app.mjs, recycled
 // as gunicorn-ts recycles) for bench/recycle-fast and bench/recycle-cold, in its own process
 // group, and reads what it prints: its port, and each worker it replaced.
-import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchEnv, killGroup, launch, sleep } from './throughput-proc.js';
 
-const LIB = fileURLToPath(new URL('../../../bench/lib/', import.meta.url));
+/** bench/lib in the source tree: the recycling apps and this cluster, run from there. */
+export const RECYCLE_LIB = fileURLToPath(new URL('../../../bench/lib/', import.meta.url));
 
 export interface RecyclingCluster {
   readonly port: number;
@@ -19,7 +19,7 @@ export interface RecyclingCluster {
 /** `maxRequests` 0: never recycles. Resolves once the first worker listens. */
 export async function startRecyclingCluster(workers: number, maxRequests: number, jitter: number): Promise<RecyclingCluster> {
   const env = benchEnv({ WORKERS: String(workers), MAX_REQUESTS: String(maxRequests), MAX_REQUESTS_JITTER: String(jitter) });
-  const child: ChildProcess = launch(process.execPath, ['recycle-fast-cluster.cjs'], { cwd: LIB, env, stdout: 'pipe' });
+  const child = launch(process.execPath, ['recycle-fast-cluster.cjs'], { cwd: RECYCLE_LIB, env, stdout: 'pipe' });
   let out = '';
   let exitCode: number | null | undefined;
   child.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
